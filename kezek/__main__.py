@@ -1,0 +1,3 @@
+from kezek.cli import main
+
+main()

@@ -1,0 +1,259 @@
+"""The JSON API under /api. Public: issue and follow tickets. Staff: Bearer tokens.
+
+Endpoints read the body in the event loop and do the database work in the thread pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from kezek import auth, db
+from kezek.api.openapi import openapi
+from kezek.i18n import N_
+from kezek.queue import estimate, tickets
+from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
+from kezek.queue.tickets import QueueError
+from kezek.web import error_json, lang, queue_error, state
+
+MAX_BODY = 4096
+
+
+class TicketIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    service: str = Field(min_length=1, max_length=32)
+    priority: bool = False
+    lang: Literal["kk", "ru", "en"] | None = None
+    request_id: str | None = Field(default=None, min_length=8, max_length=64,
+                                   pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class TransferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    service: str = Field(min_length=1, max_length=32)
+
+
+class CallIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+async def parse(request: Request, model: type[BaseModel]) -> Any:
+    """The validated body, or an error response with a message in the request's language."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        return error_json(request, 413, "too_large", N_("The request is too large."))
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])[:40] or "body"
+        return error_json(request, 422, "invalid", N_("Field %(field)s is not valid: %(problem)s."),
+                          params={"field": field, "problem": first["msg"][:120]}, field=field)
+
+
+def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
+    st = state(request)
+    service = session.get_one(Service, ticket.service_id)
+    point = session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
+    est = estimate.estimate(session, st.clock, ticket)
+    return {
+        "id": ticket.id,
+        "code": ticket.code,
+        "service": service.code,
+        "priority": ticket.priority,
+        "lang": ticket.lang,
+        "issued_at": ticket.issued_at.isoformat() if ticket.issued_at else None,
+        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
+        "status": ticket.status,
+        "service_point": point.code if point else None,
+        "recall_count": ticket.recall_count,
+        "position": est.position if est else None,
+        "estimated_wait_minutes": est.minutes if est else None,
+        "status_url": str(request.url_for("ticket_status", token=ticket.public_token)),
+    }
+
+
+def unknown_service(request: Request, code: str) -> Response:
+    return error_json(request, 422, "unknown_service", N_("Unknown service %(code)s."),
+                      params={"code": code[:32]})
+
+
+async def issue_ticket(request: Request) -> Response:
+    body = await parse(request, TicketIn)
+    if isinstance(body, Response):
+        return body
+    service = state(request).services.get(body.service)
+    if service is None:
+        return unknown_service(request, body.service)
+    return await run_in_threadpool(_issue, request, service, body)
+
+
+def _issue(request: Request, service: Service, body: TicketIn) -> Response:
+    st = state(request)
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            ticket = tickets.issue(session, st.clock, service, priority=body.priority,
+                                   lang=body.lang or lang(request), request_id=body.request_id)
+            return JSONResponse(ticket_json(request, session, ticket), status_code=201)
+    except QueueError as exc:
+        return queue_error(request, exc)
+
+
+def _ticket_id(request: Request) -> int | None:
+    raw = request.path_params["ticket_id"]
+    return raw if 0 < raw < 2**62 else None
+
+
+def get_ticket(request: Request) -> Response:
+    st = state(request)
+    ticket_id = _ticket_id(request)
+    with db.reading(st.engine) as session:
+        ticket = session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is None or ticket.office_id != st.office_id:
+            return error_json(request, 404, "not_found", N_("No such ticket."))
+        return JSONResponse(ticket_json(request, session, ticket))
+
+
+def get_queue(request: Request) -> Response:
+    st = state(request)
+    now = st.clock.now()
+    language = lang(request)
+    with db.reading(st.engine) as session:
+        rows = []
+        for service in st.services.values():
+            found = session.exec(select(Ticket.status, Ticket.issued_at).where(
+                Ticket.office_id == st.office_id, Ticket.service_id == service.id,
+                Ticket.business_day == st.clock.business_day(now),
+                Ticket.status.in_([Status.waiting, Status.called, Status.serving]),  # type: ignore[attr-defined]
+            )).all()
+            waiting = [issued for status, issued in found if status == Status.waiting and issued]
+            oldest = min(waiting, default=None)
+            rows.append({
+                "service": service.code,
+                "name": service.name(language),
+                "waiting": len(waiting),
+                "being_served": sum(1 for status, _ in found if status != Status.waiting),
+                "oldest_wait_minutes": int((now - oldest).total_seconds() // 60) if oldest else None,
+            })
+    return JSONResponse({"services": rows, "open": st.clock.is_open(now)})
+
+
+def staff_user(request: Request) -> User | None:
+    """The user of a valid ``Authorization: Bearer TOKEN`` of this office."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    st = state(request)
+    with db.reading(st.engine) as session:
+        user = auth.user_for_token(session, token.strip())
+    return user if user is not None and user.office_id == st.office_id else None
+
+
+def unauthorized(request: Request) -> Response:
+    return error_json(request, 401, "unauthorized", N_("A valid staff token is required."),
+                      headers={"WWW-Authenticate": "Bearer"})
+
+
+Action = Callable[[Session, Ticket, User], Ticket]
+
+
+def _act(request: Request, action: Action) -> Response:
+    """Authenticate, load the ticket, apply one queue operation, answer with the ticket."""
+    user = staff_user(request)
+    if user is None:
+        return unauthorized(request)
+    st = state(request)
+    ticket_id = _ticket_id(request)
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            ticket = session.get(Ticket, ticket_id) if ticket_id else None
+            if ticket is None or ticket.office_id != st.office_id:
+                return error_json(request, 404, "not_found", N_("No such ticket."))
+            return JSONResponse(ticket_json(request, session, action(session, ticket, user)))
+    except QueueError as exc:
+        return queue_error(request, exc)
+
+
+def call_next(request: Request) -> Response:
+    user = staff_user(request)
+    if user is None:
+        return unauthorized(request)
+    st = state(request)
+    point = st.points.get(request.path_params["code"])
+    if point is None:
+        return error_json(request, 404, "not_found", N_("No such service point."))
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            ticket = tickets.call_next(session, st.clock, point, user.id)
+            if ticket is None:
+                return Response(status_code=204)
+            return JSONResponse(ticket_json(request, session, ticket))
+    except QueueError as exc:
+        return queue_error(request, exc)
+
+
+async def call_specific(request: Request) -> Response:
+    body = await parse(request, CallIn)
+    if isinstance(body, Response):
+        return body
+    st = state(request)
+    point = st.points.get(request.path_params["code"])
+    if point is None:
+        return error_json(request, 404, "not_found", N_("No such service point."))
+    return await run_in_threadpool(_act, request, lambda s, t, u: tickets.call_specific(
+        s, st.clock, t, point, u.id, body.reason))
+
+
+ACTIONS = {
+    "recall": tickets.recall,
+    "start": tickets.start,
+    "finish": tickets.finish,
+    "no-show": tickets.no_show,
+    "cancel": tickets.cancel,
+}
+
+
+def ticket_action(request: Request) -> Response:
+    action = ACTIONS.get(request.path_params["action"])
+    if action is None:
+        return error_json(request, 404, "not_found", N_("No such action."))
+    clock = state(request).clock
+    return _act(request, lambda s, t, u: action(s, clock, t, u.id))
+
+
+async def transfer(request: Request) -> Response:
+    body = await parse(request, TransferIn)
+    if isinstance(body, Response):
+        return body
+    st = state(request)
+    service = st.services.get(body.service)
+    if service is None:
+        return unknown_service(request, body.service)
+    return await run_in_threadpool(_act, request, lambda s, t, u: tickets.transfer(
+        s, st.clock, t, service, u.id))
+
+
+def openapi_json(request: Request) -> Response:
+    return JSONResponse(openapi())
+
+
+routes = [
+    Route("/openapi.json", openapi_json, name="api_openapi"),
+    Route("/tickets", issue_ticket, methods=["POST"], name="api_issue"),
+    Route("/tickets/{ticket_id:int}", get_ticket, name="api_ticket"),
+    Route("/queue", get_queue, name="api_queue"),
+    Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
+    Route("/service-points/{code}/call/{ticket_id:int}", call_specific, methods=["POST"],
+          name="api_call_specific"),
+    Route("/tickets/{ticket_id:int}/transfer", transfer, methods=["POST"], name="api_transfer"),
+    Route("/tickets/{ticket_id:int}/{action}", ticket_action, methods=["POST"],
+          name="api_ticket_action"),
+]

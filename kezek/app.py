@@ -1,0 +1,182 @@
+"""``create_app``: the lifespan builds the shared objects, then every feature is mounted."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kezek import db, i18n, office, web
+from kezek.api import routes as api
+from kezek.display import routes as display
+from kezek.kiosk import routes as kiosk
+from kezek.queue import tickets
+from kezek.queue.clock import Clock
+from kezek.queue.events import Broker
+from kezek.queue.models import Service, ServicePoint
+from kezek.settings import Settings, load_profile
+from kezek.staff import routes as staff
+
+log = logging.getLogger("kezek")
+FEATURES: tuple[ModuleType, ...] = (kiosk, staff, display)
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class Headers:
+    """Security headers on every answer, and the language cookie when ``?lang=`` chose one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chosen = _query_lang(scope.get("query_string", b""))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k != b"server"]
+                headers.extend(SECURITY_HEADERS)
+                if chosen:
+                    headers.append((b"set-cookie", f"{i18n.COOKIE}={chosen}; Path=/; "
+                                    f"Max-Age=31536000; SameSite=Lax".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _query_lang(query: bytes) -> str | None:
+    for part in query.split(b"&"):
+        key, _, value = part.partition(b"=")
+        if key == b"lang" and value.decode(errors="replace") in i18n.LANGUAGES:
+            return value.decode()
+    return None
+
+
+def load_state(settings: Settings, engine: Engine, clock: Clock | None = None) -> web.State:
+    profile = load_profile(settings.profile)
+    broker = Broker()
+    with db.transaction(engine) as session:
+        row = office.sync_profile(session, profile)
+        assert row.id is not None
+        services = {s.code: s for s in session.exec(select(Service).where(
+            Service.office_id == row.id, Service.active.is_(True)))}  # type: ignore[attr-defined]
+        points = {p.code: p for p in session.exec(select(ServicePoint).where(
+            ServicePoint.office_id == row.id, ServicePoint.active.is_(True)))}  # type: ignore[attr-defined]
+    clock = clock or office.clock(profile)
+    if clock.schedule != office.schedule(profile):
+        clock = Clock(office.schedule(profile), clock.now_fn)
+    return web.State(settings=settings, profile=profile, engine=engine, broker=broker, clock=clock,
+                     office_id=row.id, services=services, points=points)
+
+
+def close_finished_days(st: web.State) -> int:
+    """Close what is still waiting after closing time, and any day left open by a stop."""
+    closed = 0
+    with db.transaction(st.engine, st.broker) as session:
+        for day in tickets.stale_days(session, st.clock, st.office_id):
+            closed += tickets.close_day(session, st.clock, st.office_id, day)
+        today = st.clock.business_day()
+        closing = st.clock.closing_at(today)
+        if closing is None or st.clock.now() >= closing:
+            closed += tickets.close_day(session, st.clock, st.office_id, today)
+    return closed
+
+
+async def _closer(st: web.State, every: float = 30.0) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(close_finished_days, st)
+        except Exception:  # a locked database now is retried next round
+            log.exception("closing finished days failed")
+
+
+def home(request: Request) -> Response:
+    return web.render(request, "home.html")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None,
+               clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own_engine = engine is None
+        the_engine = engine or db.make_engine(settings.database_url)
+        st = await asyncio.to_thread(load_state, settings, the_engine, clock)
+        app.state.kezek = st
+        app.state.templates = web.make_templates()
+        await asyncio.to_thread(close_finished_days, st)
+        closer = asyncio.create_task(_closer(st))
+        for feature in FEATURES:
+            await _hook(feature, "startup", st)
+        try:
+            yield
+        finally:
+            closer.cancel()
+            for feature in reversed(FEATURES):
+                await _hook(feature, "shutdown", st)
+            if own_engine:
+                the_engine.dispose()
+
+    routes: list[BaseRoute] = [
+        Route("/", home, name="home"),
+        Mount("/api", routes=api.routes),
+        Mount("/kiosk", routes=kiosk.routes),
+        Mount("/staff", routes=staff.routes),
+        Mount("/display", routes=display.routes),
+        *kiosk.public_routes,
+        Mount("/static", app=StaticFiles(directory=web.STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={tickets.QueueError: _queue_error, 500: _server_error})
+    app.add_middleware(Headers)  # type: ignore[arg-type]
+    return app
+
+
+async def _hook(feature: ModuleType, name: str, st: web.State) -> None:
+    hook: Callable[[web.State], Awaitable[Any]] | None = getattr(feature, name, None)
+    if hook is not None:
+        await hook(st)
+
+
+async def _queue_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, tickets.QueueError)
+    return web.queue_error(request, exc)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        # A busy database (another process holds a long write): nothing was written.
+        return HTMLResponse(i18n.gettext(web.lang(request), "The system is busy. Please try again."),
+                            status_code=503, headers={"Retry-After": "2"})
+    log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return HTMLResponse(i18n.gettext(web.lang(request), "Something went wrong. Please try again."),
+                        status_code=500)

@@ -1,0 +1,90 @@
+"""Users, passwords (argon2) and API tokens. Sessions and CSRF live in ``kezek.staff``."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from kezek.queue.clock import utcnow
+from kezek.queue.models import ApiToken, Role, User
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password")
+MIN_PASSWORD = 8
+
+
+class AuthError(ValueError):
+    pass
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password needs at least {MIN_PASSWORD} characters")
+    if len(password) > 256:
+        raise AuthError("the password is too long (256 characters at most)")
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password[:256]) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    return user if (ok and user is not None and user.active) else None
+
+
+def create_user(session: Session, office_id: int, username: str, password: str, role: Role | str,
+                full_name: str = "") -> User:
+    username = username.strip().lower()
+    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
+        raise AuthError("a user name is 1–64 letters, digits, dots or underscores")
+    if role not in Role.__members__:
+        raise AuthError(f"role must be one of {', '.join(Role.__members__)}")
+    if session.exec(select(User).where(User.username == username)).first():
+        raise AuthError(f"user {username!r} already exists")
+    user = User(office_id=office_id, username=username, full_name=full_name.strip()[:200],
+                role=str(role), password_hash=hash_password(password), created_at=utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    session.add(user)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User) -> str:
+    """A new API token for ``user``; only its hash is stored, so it is shown once."""
+    assert user.id is not None
+    token = "kz_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(office_id=user.office_id, user_id=user.id, token_hash=_digest(token),
+                         created_at=utcnow()))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token),
+                                              ApiToken.revoked.is_(False))).first()  # type: ignore[attr-defined]
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user and user.active else None

@@ -1,0 +1,190 @@
+"""The one command: ``kezek serve | db upgrade | user … | token create | demo | printer test``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlmodel import select
+
+from kezek import auth, db, demo, migrate, office
+from kezek.queue.models import Office, Role, User
+from kezek.settings import ProfileError, Settings, load_profile
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    return db.make_engine(settings.database_url)
+
+
+def _office_id(settings: Settings) -> int:
+    """Make sure the schema is current and the profile's office exists; return its id."""
+    engine = _engine(settings)
+    migrate.upgrade(engine)
+    with db.transaction(engine) as session:
+        row = office.sync_profile(session, load_profile(settings.profile))
+        assert row.id is not None
+        return row.id
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    _office_id(settings)
+    base = f"http://{args.host}:{args.port}"
+    print(f"""
+Kezek is serving the {settings.profile!r} office on {base}
+  kiosk:    {base}/kiosk/
+  display:  {base}/display/
+  staff:    {base}/staff/
+  phone pages and the API: {base}/api/openapi.json
+Demo logins (password {demo.DEMO_PASSWORD!r}): {", ".join(u for u, _, _ in demo.DEMO_USERS)}
+""", flush=True)
+    uvicorn.run("kezek.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, server_header=False, log_level="info",
+                proxy_headers=args.proxy_headers)
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    _office_id(settings)
+    print("database is up to date")
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password:
+        return str(args.password)
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise auth.AuthError("the two passwords differ")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    office_id = _office_id(settings)
+    with db.transaction(_engine(settings)) as session:
+        user = auth.create_user(session, office_id, args.username, _password(args), args.role,
+                                args.name or "")
+        print(f"user {user.username} ({user.role}) added")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
+    office_id = _office_id(settings)
+    with db.reading(_engine(settings)) as session:
+        for user in session.exec(select(User).where(User.office_id == office_id).order_by(User.username)):
+            print(f"{user.username:20} {user.role:11} {'active' if user.active else 'disabled'}")
+    return 0
+
+
+def _user(session, username: str) -> User:  # type: ignore[no-untyped-def]
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise auth.AuthError(f"no user {username!r}")
+    return user  # type: ignore[no-any-return]
+
+
+def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
+    _office_id(settings)
+    with db.transaction(_engine(settings)) as session:
+        auth.set_password(session, _user(session, args.username), _password(args))
+    print("password changed")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    _office_id(settings)
+    with db.transaction(_engine(settings)) as session:
+        print(auth.create_token(session, _user(session, args.username)))
+    return 0
+
+
+def progress_bar(label: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 40
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    office_id = _office_id(settings)
+    engine = _engine(settings)
+    profile = load_profile(settings.profile)
+    with db.transaction(engine) as session:
+        demo.ensure_users(session, office_id)
+        if args.if_empty and demo.has_history(session, office_id):
+            print("the demo office already has its history")
+            return 0
+    clock = office.clock(profile)
+    written = demo.load(engine, office_id, profile.zone, days=args.days, today=clock.business_day(),
+                        seed=args.seed, progress=None if args.quiet else progress_bar("demo history"))
+    print(f"demo: {written} tickets over {args.days} working days; logins "
+          f"{', '.join(u for u, _, _ in demo.DEMO_USERS)} / {demo.DEMO_PASSWORD}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kezek", description="Kezek queue system")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind a proxy)")
+    serve.set_defaults(handler=cmd_serve)
+
+    dbp = sub.add_parser("db", help="database").add_subparsers(dest="db", required=True)
+    dbp.add_parser("upgrade", help="apply migrations, load the office profile").set_defaults(handler=cmd_db_upgrade)
+
+    user = sub.add_parser("user", help="staff users").add_subparsers(dest="user", required=True)
+    add = user.add_parser("add")
+    add.add_argument("username")
+    add.add_argument("--role", choices=list(Role.__members__), default="clerk")
+    add.add_argument("--name")
+    add.add_argument("--password", help="(prompted when omitted)")
+    add.set_defaults(handler=cmd_user_add)
+    user.add_parser("list").set_defaults(handler=cmd_user_list)
+    passwd = user.add_parser("passwd")
+    passwd.add_argument("username")
+    passwd.add_argument("--password")
+    passwd.set_defaults(handler=cmd_user_passwd)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token", required=True)
+    create = token.add_parser("create", help="print a new API token for a user")
+    create.add_argument("username")
+    create.set_defaults(handler=cmd_token_create)
+
+    dem = sub.add_parser("demo", help="load the demo office's simulated history")
+    dem.add_argument("--days", type=int, default=208, help="working days (default: a year)")
+    dem.add_argument("--if-empty", action="store_true", help="only when there is no history yet")
+    dem.add_argument("--seed", type=int, default=2008)
+    dem.add_argument("--quiet", action="store_true")
+    dem.set_defaults(handler=cmd_demo)
+
+    for extend in EXTENSIONS:
+        extend(sub)
+    return top
+
+
+# Features add their commands here (printer test, report, db backup): fn(subparsers) -> None.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        code = args.handler(args, Settings.from_env())
+    except (ProfileError, auth.AuthError, ValueError) as exc:
+        print(f"kezek: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)

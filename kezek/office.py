@@ -1,0 +1,76 @@
+"""The office profile put into the database, and the office clock built from it."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from kezek.queue.clock import Clock, DayHours, Schedule
+from kezek.queue.models import Office, PointService, Service, ServicePoint
+from kezek.settings import WEEKDAYS, Profile
+
+
+def schedule(profile: Profile) -> Schedule:
+    week = {
+        WEEKDAYS.index(day): DayHours(open=h.open, close=h.close, lunch=h.lunch)
+        for day, h in profile.schedule.items()
+    }
+    return Schedule(zone=profile.zone, week=week, holidays=frozenset(profile.holidays))
+
+
+def clock(profile: Profile) -> Clock:
+    return Clock(schedule(profile))
+
+
+def sync_profile(session: Session, profile: Profile) -> Office:
+    """Create or update the office, its service points and services from the profile.
+
+    Services and points missing from the profile are deactivated, never deleted: their
+    history stays in the reports.
+    """
+    office = session.exec(select(Office).where(Office.slug == profile.slug)).first()
+    if office is None:
+        office = Office(slug=profile.slug, timezone=profile.timezone)
+    office.timezone = profile.timezone
+    session.add(office)
+    session.flush()
+    assert office.id is not None
+    points: dict[str, ServicePoint] = {
+        p.code: p for p in session.exec(select(ServicePoint).where(ServicePoint.office_id == office.id))
+    }
+    for point in points.values():
+        point.active = False
+    for spec in profile.points:
+        point = points.get(spec.code) or ServicePoint(office_id=office.id, code=spec.code,
+                                                      name_kk="", name_ru="", name_en="")
+        point.name_kk, point.name_ru, point.name_en = spec.names.kk, spec.names.ru, spec.names.en
+        point.active = True
+        points[spec.code] = point
+        session.add(point)
+    services: dict[str, Service] = {
+        s.code: s for s in session.exec(select(Service).where(Service.office_id == office.id))
+    }
+    for service in services.values():
+        service.active = False
+    for sspec in profile.services:
+        service = services.get(sspec.code) or Service(office_id=office.id, code=sspec.code,
+                                                      letter="", name_kk="", name_ru="", name_en="")
+        service.letter = sspec.letter
+        service.name_kk, service.name_ru, service.name_en = (sspec.names.kk, sspec.names.ru,
+                                                             sspec.names.en)
+        service.target_wait_minutes = sspec.target_wait_minutes
+        service.registration = sspec.registration
+        service.active = True
+        services[sspec.code] = service
+        session.add(service)
+    session.flush()
+    for link in session.exec(select(PointService).join(
+            Service, Service.id == PointService.service_id).where(  # type: ignore[arg-type]
+            Service.office_id == office.id)).all():
+        session.delete(link)
+    session.flush()
+    for sspec in profile.services:
+        for code in sspec.points:
+            session.add(PointService(point_id=points[code].id, service_id=services[sspec.code].id))
+    session.flush()
+    return office

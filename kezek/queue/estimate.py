@@ -1,0 +1,50 @@
+"""Estimated wait for a new or waiting ticket.
+
+    wait ≈ ahead × S / N
+
+* ahead — tickets before it in its service's queue (position − 1);
+* S — the mean service time (call → finish) of the service's last 30 served tickets over
+  the past 14 days, clipped to 2…60 minutes; 10 minutes when there is no history yet;
+* N — the service points serving the service that a clerk has opened, or all of them
+  when none is open yet (the morning, before the clerks sit down).
+
+Lunch and closing are not added here; the kiosk warns about them separately (§10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from kezek.queue import tickets
+from kezek.queue.clock import Clock
+from kezek.queue.models import Ticket
+
+DEFAULT_SERVICE_MINUTES = 10.0
+
+
+@dataclass(frozen=True)
+class Estimate:
+    position: int
+    minutes: int
+    service_minutes: float
+    points: int
+
+
+def service_minutes(session: Session, clock: Clock, service_id: int) -> float:
+    samples = tickets.recent_service_minutes(session, service_id, tickets.since_days(clock, 14))
+    if not samples:
+        return DEFAULT_SERVICE_MINUTES
+    return min(60.0, max(2.0, sum(samples) / len(samples)))
+
+
+def estimate(session: Session, clock: Clock, ticket: Ticket) -> Estimate | None:
+    position = tickets.position(session, ticket)
+    if position is None:
+        return None
+    minutes_each = service_minutes(session, clock, ticket.service_id)
+    open_count, all_count = tickets.open_points(session, ticket.service_id)
+    points = open_count or max(1, all_count)
+    minutes = round((position - 1) * minutes_each / points)
+    return Estimate(position=position, minutes=minutes, service_minutes=minutes_each, points=points)

@@ -1,0 +1,89 @@
+"""Live events: what displays, consoles and phone pages hear about.
+
+Domain functions *record* events on the session; the transaction helper hands them to
+the broker only after the commit, so a rolled-back change announces nothing.
+Events carry codes and cabinets, never personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+SESSION_KEY = "kezek.events"
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # issued, called, recalled, started, finished, no_show, transferred, cancelled, closed
+    office_id: int
+    ticket_id: int
+    code: str
+    service: str
+    point: str | None = None
+    status: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def record(session: Session, event: Event) -> None:
+    session.info.setdefault(SESSION_KEY, []).append(event)
+
+
+def take(session: Session) -> list[Event]:
+    return list(session.info.pop(SESSION_KEY, []))
+
+
+class Broker:
+    """In-process fan-out to asyncio subscribers; publish is safe from any thread.
+
+    A subscriber that falls behind by more than ``maxsize`` events loses the oldest
+    (a display then refreshes from the database), so a stuck client never grows memory.
+    """
+
+    def __init__(self, maxsize: int = 100) -> None:
+        self._maxsize = maxsize
+        self._subscribers: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Event]]]] = {}
+        self._lock = threading.Lock()
+
+    def publish(self, events: list[Event]) -> None:
+        for event in events:
+            with self._lock:
+                targets = list(self._subscribers.get(event.office_id, ()))
+            for loop, queue in targets:
+                try:
+                    loop.call_soon_threadsafe(self._put, queue, event)
+                except RuntimeError:  # the loop has closed
+                    pass
+
+    @staticmethod
+    def _put(queue: asyncio.Queue[Event], event: Event) -> None:
+        if queue.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                queue.get_nowait()
+        queue.put_nowait(event)
+
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return sum(len(s) for s in self._subscribers.values())
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, office_id: int) -> AsyncIterator[asyncio.Queue[Event]]:
+        entry = (asyncio.get_running_loop(), asyncio.Queue[Event](self._maxsize))
+        with self._lock:
+            self._subscribers.setdefault(office_id, set()).add(entry)
+        try:
+            yield entry[1]
+        finally:
+            with self._lock:
+                subs = self._subscribers.get(office_id, set())
+                subs.discard(entry)
+                if not subs:
+                    self._subscribers.pop(office_id, None)

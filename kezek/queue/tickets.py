@@ -1,0 +1,408 @@
+"""The queue core: issue, call, serve and close tickets. No HTTP here.
+
+Every function takes the session first and leaves the commit to the caller's
+transaction (``kezek.db.transaction``). Events recorded here are published after it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import select
+
+from kezek.i18n import N_
+from kezek.queue.clock import Clock
+from kezek.queue.events import Event, record
+from kezek.queue.models import (
+    IN_HAND,
+    DayCounter,
+    PointService,
+    Service,
+    ServicePoint,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+
+
+class QueueError(Exception):
+    """A refused operation. ``message`` is an English msgid translated where it is shown."""
+
+    status_code = 409
+    kind = "conflict"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+class NotFound(QueueError):
+    status_code = 404
+    kind = "not_found"
+
+
+class InvalidInput(QueueError):
+    status_code = 422
+    kind = "invalid"
+
+
+class OfficeClosed(QueueError):
+    kind = "closed"
+
+    def __init__(self, next_opening: datetime | None) -> None:
+        super().__init__(N_("The office is closed."))
+        self.next_opening = next_opening
+
+
+class IllegalTransition(QueueError):
+    kind = "illegal_transition"
+
+
+def _event(session: Session, ticket: Ticket, kind: str, at: datetime, actor_id: int | None,
+           point: ServicePoint | None = None, detail: str | None = None) -> None:
+    assert ticket.id is not None
+    session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket.id, kind=kind, at=at,
+                            actor_id=actor_id, service_point_id=point.id if point else None,
+                            detail=detail))
+    service = session.get(Service, ticket.service_id)
+    record(session, Event(kind=kind, office_id=ticket.office_id, ticket_id=ticket.id,
+                          code=ticket.code, service=service.code if service else "",
+                          point=point.code if point else None, status=ticket.status))
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def next_number(session: Session, service: Service, day: date) -> int:
+    """Atomically take the next number of a service's day: an upsert on the counter row."""
+    assert service.id is not None
+    table = DayCounter.__table__  # type: ignore[attr-defined]
+    insert: sa.Insert
+    if _is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        insert = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = sqlite_insert(table)
+    stmt = (
+        insert.values(service_id=service.id, business_day=day, office_id=service.office_id,
+                      last_number=1)
+        .on_conflict_do_update(index_elements=["service_id", "business_day"],
+                               set_={"last_number": table.c.last_number + 1})
+        .returning(table.c.last_number)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def format_code(letter: str, number: int) -> str:
+    return f"{letter}-{number:03d}"
+
+
+def issue(session: Session, clock: Clock, service: Service, *, priority: bool = False,
+          lang: str = "kk", request_id: str | None = None,
+          check_hours: bool = True) -> Ticket:
+    """Take a ticket. The same ``request_id`` twice gives the same ticket (a double tap)."""
+    if request_id is not None:
+        existing = find_by_request(session, service.office_id, request_id)
+        if existing is not None:
+            return existing
+    now = clock.now()
+    if check_hours and not clock.is_open(now):  # §10
+        raise OfficeClosed(clock.next_opening(now))
+    if not service.active:
+        raise InvalidInput(N_("This service is not available now."))
+    day = clock.business_day(now)
+    number = next_number(session, service, day)
+    assert service.id is not None
+    ticket = Ticket(office_id=service.office_id, service_id=service.id, business_day=day,
+                    number=number, code=format_code(service.letter, number), priority=priority,
+                    lang=lang, status=Status.waiting, issued_at=now,
+                    target_wait_minutes=service.target_wait_minutes,
+                    public_token=secrets.token_urlsafe(24), request_id=request_id)
+    session.add(ticket)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Another request with the same request id won the race (PostgreSQL).
+        if request_id is not None and (again := find_by_request(session, service.office_id, request_id)):
+            return again
+        raise
+    _event(session, ticket, "issued", now, None)
+    return ticket
+
+
+def find_by_request(session: Session, office_id: int, request_id: str) -> Ticket | None:
+    return session.exec(select(Ticket).where(Ticket.office_id == office_id,
+                                             Ticket.request_id == request_id)).first()
+
+
+def point_services(session: Session, point: ServicePoint) -> list[int]:
+    return list(session.exec(select(PointService.service_id)
+                             .where(PointService.point_id == point.id)).all())
+
+
+def in_hand(session: Session, point: ServicePoint) -> Ticket | None:
+    """The ticket a service point is dealing with now (called or being served)."""
+    return session.exec(select(Ticket).where(Ticket.service_point_id == point.id,
+                                             Ticket.status.in_(IN_HAND))  # type: ignore[attr-defined]
+                        .order_by(Ticket.called_at.desc())).first()  # type: ignore[union-attr]
+
+
+def _end_wait(ticket: Ticket, at: datetime) -> None:
+    """Waiting time = called − issued (never called: closed − issued). Appendix 1.2."""
+    assert ticket.issued_at is not None
+    if ticket.wait_seconds is None:
+        ticket.wait_seconds = max(0, int((at - ticket.issued_at).total_seconds()))
+        ticket.within_target = ticket.wait_seconds <= ticket.target_wait_minutes * 60
+
+
+def _check_free(session: Session, point: ServicePoint) -> None:
+    current = in_hand(session, point)
+    if current is not None:
+        raise IllegalTransition(N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
+                                code=current.code)
+
+
+def call_next(session: Session, clock: Clock, point: ServicePoint,
+              clerk_id: int | None) -> Ticket | None:
+    """Call the next ticket for a service point: priority first, then the oldest.
+
+    The claim is one statement (``UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING``),
+    with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two clerks never get the same ticket.
+    """
+    _check_free(session, point)
+    now = clock.now()
+    candidates = (
+        select(Ticket.id)
+        .where(Ticket.office_id == point.office_id, Ticket.status == Status.waiting,
+               Ticket.business_day == clock.business_day(now),
+               Ticket.service_id.in_(  # type: ignore[attr-defined]
+                   select(PointService.service_id).where(PointService.point_id == point.id)))
+        .order_by(Ticket.priority.desc(), Ticket.issued_at, Ticket.id)  # type: ignore[attr-defined]
+        .limit(1)
+    )
+    if _is_postgres(session):
+        candidates = candidates.with_for_update(skip_locked=True)
+    claim = (
+        sa.update(Ticket)
+        .where(Ticket.id == candidates.scalar_subquery(), Ticket.status == Status.waiting)  # type: ignore[arg-type]
+        .values(status=Status.called, called_at=now, service_point_id=point.id, clerk_id=clerk_id)
+        .returning(Ticket.id)  # type: ignore[arg-type]
+    )
+    ticket_id = session.execute(claim, execution_options={"synchronize_session": False}).scalar()
+    if ticket_id is None:
+        return None
+    ticket = session.get_one(Ticket, ticket_id, populate_existing=True)
+    _end_wait(ticket, now)
+    _event(session, ticket, "called", now, clerk_id, point)
+    return ticket
+
+
+def _require(ticket: Ticket, allowed: Sequence[Status], action: str) -> None:
+    if ticket.status not in allowed:
+        raise IllegalTransition(N_("Ticket %(code)s cannot be %(action)s: it is %(status)s."),
+                                code=ticket.code, action=action, status=ticket.status)
+
+
+def _check_point_serves(session: Session, point: ServicePoint, service_id: int) -> None:
+    if point.office_id is None or service_id not in point_services(session, point):
+        raise IllegalTransition(N_("This service point does not serve that ticket's service."))
+
+
+def call_specific(session: Session, clock: Clock, ticket: Ticket, point: ServicePoint,
+                  clerk_id: int | None, reason: str) -> Ticket:
+    """Call a chosen ticket out of order; the reason is recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(N_("Give a reason for calling a ticket out of order."))
+    _require(ticket, [Status.waiting], N_("called"))
+    _check_point_serves(session, point, ticket.service_id)
+    _check_free(session, point)
+    now = clock.now()
+    ticket.status, ticket.called_at = Status.called, now
+    ticket.service_point_id, ticket.clerk_id = point.id, clerk_id
+    _end_wait(ticket, now)
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, "called", now, clerk_id, point, detail=f"out of order: {reason[:400]}")
+    return ticket
+
+
+def _point(session: Session, ticket: Ticket) -> ServicePoint | None:
+    return session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
+
+
+def recall(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
+    _require(ticket, [Status.called], N_("recalled"))
+    ticket.recall_count += 1
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, "recalled", clock.now(), actor_id, _point(session, ticket))
+    return ticket
+
+
+def start(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
+    _require(ticket, [Status.called], N_("started"))
+    now = clock.now()
+    ticket.status, ticket.started_at = Status.serving, now
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, "started", now, actor_id, _point(session, ticket))
+    return ticket
+
+
+def finish(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
+    """Served. A called ticket may be finished directly (the start is then the call)."""
+    _require(ticket, IN_HAND, N_("finished"))
+    now = clock.now()
+    ticket.started_at = ticket.started_at or ticket.called_at
+    ticket.status, ticket.finished_at = Status.served, now
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, "finished", now, actor_id, _point(session, ticket))
+    return ticket
+
+
+def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
+    _require(ticket, [Status.called], N_("marked a no-show"))
+    now = clock.now()
+    ticket.status, ticket.finished_at = Status.no_show, now
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, "no_show", now, actor_id, _point(session, ticket))
+    return ticket
+
+
+def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
+    _require(ticket, [Status.waiting, Status.called], N_("cancelled"))
+    now = clock.now()
+    _end_wait(ticket, now)
+    ticket.status, ticket.finished_at = Status.cancelled, now
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, "cancelled", now, actor_id, _point(session, ticket))
+    return ticket
+
+
+def transfer(session: Session, clock: Clock, ticket: Ticket, to_service: Service,
+             actor_id: int | None) -> Ticket:
+    """Send the visitor to another service's queue with the same code.
+
+    The old row ends as *transferred*; a new row waits in the other queue and keeps the
+    first issue time, so the wait clock keeps counting and it is not sent to the back.
+    """
+    _require(ticket, [Status.waiting, *IN_HAND], N_("transferred"))
+    if to_service.id == ticket.service_id or to_service.office_id != ticket.office_id:
+        raise InvalidInput(N_("Choose another service of this office."))
+    now = clock.now()
+    point = _point(session, ticket)
+    ticket.status, ticket.finished_at = Status.transferred, now
+    session.add(ticket)
+    assert to_service.id is not None and ticket.id is not None
+    child = Ticket(office_id=ticket.office_id, service_id=to_service.id,
+                   business_day=ticket.business_day, number=ticket.number, code=ticket.code,
+                   priority=ticket.priority, lang=ticket.lang, status=Status.waiting,
+                   issued_at=ticket.issued_at, target_wait_minutes=ticket.target_wait_minutes,
+                   parent_id=ticket.id, public_token=secrets.token_urlsafe(24),
+                   print_status=ticket.print_status)
+    session.add(child)
+    session.flush()
+    _event(session, ticket, "transferred", now, actor_id, point, detail=f"to {to_service.code}")
+    _event(session, child, "issued", now, actor_id, detail=f"transferred from {ticket.id}")
+    return child
+
+
+def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
+    """At closing, every ticket of ``day`` still waiting is closed unserved (its wait counted).
+
+    For a past day, tickets left in hand are closed as well (nobody finished them).
+    Returns how many tickets were closed.
+    """
+    closing = clock.closing_at(day)
+    now = clock.now()
+    at = min(closing, now) if closing else now
+    statuses = [Status.waiting] if day >= clock.business_day(now) else [Status.waiting, *IN_HAND]
+    tickets = session.exec(select(Ticket).where(
+        Ticket.office_id == office_id, Ticket.business_day == day,
+        Ticket.status.in_(statuses))).all()  # type: ignore[attr-defined]
+    for ticket in tickets:
+        _end_wait(ticket, max(at, ticket.issued_at or at))
+        ticket.status, ticket.finished_at = Status.closed, at
+        session.add(ticket)
+        session.flush()
+        _event(session, ticket, "closed", at, None, _point(session, ticket))
+    return len(tickets)
+
+
+def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
+    """Past business days that still have open tickets (the server was down at closing)."""
+    rows = session.exec(select(Ticket.business_day).distinct().where(
+        Ticket.office_id == office_id, Ticket.business_day < clock.business_day(),
+        Ticket.status.in_([Status.waiting, *IN_HAND]))).all()  # type: ignore[attr-defined]
+    return sorted(rows)
+
+
+def position(session: Session, ticket: Ticket) -> int | None:
+    """1 for the next to be called in its service's queue; None when not waiting."""
+    if ticket.status != Status.waiting:
+        return None
+    earlier = sa.or_(
+        Ticket.issued_at < ticket.issued_at,  # type: ignore[operator]
+        sa.and_(Ticket.issued_at == ticket.issued_at, Ticket.id < ticket.id),  # type: ignore[operator]
+    )
+    is_priority = Ticket.priority.is_(True)  # type: ignore[attr-defined]
+    before = sa.and_(is_priority, earlier) if ticket.priority else sa.or_(is_priority, earlier)
+    ahead = session.exec(
+        select(sa.func.count()).select_from(Ticket).where(
+            Ticket.office_id == ticket.office_id, Ticket.service_id == ticket.service_id,
+            Ticket.business_day == ticket.business_day, Ticket.status == Status.waiting,
+            before)).one()
+    return int(ahead) + 1
+
+
+def latest(session: Session, ticket: Ticket) -> Ticket:
+    """Follow transfers to the row that is current for this visitor."""
+    for _ in range(20):
+        child = session.exec(select(Ticket).where(Ticket.parent_id == ticket.id)).first()
+        if child is None:
+            break
+        ticket = child
+    return ticket
+
+
+def by_token(session: Session, token: str) -> Ticket | None:
+    if not token or len(token) > 64:
+        return None
+    ticket = session.exec(select(Ticket).where(Ticket.public_token == token)).first()
+    return latest(session, ticket) if ticket else None
+
+
+def recent_service_minutes(session: Session, service_id: int, since: datetime,
+                           limit: int = 30) -> list[float]:
+    rows = session.exec(select(Ticket.started_at, Ticket.finished_at).where(
+        Ticket.service_id == service_id, Ticket.status == Status.served,
+        Ticket.finished_at >= since)  # type: ignore[operator]
+        .order_by(Ticket.finished_at.desc()).limit(limit)).all()  # type: ignore[union-attr]
+    return [(end - begin).total_seconds() / 60 for begin, end in rows if begin and end]
+
+
+def open_points(session: Session, service_id: int) -> tuple[int, int]:
+    """(open, all) service points serving a service; open = a clerk has taken it."""
+    rows = session.exec(select(ServicePoint.clerk_id).join(
+        PointService, PointService.point_id == ServicePoint.id).where(  # type: ignore[arg-type]
+        PointService.service_id == service_id, ServicePoint.active.is_(True))).all()  # type: ignore[attr-defined]
+    return sum(1 for clerk in rows if clerk is not None), len(rows)
+
+
+def since_days(clock: Clock, days: int) -> datetime:
+    return clock.now() - timedelta(days=days)

@@ -1,0 +1,180 @@
+"""The environment (``KEZEK_*``) and the office profile (a TOML file).
+
+The profile describes one office: names, address, hours, service points, services and
+printers. It is validated when the app starts; an error names the bad field.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class ProfileError(ValueError):
+    """The office profile is invalid; the message names the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(_Strict):
+    kk: Text
+    ru: Text
+    en: Text
+
+    def get(self, lang: str) -> str:
+        return str(getattr(self, lang, self.kk))
+
+
+class Hours(_Strict):
+    """One day's opening hours; the lunch break is optional."""
+
+    open: time
+    close: time
+    lunch: tuple[time, time] | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Hours:
+        if self.open >= self.close:
+            raise ValueError("open must be before close")
+        if self.lunch and not (self.open <= self.lunch[0] < self.lunch[1] <= self.close):
+            raise ValueError("lunch must be inside opening hours")
+        return self
+
+
+class ServicePointProfile(_Strict):
+    code: Code
+    names: Names
+
+
+class ServiceProfile(_Strict):
+    code: Code
+    letter: Annotated[str, StringConstraints(min_length=1, max_length=2)]
+    names: Names
+    descriptions: Names | None = None
+    points: list[Code] = Field(min_length=1)
+    target_wait_minutes: int = Field(default=40, ge=1, le=600)  # appendix 1.2: 40 minutes
+    registration: bool = False  # tickets of this service open a personal record card (§3)
+
+
+class Printers(_Strict):
+    kiosk: dict[str, str] = Field(default_factory=dict)  # kiosk name -> printer URL
+    desk: dict[str, str] = Field(default_factory=dict)  # service point code -> printer URL
+    paper_width: Literal[576, 384] = 576  # dots: 80 mm or 58 mm paper
+    text_mode: bool = False  # printers with code page 53 (KZ-1048) only
+
+
+class Profile(_Strict):
+    slug: Code
+    name: Names
+    address: Names
+    phones: list[Text] = Field(default_factory=list)
+    timezone: str = "Asia/Almaty"
+    district: Text | None = None  # §3: registration is at the place of residence
+    # §10: Tuesday–Friday 09:00–18:00, lunch 13:00–14:00
+    schedule: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Hours]
+    holidays: list[date] = Field(default_factory=list)
+    points: list[ServicePointProfile] = Field(min_length=1)
+    services: list[ServiceProfile] = Field(min_length=1)
+    printers: Printers = Field(default_factory=Printers)
+    issue_past_closing: bool = False  # whether the kiosk still issues when the wait runs past closing
+    warn_wait_minutes: int = Field(default=30, ge=1, le=600)
+    complaint_answer_days: int = Field(default=5, ge=1, le=90)
+
+    @model_validator(mode="after")
+    def _references(self) -> Profile:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
+        point_codes = [p.code for p in self.points]
+        _unique("points", point_codes)
+        _unique("services", [s.code for s in self.services])
+        _unique("services letter", [s.letter for s in self.services])
+        for service in self.services:
+            for code in service.points:
+                if code not in point_codes:
+                    raise ValueError(f"services.{service.code}.points: unknown service point {code!r}")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _unique(what: str, codes: list[str]) -> None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise ValueError(f"{what}: {code!r} appears twice")
+        seen.add(code)
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A shipped profile by name (``kyzylzhar``, ``demo``) or a TOML file by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PROFILES_DIR / f"{name_or_path}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        shipped = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.toml")))
+        raise ProfileError(f"profile {name_or_path!r} not found (shipped: {shipped})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"profile {path}: not valid TOML: {exc}") from None
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "profile"
+        raise ProfileError(f"profile {path}: {where}: {first['msg']}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the environment chooses."""
+
+    profile: str = "kyzylzhar"
+    database_url: str = "sqlite:///var/kezek.sqlite3"
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    spool_dir: str = "var/spool"
+    secure_cookies: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        defaults = cls()
+        return cls(
+            profile=env.get("KEZEK_PROFILE", defaults.profile),
+            database_url=env.get("KEZEK_DATABASE_URL", defaults.database_url),
+            secret_key=env.get("KEZEK_SECRET_KEY") or _dev_secret(),
+            spool_dir=env.get("KEZEK_SPOOL_DIR", defaults.spool_dir),
+            secure_cookies=env.get("KEZEK_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        )
+
+
+def _dev_secret() -> str:
+    """Without KEZEK_SECRET_KEY, a key kept in var/ so sessions survive a restart."""
+    path = Path("var/secret.key")
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

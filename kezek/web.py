@@ -1,0 +1,152 @@
+"""What every feature's web layer shares: the app state, templates, language, errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sqlalchemy.engine import Engine
+from starlette.datastructures import URL
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from kezek import i18n
+from kezek.queue.clock import Clock
+from kezek.queue.events import Broker
+from kezek.queue.models import Service, ServicePoint
+from kezek.queue.tickets import OfficeClosed, QueueError
+from kezek.settings import Profile, Settings
+
+PACKAGE = Path(__file__).parent
+STATIC = PACKAGE / "static"
+
+
+@dataclass
+class State:
+    """Shared objects, built in the lifespan and reached through ``request.app.state.kezek``."""
+
+    settings: Settings
+    profile: Profile
+    engine: Engine
+    broker: Broker
+    clock: Clock
+    office_id: int
+    services: dict[str, Service] = field(default_factory=dict)  # by code, active only
+    points: dict[str, ServicePoint] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)  # features keep their own objects here
+
+
+def state(request: Request) -> State:
+    return request.app.state.kezek  # type: ignore[no-any-return]
+
+
+def lang(request: Request) -> str:
+    chosen = getattr(request.state, "lang", None)
+    if chosen:
+        return str(chosen)
+    return i18n.negotiate(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
+                          request.headers.get("accept-language"))
+
+
+def vendor_files() -> dict[str, str]:
+    """Logical name -> versioned file under static/vendor (``htmx`` -> ``vendor/htmx-2.0.11.js``)."""
+    found: dict[str, str] = {}
+    for path in sorted((STATIC / "vendor").glob("*.js")):
+        stem = path.name.rsplit("-", 1)[0]
+        found[stem] = f"vendor/{path.name}"
+    return found
+
+
+def make_templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["vendor"] = vendor_files()
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, block: str | None = None,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a template; with ``block`` only that fragment (htmx swaps)."""
+    env: jinja2.Environment = request.app.state.templates
+    st = state(request)
+    language = lang(request)
+
+    def url_for(route: str, /, **params: Any) -> URL:
+        return request.url_for(route, **params)
+
+    def local(dt: datetime | None, fmt: str = "%H:%M") -> str:
+        return st.clock.local(dt).strftime(fmt) if dt else ""
+
+    ctx: dict[str, Any] = {
+        "request": request,
+        "_": i18n.Translator(language),
+        "lang": language,
+        "url_for": url_for,
+        "static": lambda path: request.url_for("static", path=path),
+        "profile": st.profile,
+        "office_name": st.profile.name.get(language),
+        "local": local,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "user": getattr(request.state, "user", None),
+        **(context or {}),
+    }
+    template = env.get_template(name)
+    if block is not None:
+        html = "".join(template.blocks[block](template.new_context(ctx)))
+    else:
+        html = template.render(ctx)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def error_json(request: Request, status_code: int, kind: str, message: str, *,
+               params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+               **extra: Any) -> JSONResponse:
+    """A JSON error whose message is in the request's language."""
+    text = i18n.gettext(lang(request), message, **(params or {}))
+    return JSONResponse({"error": kind, "message": text, **extra}, status_code=status_code,
+                        headers=headers)
+
+
+def queue_error(request: Request, exc: QueueError) -> Response:
+    if isinstance(exc, OfficeClosed):
+        at = exc.next_opening
+        return JSONResponse({"error": exc.kind,
+                             "message": opening_text(lang(request), state(request).clock, at),
+                             "next_opening": at.isoformat() if at else None},
+                            status_code=exc.status_code)
+    return error_json(request, exc.status_code, exc.kind, exc.message, params=exc.params)
+
+
+WEEKDAY_NAMES = (i18n.N_("Monday"), i18n.N_("Tuesday"), i18n.N_("Wednesday"), i18n.N_("Thursday"),
+                 i18n.N_("Friday"), i18n.N_("Saturday"), i18n.N_("Sunday"))
+
+
+def opening_text(language: str, clock: Clock, at: datetime | None) -> str:
+    """'Opens on Tuesday at 09:00' in the visitor's language (§10)."""
+    if at is None:
+        return i18n.gettext(language, "The office is closed.")
+    local_at = clock.local(at)
+    today = clock.business_day()
+    if local_at.date() == today:
+        return i18n.gettext(language, "The office opens today at %(time)s.",
+                            time=local_at.strftime("%H:%M"))
+    return i18n.gettext(language, "The office opens on %(day)s, %(date)s at %(time)s.",
+                        day=i18n.gettext(language, WEEKDAY_NAMES[local_at.weekday()]),
+                        date=local_at.strftime("%d.%m"), time=local_at.strftime("%H:%M"))

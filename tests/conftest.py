@@ -1,0 +1,206 @@
+"""Shared fixtures: a real SQLite file (migrated once, copied per test), a settable clock,
+the app with its lifespan, and staff users. PostgreSQL: set KEZEK_TEST_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
+
+from kezek import auth, db, migrate, office
+from kezek.app import create_app
+from kezek.queue.clock import Clock, ManualClock
+from kezek.settings import Settings, load_profile
+
+ALMATY = ZoneInfo("Asia/Almaty")
+# A Tuesday, 10:00 in the office (§10: the office is open).
+TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=ALMATY)
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "kezek.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, migrated_template: Path) -> str:
+    target = tmp_path / "kezek.sqlite3"
+    shutil.copyfile(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def now() -> ManualClock:
+    """The current moment; tests move it with ``now.advance(minutes=…)``."""
+    return ManualClock(TUESDAY_10.astimezone(ZoneInfo("UTC")))
+
+
+@pytest.fixture
+def profile_name() -> str:
+    return "kyzylzhar"
+
+
+@pytest.fixture
+def clock(now: ManualClock, profile_name: str) -> Clock:
+    return Clock(office.schedule(load_profile(profile_name)), now)
+
+
+@pytest.fixture
+def settings(database_url: str, profile_name: str, tmp_path: Path) -> Settings:
+    return Settings(profile=profile_name, database_url=database_url, secret_key="test-secret-key",
+                    spool_dir=str(tmp_path / "spool"))
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, clock: Clock):  # type: ignore[no-untyped-def]
+    return create_app(settings, engine=engine, clock=clock)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def office_id(client: TestClient) -> int:
+    return int(client.app.state.kezek.office_id)  # type: ignore[attr-defined]
+
+
+def make_user(engine: Engine, office_id: int, username: str, role: str) -> int:
+    with db.transaction(engine) as session:
+        user = auth.create_user(session, office_id, username, PASSWORD, role, username.title())
+        assert user.id is not None
+        return user.id
+
+
+def make_token(engine: Engine, username: str) -> str:
+    from sqlmodel import select
+
+    from kezek.queue.models import User
+
+    with db.transaction(engine) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        return auth.create_token(session, user)
+
+
+@pytest.fixture
+def clerk_token(client: TestClient, engine: Engine, office_id: int) -> str:
+    make_user(engine, office_id, "clerk1", "clerk")
+    return make_token(engine, "clerk1")
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots and previews are kept (test-artifacts/, ignored by git)."""
+    path = Path(os.environ.get("KEZEK_ARTIFACTS", "test-artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- a live server and real Chromium, for the browser tests -------------------------------
+
+class LiveServer:
+    """The app served by uvicorn on 127.0.0.1 in a thread; ``restart()`` stops and starts it."""
+
+    def __init__(self, app_factory) -> None:  # type: ignore[no-untyped-def]
+        import socket
+
+        self.app_factory = app_factory
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.thread = None
+
+    def start(self) -> None:
+        import threading
+        import time
+
+        import uvicorn
+
+        config = uvicorn.Config(self.app_factory(), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on", server_header=False,
+                                timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+            self.server = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[LiveServer]:
+    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock))
+    server.start()
+    yield server
+    server.stop()
+
+
+CHROMIUM = os.environ.get("KEZEK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--autoplay-policy=no-user-gesture-required"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="kk-KZ")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Run axe-core (from the npm registry) in the page; the violations of these impacts."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in impacts]

@@ -41,7 +41,7 @@ def load_catalog(lang: str) -> Catalog:
             part = read_po(fh, locale=lang)
         for message in part:
             if message.id and message.string:
-                merged[message.id] = message.string
+                merged.add(message.id, message.string)
     return merged
 
 
@@ -104,3 +104,21 @@ def _accept_language(header: str) -> Iterable[str]:
         if tag:
             weighted.append((-quality, index, tag))
     return [tag for _, _, tag in sorted(weighted)]
+
+
+def extract_messages() -> dict[str, list[str]]:
+    """Every msgid marked in the package (Python and templates) -> where it is used."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"**/templates/**.html": {"extensions": "", "trimmed": "true"}}
+    found: dict[str, list[str]] = {}
+    package = Path(__file__).parent
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        package, method_map=method_map, options_map=options, keywords={"_": None, "N_": None,
+                                                                        "gettext": (2,)},
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return found

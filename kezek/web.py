@@ -131,9 +131,18 @@ def queue_error(request: Request, exc: QueueError) -> Response:
                              "message": opening_text(lang(request), state(request).clock, at),
                              "next_opening": at.isoformat() if at else None},
                             status_code=exc.status_code)
-    return error_json(request, exc.status_code, exc.kind, exc.message, params=exc.params)
+    language = lang(request)
+    params = {key: i18n.gettext(language, STATUS_NAMES[value]) if key == "status" and value in STATUS_NAMES
+              else value for key, value in exc.params.items()}
+    return error_json(request, exc.status_code, exc.kind, exc.message, params=params)
 
 
+STATUS_NAMES = {
+    "waiting": i18n.N_("waiting"), "called": i18n.N_("called"), "serving": i18n.N_("being served"),
+    "served": i18n.N_("served"), "no_show": i18n.N_("did not come"),
+    "cancelled": i18n.N_("cancelled"), "transferred": i18n.N_("transferred"),
+    "closed": i18n.N_("closed unserved"),
+}
 WEEKDAY_NAMES = (i18n.N_("Monday"), i18n.N_("Tuesday"), i18n.N_("Wednesday"), i18n.N_("Thursday"),
                  i18n.N_("Friday"), i18n.N_("Saturday"), i18n.N_("Sunday"))
 

@@ -209,9 +209,10 @@ def call_next(session: Session, clock: Clock, point: ServicePoint,
 
 
 def _require(ticket: Ticket, allowed: Sequence[Status], action: str) -> None:
+    """Refuse an illegal transition; ``action`` names it in the server's own words."""
     if ticket.status not in allowed:
-        raise IllegalTransition(N_("Ticket %(code)s cannot be %(action)s: it is %(status)s."),
-                                code=ticket.code, action=action, status=ticket.status)
+        raise IllegalTransition(N_("This is not possible for ticket %(code)s now (status: %(status)s)."),
+                                code=ticket.code, status=ticket.status, action=action)
 
 
 def _check_point_serves(session: Session, point: ServicePoint, service_id: int) -> None:
@@ -225,7 +226,7 @@ def call_specific(session: Session, clock: Clock, ticket: Ticket, point: Service
     reason = reason.strip()
     if not reason:
         raise InvalidInput(N_("Give a reason for calling a ticket out of order."))
-    _require(ticket, [Status.waiting], N_("called"))
+    _require(ticket, [Status.waiting], "called")
     _check_point_serves(session, point, ticket.service_id)
     _check_free(session, point)
     now = clock.now()
@@ -243,7 +244,7 @@ def _point(session: Session, ticket: Ticket) -> ServicePoint | None:
 
 
 def recall(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.called], N_("recalled"))
+    _require(ticket, [Status.called], "recalled")
     ticket.recall_count += 1
     session.add(ticket)
     session.flush()
@@ -252,7 +253,7 @@ def recall(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None)
 
 
 def start(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.called], N_("started"))
+    _require(ticket, [Status.called], "started")
     now = clock.now()
     ticket.status, ticket.started_at = Status.serving, now
     session.add(ticket)
@@ -263,7 +264,7 @@ def start(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) 
 
 def finish(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     """Served. A called ticket may be finished directly (the start is then the call)."""
-    _require(ticket, IN_HAND, N_("finished"))
+    _require(ticket, IN_HAND, "finished")
     now = clock.now()
     ticket.started_at = ticket.started_at or ticket.called_at
     ticket.status, ticket.finished_at = Status.served, now
@@ -274,7 +275,7 @@ def finish(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None)
 
 
 def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.called], N_("marked a no-show"))
+    _require(ticket, [Status.called], "marked a no-show")
     now = clock.now()
     ticket.status, ticket.finished_at = Status.no_show, now
     session.add(ticket)
@@ -284,7 +285,7 @@ def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None
 
 
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.waiting, Status.called], N_("cancelled"))
+    _require(ticket, [Status.waiting, Status.called], "cancelled")
     now = clock.now()
     _end_wait(ticket, now)
     ticket.status, ticket.finished_at = Status.cancelled, now
@@ -301,7 +302,7 @@ def transfer(session: Session, clock: Clock, ticket: Ticket, to_service: Service
     The old row ends as *transferred*; a new row waits in the other queue and keeps the
     first issue time, so the wait clock keeps counting and it is not sent to the back.
     """
-    _require(ticket, [Status.waiting, *IN_HAND], N_("transferred"))
+    _require(ticket, [Status.waiting, *IN_HAND], "transferred")
     if to_service.id == ticket.service_id or to_service.office_id != ticket.office_id:
         raise InvalidInput(N_("Choose another service of this office."))
     now = clock.now()

@@ -150,12 +150,13 @@ class DayCounter(SQLModel, table=True):
 class Ticket(SQLModel, table=True):
     __tablename__ = "tickets"
     __table_args__ = (
-        # Numbers are unique per service and day; a transfer keeps its number in a new row.
+        # Codes (letter + number) are unique per office and day; a transfer after a call
+        # keeps its code in a new row with a parent.
         sa.Index(
-            "ux_tickets_number",
-            "service_id",
+            "ux_tickets_code",
+            "office_id",
             "business_day",
-            "number",
+            "code",
             unique=True,
             sqlite_where=sa.text("parent_id IS NULL"),
             postgresql_where=sa.text("parent_id IS NULL"),
@@ -178,7 +179,8 @@ class Ticket(SQLModel, table=True):
     called_at: datetime | None = utc_field()
     started_at: datetime | None = utc_field()
     finished_at: datetime | None = utc_field()
-    # Set when the wait ends (first call, or close/cancel unserved): appendix 1.2.
+    # Set when the wait ends (first call, or close/cancel unserved): appendix 1.2 counts the
+    # rows without a parent, so each visit once, by its first wait.
     wait_seconds: int | None = None
     within_target: bool | None = None
     target_wait_minutes: int = 40

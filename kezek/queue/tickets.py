@@ -299,17 +299,25 @@ def transfer(session: Session, clock: Clock, ticket: Ticket, to_service: Service
              actor_id: int | None) -> Ticket:
     """Send the visitor to another service's queue with the same code.
 
-    The old row ends as *transferred*; a new row waits in the other queue and keeps the
-    first issue time, so the wait clock keeps counting and it is not sent to the back.
+    A ticket still waiting is simply re-routed (the visitor has not been seen yet). A ticket
+    in hand ends as *transferred* and a new row waits in the other queue; it keeps the first
+    issue time, so the wait clock keeps counting and it is not sent to the back. Appendix 1.2
+    counts each visit once, by its first wait: the rows without a parent.
     """
     _require(ticket, [Status.waiting, *IN_HAND], "transferred")
     if to_service.id == ticket.service_id or to_service.office_id != ticket.office_id:
         raise InvalidInput(N_("Choose another service of this office."))
+    assert to_service.id is not None and ticket.id is not None
     now = clock.now()
+    if ticket.status == Status.waiting:
+        ticket.service_id = to_service.id
+        session.add(ticket)
+        session.flush()
+        _event(session, ticket, "transferred", now, actor_id, detail=f"to {to_service.code}")
+        return ticket
     point = _point(session, ticket)
     ticket.status, ticket.finished_at = Status.transferred, now
     session.add(ticket)
-    assert to_service.id is not None and ticket.id is not None
     child = Ticket(office_id=ticket.office_id, service_id=to_service.id,
                    business_day=ticket.business_day, number=ticket.number, code=ticket.code,
                    priority=ticket.priority, lang=ticket.lang, status=Status.waiting,

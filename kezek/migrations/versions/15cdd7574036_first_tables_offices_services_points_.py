@@ -150,7 +150,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_tickets_day', ['office_id', 'business_day'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index('ix_tickets_queue', ['office_id', 'status', 'service_id', 'priority', 'issued_at'], unique=False)
-        batch_op.create_index('ux_tickets_number', ['service_id', 'business_day', 'number'], unique=True, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
+        batch_op.create_index('ux_tickets_code', ['office_id', 'business_day', 'code'], unique=True, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
 
     op.create_table('ticket_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -180,7 +180,7 @@ def downgrade() -> None:
 
     op.drop_table('ticket_events')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index('ux_tickets_number', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
+        batch_op.drop_index('ux_tickets_code', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
         batch_op.drop_index('ix_tickets_queue')
         batch_op.drop_index(batch_op.f('ix_tickets_parent_id'))
         batch_op.drop_index('ix_tickets_day')

@@ -1,0 +1,75 @@
+"""Real threads on a real SQLite file: no double calls, no duplicate numbers."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from kezek import db, office
+from kezek.queue import tickets
+from kezek.queue.clock import Clock
+from kezek.queue.models import Service, ServicePoint, Status, Ticket
+from kezek.settings import load_profile
+
+ISSUERS, CALLERS, PER_ISSUER = 8, 16, 25
+
+
+def test_16_callers_and_8_issuers(engine: Engine, clock: Clock) -> None:
+    with db.transaction(engine) as session:
+        office.sync_profile(session, load_profile("kyzylzhar"))
+    with db.reading(engine) as session:
+        registration = session.exec(select(Service).where(Service.code == "registration")).one()
+        points = list(session.exec(select(ServicePoint)))
+    calls: list[int] = []
+    errors: list[BaseException] = []
+    issuing_done = threading.Event()
+    lock = threading.Lock()
+
+    def issuer() -> None:
+        try:
+            for _ in range(PER_ISSUER):
+                with db.transaction(engine) as session:
+                    tickets.issue(session, clock, registration)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    def caller(index: int) -> None:
+        # Each caller is a clerk at one of the two cabinets: call, then finish, repeatedly.
+        point = points[index % len(points)]
+        try:
+            for _ in range(400):
+                with db.transaction(engine) as session:
+                    ticket = tickets.call_next(session, clock, point, None)
+                    if ticket is not None:
+                        tickets.finish(session, clock, ticket, None)
+                        with lock:
+                            calls.append(ticket.id)  # type: ignore[arg-type]
+                if ticket is None and issuing_done.is_set():
+                    return
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=issuer) for _ in range(ISSUERS)]
+    threads += [threading.Thread(target=caller, args=(i,)) for i in range(CALLERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads[:ISSUERS]:
+        thread.join(timeout=60)
+    issuing_done.set()
+    for thread in threads[ISSUERS:]:
+        thread.join(timeout=60)
+    assert errors == []
+    with db.transaction(engine) as session:  # whatever the callers left, call now
+        for point in points:
+            while (ticket := tickets.call_next(session, clock, point, None)) is not None:
+                tickets.finish(session, clock, ticket, None)
+                calls.append(ticket.id)  # type: ignore[arg-type]
+    with db.reading(engine) as session:
+        rows = session.exec(select(Ticket)).all()
+    assert len(rows) == ISSUERS * PER_ISSUER
+    assert sorted(t.number for t in rows) == list(range(1, ISSUERS * PER_ISSUER + 1))
+    assert [ticket_id for ticket_id, n in Counter(calls).items() if n > 1] == []  # no double call
+    assert len(calls) == len(rows) and all(t.status == Status.served for t in rows)

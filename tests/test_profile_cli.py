@@ -1,0 +1,77 @@
+"""The office profile is validated with an error naming the field; the CLI works end to end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kezek.settings import ProfileError, Settings, load_profile
+
+SHIPPED = Path(__file__).resolve().parent.parent / "kezek" / "profiles" / "kyzylzhar.toml"
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "office.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_shipped_profiles_follow_the_standard() -> None:
+    profile = load_profile("kyzylzhar")
+    assert sorted(profile.schedule) == ["fri", "thu", "tue", "wed"]  # §10
+    assert [p.code for p in profile.points] == ["cab1", "cab4"]  # §12
+    assert profile.phones == ["2-16-50", "2-16-84"]
+    assert profile.services[0].target_wait_minutes == 40  # appendix 1.2
+    assert len(load_profile("demo").schedule) == 7
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ('timezone = "Asia/Almaty"', 'timezone = "Mars/Olympus"', "timezone"),
+    ('points = ["cab1"]', 'points = ["cab9"]', "services.certificate.points"),
+    ("open = 09:00:00\nclose = 18:00:00", "open = 19:00:00\nclose = 18:00:00", "schedule.tue"),
+    ("target_wait_minutes = 40", "target_wait_minutes = -5", "services.0.target_wait_minutes"),
+    ('letter = "Б"', 'letter = "А"', "services letter"),
+    ("slug = ", "sluggg = ", "slug"),
+])
+def test_a_bad_profile_names_the_field(tmp_path: Path, old: str, new: str, field: str) -> None:
+    with pytest.raises(ProfileError, match=field.replace(".", r"\.")):
+        load_profile(str(broken(tmp_path, old, new)))
+
+
+def test_unknown_profile_lists_the_shipped_ones() -> None:
+    with pytest.raises(ProfileError, match="demo, kyzylzhar"):
+        load_profile("nowhere")
+
+
+def test_environment_chooses_profile_database_and_key() -> None:
+    settings = Settings.from_env({"KEZEK_PROFILE": "demo", "KEZEK_DATABASE_URL": "sqlite:///x.db",
+                                  "KEZEK_SECRET_KEY": "k"})
+    assert (settings.profile, settings.database_url, settings.secret_key) == ("demo", "sqlite:///x.db", "k")
+
+
+def kezek(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"KEZEK_PROFILE": "demo", "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}",
+           "KEZEK_SECRET_KEY": "test", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "kezek", *args], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+
+
+def test_cli_users_tokens_and_demo(tmp_path: Path) -> None:
+    assert kezek(tmp_path, "db", "upgrade").returncode == 0
+    added = kezek(tmp_path, "user", "add", "aigerim", "--role", "supervisor", "--password", "long enough 1")
+    assert added.returncode == 0, added.stderr
+    assert "aigerim" in kezek(tmp_path, "user", "list").stdout
+    short = kezek(tmp_path, "user", "add", "bolat", "--password", "short")
+    assert short.returncode == 2 and "at least 8" in short.stderr
+    token = kezek(tmp_path, "token", "create", "aigerim").stdout.strip()
+    assert token.startswith("kz_") and len(token) > 40
+    demo = kezek(tmp_path, "demo", "--days", "5")
+    assert demo.returncode == 0 and "tickets over 5 working days" in demo.stdout
+    assert "5/5" in demo.stderr  # the progress bar
+    again = kezek(tmp_path, "demo", "--if-empty")
+    assert "already has its history" in again.stdout

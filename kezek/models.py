@@ -1,5 +1,6 @@
 """Every table of Kezek, imported in one place for Alembic and ``create_all``."""
 
+from kezek.indicators.models import Complaint, Feedback, FeedbackMark, IndicatorTarget  # noqa: F401
 from kezek.queue.models import (  # noqa: F401
     ApiToken,
     DayCounter,
@@ -11,3 +12,13 @@ from kezek.queue.models import (  # noqa: F401
     TicketEvent,
     User,
 )
+from kezek.intake.models import (  # noqa: F401, E402  (issue 4: personal record cards)
+    Application,
+    ApplicationDocument,
+    AuditEntry,
+    Card,
+    CardVisit,
+    IntakeCounter,
+    Referral,
+)
+from kezek.staff.models import LoginThrottle, StaffSession  # noqa: F401, E402

@@ -39,6 +39,12 @@ class State:
     points: dict[str, ServicePoint] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)  # features keep their own objects here
 
+    def service_by_id(self, service_id: int | None) -> Service | None:
+        return next((s for s in self.services.values() if s.id == service_id), None)
+
+    def point_by_id(self, point_id: int | None) -> ServicePoint | None:
+        return next((p for p in self.points.values() if p.id == point_id), None)
+
 
 def state(request: Request) -> State:
     return request.app.state.kezek  # type: ignore[no-any-return]

@@ -19,7 +19,7 @@ from kezek import auth, db
 from kezek.api.openapi import openapi
 from kezek.i18n import N_
 from kezek.queue import estimate, tickets
-from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
+from kezek.queue.models import Service, Status, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.web import error_json, lang, queue_error, state
 
@@ -61,8 +61,8 @@ async def parse(request: Request, model: type[BaseModel]) -> Any:
 
 def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
     st = state(request)
-    service = session.get_one(Service, ticket.service_id)
-    point = session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
+    service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
+    point = st.point_by_id(ticket.service_point_id)
     est = estimate.estimate(session, st.clock, ticket)
     return {
         "id": ticket.id,
@@ -77,8 +77,13 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
         "recall_count": ticket.recall_count,
         "position": est.position if est else None,
         "estimated_wait_minutes": est.minutes if est else None,
-        "status_url": str(request.url_for("ticket_status", token=ticket.public_token)),
+        "status_url": status_url(request, ticket.public_token),
     }
+
+
+def status_url(request: Request, token: str) -> str:
+    """The phone page of a ticket (built by hand: ``url_for`` walks every mount per call)."""
+    return f"{str(request.base_url).rstrip('/')}/t/{token}"
 
 
 def unknown_service(request: Request, code: str) -> Response:
@@ -102,9 +107,11 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
         with db.transaction(st.engine, st.broker) as session:
             ticket = tickets.issue(session, st.clock, service, priority=body.priority,
                                    lang=body.lang or lang(request), request_id=body.request_id)
-            return JSONResponse(ticket_json(request, session, ticket), status_code=201)
     except QueueError as exc:
         return queue_error(request, exc)
+    # The answer is read after the commit, so the write lock is held only for the write.
+    with db.reading(st.engine) as session:
+        return JSONResponse(ticket_json(request, session, ticket), status_code=201)
 
 
 def _ticket_id(request: Request) -> int | None:
@@ -177,9 +184,11 @@ def _act(request: Request, action: Action) -> Response:
             ticket = session.get(Ticket, ticket_id) if ticket_id else None
             if ticket is None or ticket.office_id != st.office_id:
                 return error_json(request, 404, "not_found", N_("No such ticket."))
-            return JSONResponse(ticket_json(request, session, action(session, ticket, user)))
+            result = action(session, ticket, user)
     except QueueError as exc:
         return queue_error(request, exc)
+    with db.reading(st.engine) as session:
+        return JSONResponse(ticket_json(request, session, result))
 
 
 def call_next(request: Request) -> Response:
@@ -193,11 +202,12 @@ def call_next(request: Request) -> Response:
     try:
         with db.transaction(st.engine, st.broker) as session:
             ticket = tickets.call_next(session, st.clock, point, user.id)
-            if ticket is None:
-                return Response(status_code=204)
-            return JSONResponse(ticket_json(request, session, ticket))
     except QueueError as exc:
         return queue_error(request, exc)
+    if ticket is None:
+        return Response(status_code=204)
+    with db.reading(st.engine) as session:
+        return JSONResponse(ticket_json(request, session, ticket))
 
 
 async def call_specific(request: Request) -> Response:

@@ -65,12 +65,14 @@ class IllegalTransition(QueueError):
 
 
 def _event(session: Session, ticket: Ticket, kind: str, at: datetime, actor_id: int | None,
-           point: ServicePoint | None = None, detail: str | None = None) -> None:
+           point: ServicePoint | None = None, detail: str | None = None,
+           service: Service | None = None) -> None:
     assert ticket.id is not None
+    if service is None or service.id != ticket.service_id:
+        service = session.get(Service, ticket.service_id)
     session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket.id, kind=kind, at=at,
                             actor_id=actor_id, service_point_id=point.id if point else None,
                             detail=detail))
-    service = session.get(Service, ticket.service_id)
     record(session, Event(kind=kind, office_id=ticket.office_id, ticket_id=ticket.id,
                           code=ticket.code, service=service.code if service else "",
                           point=point.code if point else None, status=ticket.status))
@@ -129,15 +131,18 @@ def issue(session: Session, clock: Clock, service: Service, *, priority: bool = 
                     target_wait_minutes=service.target_wait_minutes,
                     public_token=secrets.token_urlsafe(24), request_id=request_id)
     session.add(ticket)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # Another request with the same request id won the race (PostgreSQL).
-        if request_id is not None and (again := find_by_request(session, service.office_id, request_id)):
-            return again
-        raise
-    _event(session, ticket, "issued", now, None)
+    if request_id is None:
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            # Another request with the same request id won the race (PostgreSQL).
+            if again := find_by_request(session, service.office_id, request_id):
+                return again
+            raise
+    _event(session, ticket, "issued", now, None, service=service)
     return ticket
 
 

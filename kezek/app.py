@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -127,7 +127,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_engine = engine is None
-        the_engine = engine or db.make_engine(settings.database_url)
+        the_engine = engine or db.make_engine(settings.database_url,
+                                              busy_timeout_ms=settings.busy_timeout_ms)
         st = await asyncio.to_thread(load_state, settings, the_engine, clock)
         app.state.kezek = st
         app.state.templates = web.make_templates()
@@ -174,9 +175,25 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     from sqlalchemy.exc import OperationalError
 
     if isinstance(exc, OperationalError) and "locked" in str(exc):
-        # A busy database (another process holds a long write): nothing was written.
-        return HTMLResponse(i18n.gettext(web.lang(request), "The system is busy. Please try again."),
-                            status_code=503, headers={"Retry-After": "2"})
+        # A busy database (another process holds a long write): the transaction rolled back,
+        # nothing was written; the client may retry (a kiosk retries with the same request id).
+        return _plain_error(request, 503, "busy", i18n.N_("The system is busy. Please try again."),
+                            {"Retry-After": "2"})
+    # The path only: query strings and bodies may carry personal data.
     log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    return HTMLResponse(i18n.gettext(web.lang(request), "Something went wrong. Please try again."),
-                        status_code=500)
+    return _plain_error(request, 500, "server_error",
+                        i18n.N_("Something went wrong. Please try again."))
+
+
+def _plain_error(request: Request, status_code: int, kind: str, message: str,
+                 headers: dict[str, str] | None = None) -> Response:
+    """Errors outside the features: JSON under /api, a short text page elsewhere.
+
+    These answers leave through Starlette's outermost middleware, so they get the security
+    headers here."""
+    text = i18n.gettext(web.lang(request), message)
+    all_headers = {k.decode(): v.decode() for k, v in SECURITY_HEADERS} | (headers or {})
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": kind, "message": text}, status_code=status_code,
+                            headers=all_headers)
+    return HTMLResponse(text, status_code=status_code, headers=all_headers)

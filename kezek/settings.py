@@ -154,6 +154,7 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     spool_dir: str = "var/spool"
     secure_cookies: bool = False
+    busy_timeout_ms: int = 10_000  # SQLite: how long a write waits for another process
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -165,6 +166,7 @@ class Settings:
             secret_key=env.get("KEZEK_SECRET_KEY") or _dev_secret(),
             spool_dir=env.get("KEZEK_SPOOL_DIR", defaults.spool_dir),
             secure_cookies=env.get("KEZEK_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            busy_timeout_ms=int(env.get("KEZEK_BUSY_TIMEOUT_MS", defaults.busy_timeout_ms)),
         )
 
 

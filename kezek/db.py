@@ -28,8 +28,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any)
     """An engine; on SQLite a writer waits up to ``busy_timeout_ms`` for another process."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 30)
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", 30)
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(url, **kwargs)
     if parsed.database and parsed.database != ":memory:":

@@ -25,8 +25,15 @@ TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=ALMATY)
 PASSWORD = "correct horse battery"
 
 
+# With KEZEK_TEST_DATABASE_URL=postgresql+psycopg://user:pw@127.0.0.1/postgres every test gets
+# its own database, copied from a migrated template; otherwise its own SQLite file.
+POSTGRES = os.environ.get("KEZEK_TEST_DATABASE_URL", "")
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    if POSTGRES:
+        return _postgres_template()
     path = tmp_path_factory.mktemp("template") / "kezek.sqlite3"
     engine = db.make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
@@ -34,11 +41,49 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _postgres_admin():  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    return sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def _postgres_template() -> str:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    admin = _postgres_admin()
+    name = f"kezek_template_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine = db.make_engine(make_url(POSTGRES).set(database=name).render_as_string(hide_password=False),
+                            poolclass=sa.pool.NullPool)
+    migrate.upgrade(engine)
+    engine.dispose()
+    admin.dispose()
+    return name
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_template: Path) -> str:
-    target = tmp_path / "kezek.sqlite3"
-    shutil.copyfile(migrated_template, target)
-    return f"sqlite:///{target}"
+def database_url(tmp_path: Path, migrated_template: Path | str) -> Iterator[str]:
+    if not POSTGRES:
+        target = tmp_path / "kezek.sqlite3"
+        shutil.copyfile(migrated_template, target)
+        yield f"sqlite:///{target}"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    name = f"kezek_test_{uuid.uuid4().hex[:12]}"
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {migrated_template}"))
+    yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture

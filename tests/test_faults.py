@@ -112,6 +112,7 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
     assert after["code"] == f"А-{len(numbers):03d}"  # numbering continues after the crash
 
 
+@pytest.mark.skipif(bool(os.environ.get("KEZEK_TEST_DATABASE_URL")), reason="SQLite's lock")
 def test_busy_database_waits_or_answers_503_and_writes_nothing_half(
         settings: Settings, engine, clock: Clock, database_url: str) -> None:  # type: ignore[no-untyped-def]
     impatient = Settings(**{**settings.__dict__, "busy_timeout_ms": 300})

@@ -116,7 +116,7 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
 
 def _ticket_id(request: Request) -> int | None:
     raw = request.path_params["ticket_id"]
-    return raw if 0 < raw < 2**62 else None
+    return raw if 0 < raw < 2**31 else None  # ids are 32-bit integers (PostgreSQL)
 
 
 def get_ticket(request: Request) -> Response:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,7 +24,7 @@ from kezek.display import routes as display
 from kezek.kiosk import routes as kiosk
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
-from kezek.queue.events import Broker
+from kezek.queue.events import Broker, PostgresBroker
 from kezek.queue.models import Service, ServicePoint
 from kezek.settings import Settings, load_profile
 from kezek.staff import routes as staff
@@ -44,6 +44,9 @@ SECURITY_HEADERS = [
 ]
 
 
+OFFICE_PREFIX = "/o/"
+
+
 class Headers:
     """Security headers on every answer, and the language cookie when ``?lang=`` chose one."""
 
@@ -55,6 +58,17 @@ class Headers:
             await self.app(scope, receive, send)
             return
         chosen = _query_lang(scope.get("query_string", b""))
+        path: str = scope["path"]
+        if path.startswith(OFFICE_PREFIX):
+            # /o/<slug>/… serves another office of the same database: routes match below the
+            # prefix, and url_for() keeps it (it is the root path).
+            slug = path[len(OFFICE_PREFIX):].split("/", 1)[0]
+            office_state = getattr(scope["app"].state, "offices", {}).get(slug)
+            if office_state is None:
+                await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+                return
+            scope = {**scope, "kezek.office": office_state,
+                     "root_path": scope.get("root_path", "") + OFFICE_PREFIX + slug}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -77,9 +91,11 @@ def _query_lang(query: bytes) -> str | None:
     return None
 
 
-def load_state(settings: Settings, engine: Engine, clock: Clock | None = None) -> web.State:
-    profile = load_profile(settings.profile)
-    broker = Broker()
+def load_state(settings: Settings, engine: Engine, clock: Clock | None = None,
+               profile_name: str | None = None, broker: Broker | None = None) -> web.State:
+    """One office's shared objects: its profile put into the database, its clock."""
+    profile = load_profile(profile_name or settings.profile.split(",")[0].strip())
+    broker = broker or Broker()
     with db.transaction(engine) as session:
         row = office.sync_profile(session, profile)
         assert row.id is not None
@@ -92,6 +108,15 @@ def load_state(settings: Settings, engine: Engine, clock: Clock | None = None) -
         clock = Clock(office.schedule(profile), clock.now_fn)
     return web.State(settings=settings, profile=profile, engine=engine, broker=broker, clock=clock,
                      office_id=row.id, services=services, points=points)
+
+
+def make_broker(engine: Engine) -> Broker:
+    """LISTEN/NOTIFY on PostgreSQL (events cross workers and servers); in-process on SQLite."""
+    return PostgresBroker() if engine.dialect.name == "postgresql" else Broker()
+
+
+def _psycopg_url(engine: Engine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def close_finished_days(st: web.State) -> int:
@@ -129,19 +154,32 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         own_engine = engine is None
         the_engine = engine or db.make_engine(settings.database_url,
                                               busy_timeout_ms=settings.busy_timeout_ms)
-        st = await asyncio.to_thread(load_state, settings, the_engine, clock)
-        app.state.kezek = st
+        broker = make_broker(the_engine)
+        tasks = []
+        if isinstance(broker, PostgresBroker):
+            listening = asyncio.Event()
+            tasks.append(asyncio.create_task(broker.listen(_psycopg_url(the_engine), listening)))
+            await asyncio.wait_for(listening.wait(), timeout=10)
+        # KEZEK_PROFILE may name several offices ("kyzylzhar,demo"): one database, one app;
+        # the first is served at /, every one at /o/<slug>/.
+        states = [await asyncio.to_thread(load_state, settings, the_engine, clock, name, broker)
+                  for name in settings.profile.split(",") if name.strip()]
+        app.state.kezek = states[0]
+        app.state.offices = {st.profile.slug: st for st in states}
         app.state.templates = web.make_templates()
-        await asyncio.to_thread(close_finished_days, st)
-        closer = asyncio.create_task(_closer(st))
-        for feature in FEATURES:
-            await _hook(feature, "startup", st)
+        for st in states:
+            await asyncio.to_thread(close_finished_days, st)
+            tasks.append(asyncio.create_task(_closer(st)))
+            for feature in FEATURES:
+                await _hook(feature, "startup", st)
         try:
             yield
         finally:
-            closer.cancel()
-            for feature in reversed(FEATURES):
-                await _hook(feature, "shutdown", st)
+            for task in tasks:
+                task.cancel()
+            for st in states:
+                for feature in reversed(FEATURES):
+                    await _hook(feature, "shutdown", st)
             if own_engine:
                 the_engine.dispose()
 

@@ -86,13 +86,15 @@ def transaction(engine: Engine, broker: events.Broker | None = None) -> Iterator
     with _write_lock(engine) if sqlite else nullcontext(), Session(bind, expire_on_commit=False) as session:
         try:
             yield session
+            published = events.take(session)
+            if broker is not None and broker.transactional and published:
+                broker.send_in_transaction(session, published)  # type: ignore[attr-defined]
             session.commit()
         except BaseException:
             session.rollback()
             events.take(session)  # a rolled-back change announces nothing
             raise
-        published = events.take(session)
-    if broker is not None and published:
+    if broker is not None and not broker.transactional and published:
         broker.publish(published)
 
 

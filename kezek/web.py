@@ -47,7 +47,9 @@ class State:
 
 
 def state(request: Request) -> State:
-    return request.app.state.kezek  # type: ignore[no-any-return]
+    """The office this request is for: its /o/<slug>/ prefix, or the first office."""
+    chosen = request.scope.get("kezek.office")
+    return chosen if chosen is not None else request.app.state.kezek  # type: ignore[no-any-return]
 
 
 def lang(request: Request) -> str:

@@ -106,7 +106,7 @@ def profile_name() -> str:
 
 @pytest.fixture
 def clock(now: ManualClock, profile_name: str) -> Clock:
-    return Clock(office.schedule(load_profile(profile_name)), now)
+    return Clock(office.schedule(load_profile(profile_name.split(",")[0])), now)
 
 
 @pytest.fixture

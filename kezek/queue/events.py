@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+log = logging.getLogger("kezek.events")
 
 SESSION_KEY = "kezek.events"
 
@@ -47,6 +52,10 @@ class Broker:
     A subscriber that falls behind by more than ``maxsize`` events loses the oldest
     (a display then refreshes from the database), so a stuck client never grows memory.
     """
+
+    # A transactional broker sends events inside the transaction (PostgreSQL NOTIFY);
+    # the in-process one publishes them after the commit.
+    transactional = False
 
     def __init__(self, maxsize: int = 100) -> None:
         self._maxsize = maxsize
@@ -87,3 +96,49 @@ class Broker:
                 subs.discard(entry)
                 if not subs:
                     self._subscribers.pop(office_id, None)
+
+
+class PostgresBroker(Broker):
+    """Events across worker processes and servers through PostgreSQL LISTEN/NOTIFY.
+
+    ``NOTIFY`` is sent in the same transaction as the change, so PostgreSQL delivers it only
+    if the change commits. Every process (this one included) hears it through one listening
+    connection and fans it out to its own subscribers.
+    """
+
+    transactional = True
+    CHANNEL = "kezek_events"
+
+    def send_in_transaction(self, session: Session, events: list[Event]) -> None:
+        for event in events:
+            session.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
+                            {"channel": self.CHANNEL, "payload": json.dumps(event.as_dict())})
+
+    async def listen(self, url: str, ready: asyncio.Event | None = None) -> None:
+        """Listen until cancelled; reconnect with a growing pause when the connection drops."""
+        import psycopg
+
+        pause = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {self.CHANNEL}")
+                    pause = 0.5
+                    if ready is not None:
+                        ready.set()
+                    async for note in conn.notifies():
+                        self._deliver(note.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database restarted or the network dropped
+                log.warning("event listener lost its connection (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 10.0)
+
+    def _deliver(self, payload: str) -> None:
+        try:
+            event = Event(**json.loads(payload))
+        except (TypeError, ValueError):
+            log.warning("ignored a malformed event")
+            return
+        self.publish([event])

@@ -55,6 +55,26 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kezek import backup
+
+    count = backup.backup(settings.database_url, Path(args.file))
+    print(f"backed up to {args.file} ({count} tickets)")
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kezek import backup
+
+    count = backup.restore(settings.database_url, Path(args.file))
+    print(f"restored from {args.file} ({count} tickets)")
+    return 0
+
+
 def _password(args: argparse.Namespace) -> str:
     if args.password:
         return str(args.password)
@@ -145,6 +165,12 @@ def parser() -> argparse.ArgumentParser:
 
     dbp = sub.add_parser("db", help="database").add_subparsers(dest="db", required=True)
     dbp.add_parser("upgrade", help="apply migrations, load the office profile").set_defaults(handler=cmd_db_upgrade)
+    back = dbp.add_parser("backup", help="online copy of the SQLite database to a new file")
+    back.add_argument("file")
+    back.set_defaults(handler=cmd_db_backup)
+    rest = dbp.add_parser("restore", help="put a backup back (SQLite)")
+    rest.add_argument("file")
+    rest.set_defaults(handler=cmd_db_restore)
 
     user = sub.add_parser("user", help="staff users").add_subparsers(dest="user", required=True)
     add = user.add_parser("add")
@@ -184,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         code = args.handler(args, Settings.from_env())
-    except (ProfileError, auth.AuthError, ValueError) as exc:
+    except (ProfileError, auth.AuthError, ValueError) as exc:  # BackupError is a ValueError
         print(f"kezek: {exc}", file=sys.stderr)
         code = 2
     sys.exit(code)

@@ -75,3 +75,19 @@ def test_cli_users_tokens_and_demo(tmp_path: Path) -> None:
     assert "5/5" in demo.stderr  # the progress bar
     again = kezek(tmp_path, "demo", "--if-empty")
     assert "already has its history" in again.stdout
+
+
+def test_backup_and_restore(tmp_path: Path) -> None:
+    assert kezek(tmp_path, "demo", "--days", "2", "--quiet").returncode == 0
+    saved = kezek(tmp_path, "db", "backup", str(tmp_path / "saved.sqlite3"))
+    assert saved.returncode == 0, saved.stderr
+    count = int(saved.stdout.split("(")[1].split()[0])
+    assert count > 10
+    assert kezek(tmp_path, "db", "backup", str(tmp_path / "saved.sqlite3")).returncode == 2  # no overwrite
+    assert kezek(tmp_path, "user", "add", "late", "--password", "added after").returncode == 0
+    (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 100)
+    junk = kezek(tmp_path, "db", "restore", str(tmp_path / "junk.sqlite3"))
+    assert junk.returncode == 2 and "not a Kezek database" in junk.stderr
+    restored = kezek(tmp_path, "db", "restore", str(tmp_path / "saved.sqlite3"))
+    assert restored.returncode == 0 and f"({count} tickets)" in restored.stdout
+    assert "late" not in kezek(tmp_path, "user", "list").stdout  # back to the saved state

@@ -82,8 +82,8 @@ class Translator:
 def negotiate(explicit: str | None, cookie: str | None, accept_language: str | None) -> str:
     """An explicit choice, then the cookie, then Accept-Language, then Kazakh."""
     for candidate in (explicit, cookie):
-        if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+        if candidate is not None and candidate in LANGUAGES:
+            return candidate
     for tag in _accept_language(accept_language or ""):
         primary = tag.split("-")[0].lower()
         if primary in LANGUAGES:

@@ -78,6 +78,19 @@ class Printers(_Strict):
     paper_width: Literal[576, 384] = 576  # dots: 80 mm or 58 mm paper
     text_mode: bool = False  # printers with code page 53 (KZ-1048) only
 
+    @model_validator(mode="after")
+    def _urls(self) -> Printers:
+        """A mistyped printer URL is a start-up error, not a failure at the first talon."""
+        from kezek.printing.printers import parse_printer_url
+
+        for where, urls in (("kiosk", self.kiosk), ("desk", self.desk)):
+            for name, url in urls.items():
+                try:
+                    parse_printer_url(url)
+                except ValueError as exc:
+                    raise ValueError(f"printers.{where}.{name}: {exc}") from None
+        return self
+
 
 class Profile(_Strict):
     slug: Code

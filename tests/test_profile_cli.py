@@ -91,3 +91,9 @@ def test_backup_and_restore(tmp_path: Path) -> None:
     restored = kezek(tmp_path, "db", "restore", str(tmp_path / "saved.sqlite3"))
     assert restored.returncode == 0 and f"({count} tickets)" in restored.stdout
     assert "late" not in kezek(tmp_path, "user", "list").stdout  # back to the saved state
+
+
+def test_a_bad_printer_url_is_a_start_up_error(tmp_path: Path) -> None:
+    path = broken(tmp_path, 'cab4 = "spool://var/spool/cab4"', 'cab4 = "lpt://somewhere"')
+    with pytest.raises(ProfileError, match=r"printers\.desk\.cab4"):
+        load_profile(str(path))

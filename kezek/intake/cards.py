@@ -4,12 +4,11 @@ written to the audit trail (§18.2)."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from kezek.i18n import N_
 from kezek.intake import audit, iin
@@ -56,18 +55,15 @@ class CardInput:
     education: str = ""
     profession: str = ""
     last_employment: str = ""
-    values: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_card(cls, card: Card) -> CardInput:
-        raw = {name: getattr(card, name) for name in cls.__dataclass_fields__ if name != "values"}
+        raw = {name: getattr(card, name) for name in cls.__dataclass_fields__}
         raw["birth_date"] = card.birth_date.isoformat()
         return cls(**raw)
 
     def as_dict(self) -> dict[str, str]:
-        data = asdict(self)
-        data.pop("values")
-        return data
+        return asdict(self)
 
 
 def check(data: CardInput) -> dict[str, Any]:

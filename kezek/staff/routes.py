@@ -1,12 +1,67 @@
-"""Placeholder until its issue lands."""
+"""Everything under /staff: login, the clerk console, intake, supervisor and admin pages.
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+Every route but the login page is wrapped by ``kezek.staff.access.staff(role)``.
+"""
+
+from __future__ import annotations
+
 from starlette.routing import BaseRoute, Route
 
+from kezek import db, web
+from kezek.staff import admin, cards, console, login, sessions, supervisor
 
-def page(request: Request) -> Response:
-    return PlainTextResponse("")
+GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
+
+routes: list[BaseRoute] = [
+    Route("/", console.console, name="staff"),
+    Route("/login", login.login, methods=BOTH, name="staff_login"),
+    Route("/logout", login.logout, methods=POST, name="staff_logout"),
+    Route("/password", login.password, methods=BOTH, name="staff_password"),
+    # the console
+    Route("/point", console.take_point, methods=POST, name="staff_point"),
+    Route("/point/leave", console.leave_point, methods=POST, name="staff_point_leave"),
+    Route("/queue", console.queue_panel, name="staff_queue"),
+    Route("/events", console.events, name="staff_events"),
+    Route("/call-next", console.call_next, methods=POST, name="staff_call_next"),
+    Route("/tickets/{ticket_id:int}/call", console.call_specific, methods=POST,
+          name="staff_call_specific"),
+    Route("/tickets/{ticket_id:int}/transfer", console.transfer, methods=POST,
+          name="staff_transfer"),
+    Route("/tickets/{ticket_id:int}/reprint", console.reprint, methods=POST,
+          name="staff_reprint"),
+    Route("/tickets/{ticket_id:int}/{action}", console.ticket_action, methods=POST,
+          name="staff_ticket_action"),
+    # intake: the personal record card
+    Route("/cards/find", cards.find, methods=BOTH, name="staff_card_find"),
+    Route("/cards", cards.create, methods=POST, name="staff_card_create"),
+    Route("/cards/{card_id:int}", cards.card_page, methods=BOTH, name="staff_card"),
+    Route("/cards/{card_id:int}/applications", cards.start, methods=POST,
+          name="staff_application_start"),
+    Route("/cards/{card_id:int}/referrals", cards.referral, methods=POST, name="staff_referral"),
+    Route("/applications/{app_id:int}/documents", cards.checklist, methods=POST,
+          name="staff_checklist"),
+    Route("/applications/{app_id:int}/reprint", cards.reprint, methods=POST,
+          name="staff_application_reprint"),
+    Route("/applications/{app_id:int}/decision", cards.decision, methods=POST,
+          name="staff_decision"),
+    Route("/applications/{app_id:int}/corrected", cards.corrected, methods=POST,
+          name="staff_corrected"),
+    Route("/applications/{app_id:int}/certificate", cards.certificate, name="staff_certificate"),
+    # supervisor and admin
+    Route("/cases", supervisor.cases, name="staff_cases"),
+    Route("/audit", supervisor.audit_trail, name="staff_audit"),
+    Route("/admin/users", admin.users, methods=BOTH, name="staff_admin_users"),
+    Route("/admin/users/{user_id:int}", admin.change_user, methods=POST, name="staff_admin_user"),
+    Route("/admin/office", admin.office, name="staff_admin_office"),
+]
 
 
-routes: list[BaseRoute] = [Route("/", page, name="staff")]
+async def startup(st: web.State) -> None:
+    """Sessions idle past their lifetime are removed at start (they are refused anyway)."""
+    from starlette.concurrency import run_in_threadpool
+
+    def purge() -> None:
+        with db.transaction(st.engine) as session:
+            sessions.purge(session, st.clock.now())
+
+    await run_in_threadpool(purge)

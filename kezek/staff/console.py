@@ -1,0 +1,324 @@
+"""The clerk console: pick a service point for the day, see its queue, call and serve.
+
+Live updates: a small Server-Sent Events stream (``staff_events``) relays the office's queue
+events from ``st.broker``; htmx's SSE extension turns each into a refresh of the queue panel
+(debounced), so another clerk's call shows within a second instead of a polling period.
+The panel also refreshes every 30 s, which keeps the minutes-waited current and covers the
+case of several worker processes (the broker is per process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from kezek import db, i18n, web
+from kezek.i18n import N_
+from kezek.intake.models import CardVisit
+from kezek.queue import tickets
+from kezek.queue.models import PointService, Service, ServicePoint, Status, Ticket, User
+from kezek.queue.tickets import QueueError
+from kezek.staff.access import Staff, staff
+
+HEARTBEAT_SECONDS = 15.0
+
+
+def my_point(session: Session, st: web.State, user_id: int) -> ServicePoint | None:
+    """The service point this clerk opened today (yesterday's choice does not carry over)."""
+    today = st.clock.business_day()
+    for point in session.exec(select(ServicePoint).where(
+            ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == user_id,
+            ServicePoint.active.is_(True))):  # type: ignore[attr-defined]
+        if point.opened_at is not None and st.clock.business_day(point.opened_at) == today:
+            return point
+    return None
+
+
+@dataclass(frozen=True)
+class Row:
+    ticket: Ticket
+    service: Service
+    minutes: int
+    level: str  # ok, warn (past the office's warning threshold), late (past the target)
+
+
+def wait_level(minutes: int, warn: int, target: int) -> str:
+    """Colour of a waiting ticket as it nears its target (appendix 1.2: 40 minutes)."""
+    if minutes >= target:
+        return "late"
+    if minutes >= min(warn, target):
+        return "warn"
+    return "ok"
+
+
+def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any]:
+    """Everything the queue panel shows for one service point."""
+    now = st.clock.now()
+    today = st.clock.business_day(now)
+    service_ids = list(session.exec(select(PointService.service_id)
+                                    .where(PointService.point_id == point.id)).all())
+    services = {s.id: s for s in session.exec(select(Service).where(
+        Service.office_id == st.office_id))}
+    waiting = session.exec(select(Ticket).where(
+        Ticket.office_id == st.office_id, Ticket.business_day == today,
+        Ticket.status == Status.waiting,
+        Ticket.service_id.in_(service_ids))  # type: ignore[attr-defined]
+        .order_by(col(Ticket.priority).desc(), col(Ticket.issued_at), col(Ticket.id))
+        .limit(200)).all()
+    rows = []
+    for ticket in waiting:
+        assert ticket.issued_at is not None
+        minutes = int((now - ticket.issued_at).total_seconds() // 60)
+        rows.append(Row(ticket, services[ticket.service_id], minutes,
+                        wait_level(minutes, st.profile.warn_wait_minutes,
+                                   ticket.target_wait_minutes)))
+    current = tickets.in_hand(session, point)
+    card_id = None
+    if current is not None:
+        card_id = session.exec(select(CardVisit.card_id).where(
+            CardVisit.ticket_id == current.id)).first()
+    failed = session.exec(select(Ticket).where(
+        Ticket.office_id == st.office_id, Ticket.business_day == today,
+        Ticket.print_status == "failed",
+        Ticket.status.in_([Status.waiting, Status.called, Status.serving]))  # type: ignore[attr-defined]
+        .order_by(col(Ticket.issued_at)).limit(50)).all()
+    return {
+        "point": point, "rows": rows, "current": current,
+        "current_service": services.get(current.service_id) if current else None,
+        "card_id": card_id, "failed": failed, "services": services,
+        "status_names": web.STATUS_NAMES,
+        "transfer_to": [s for s in st.services.values()
+                        if current is None or s.id != current.service_id],
+    }
+
+
+def _render(request: Request, who: Staff, *, error: tuple[str, dict[str, Any]] | None = None,
+            notice: tuple[str, dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+    st = who.st
+    with db.reading(st.engine) as session:
+        point = my_point(session, st, who.user_id)
+        if point is None:
+            return _picker(request, who, session, error=error, status_code=status_code)
+        ctx = {**panel(session, st, point), "error": error, "notice": notice}
+    block = "panel" if _fragment(request) else None
+    return web.render(request, "staff/console.html", ctx, block=block, status_code=status_code)
+
+
+def _fragment(request: Request) -> bool:
+    """htmx asks for the panel alone (refresh, or an action inside it)."""
+    return web.is_htmx(request) and request.headers.get("hx-target") == "queue-panel"
+
+
+def _picker(request: Request, who: Staff, session: Session, *,
+            error: tuple[str, dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+    st = who.st
+    today = st.clock.business_day()
+    points = []
+    for point in session.exec(select(ServicePoint).where(
+            ServicePoint.office_id == st.office_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
+            .order_by(ServicePoint.code)):
+        holder = None
+        if (point.clerk_id is not None and point.opened_at is not None
+                and st.clock.business_day(point.opened_at) == today):
+            holder = session.get(User, point.clerk_id)
+        points.append((point, holder))
+    if _fragment(request):
+        # The point was given up in another tab: the whole page must change.
+        return Response(status_code=200, headers={"HX-Redirect": str(request.url_for("staff"))})
+    return web.render(request, "staff/pick_point.html", {"points": points, "error": error},
+                      status_code=status_code)
+
+
+@staff()
+def console(request: Request, who: Staff) -> Response:
+    return _render(request, who)
+
+
+@staff()
+def queue_panel(request: Request, who: Staff) -> Response:
+    return _render(request, who)
+
+
+@staff()
+def take_point(request: Request, who: Staff) -> Response:
+    """Sit down at a service point for the day (wait estimates count open points)."""
+    st = who.st
+    code = who.field("point", 32)
+    error: tuple[str, dict[str, Any]] | None = None
+    with db.transaction(st.engine, st.broker) as session:
+        point = session.exec(select(ServicePoint).where(
+            ServicePoint.office_id == st.office_id, ServicePoint.code == code,
+            ServicePoint.active.is_(True))).first()  # type: ignore[attr-defined]
+        today = st.clock.business_day()
+        if point is None:
+            error = (N_("No such service point."), {})
+        elif (point.clerk_id not in (None, who.user_id) and point.opened_at is not None
+              and st.clock.business_day(point.opened_at) == today):
+            holder = session.get(User, point.clerk_id)
+            error = (N_("%(name)s works at this service point today."),
+                     {"name": holder.full_name or holder.username if holder else "?"})
+        else:
+            for mine in session.exec(select(ServicePoint).where(
+                    ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == who.user_id)):
+                mine.clerk_id, mine.opened_at = None, None
+                session.add(mine)
+            session.flush()
+            point.clerk_id, point.opened_at = who.user_id, st.clock.now()
+            session.add(point)
+    if error:
+        return _render(request, who, error=error, status_code=409)
+    return RedirectResponse(request.url_for("staff"), status_code=303)
+
+
+@staff()
+def leave_point(request: Request, who: Staff) -> Response:
+    st = who.st
+    with db.transaction(st.engine) as session:
+        point = my_point(session, st, who.user_id)
+        if point is not None:
+            point.clerk_id, point.opened_at = None, None
+            session.add(point)
+    return RedirectResponse(request.url_for("staff"), status_code=303)
+
+
+def _after(request: Request, who: Staff, error: tuple[str, dict[str, Any]] | None,
+           notice: tuple[str, dict[str, Any]] | None = None) -> Response:
+    """htmx: the refreshed panel; a plain form post: back to the console (POST/redirect/GET)."""
+    if _fragment(request) or error:
+        return _render(request, who, error=error, notice=notice, status_code=409 if error else 200)
+    return RedirectResponse(request.url_for("staff"), status_code=303)
+
+
+def _queue_error(request: Request, exc: QueueError) -> tuple[str, dict[str, Any]]:
+    """The refusal in the clerk's language; a status parameter is translated too."""
+    language = web.lang(request)
+    params = {key: i18n.gettext(language, web.STATUS_NAMES[value])
+              if key == "status" and value in web.STATUS_NAMES else value
+              for key, value in exc.params.items()}
+    return exc.message, params
+
+
+Act = Callable[[Session, ServicePoint, Ticket | None], Any]
+
+
+def _act(request: Request, who: Staff, act: Act, *, own_ticket: bool = True) -> Response:
+    """Run one queue operation for the clerk's point, in one transaction."""
+    st = who.st
+    ticket_id = request.path_params.get("ticket_id")
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            point = my_point(session, st, who.user_id)
+            if point is None:
+                return _after(request, who, (N_("Choose your service point first."), {}))
+            ticket = None
+            if ticket_id is not None:
+                ticket = session.get(Ticket, ticket_id)
+                if ticket is None or ticket.office_id != st.office_id:
+                    return _after(request, who, (N_("No such ticket."), {}))
+                if own_ticket and ticket.service_point_id != point.id:
+                    return _after(request, who, (N_("This ticket is handled at another service "
+                                                    "point."), {}))
+            result = act(session, point, ticket)
+    except QueueError as exc:
+        return _after(request, who, _queue_error(request, exc))
+    if result is None:
+        return _after(request, who, None, (N_("Nobody is waiting for this service point."), {}))
+    return _after(request, who, None)
+
+
+@staff()
+def call_next(request: Request, who: Staff) -> Response:
+    clock = who.st.clock
+    return _act(request, who, lambda s, p, _: tickets.call_next(s, clock, p, who.user_id))
+
+
+ACTIONS: dict[str, Callable[..., Ticket]] = {
+    "recall": tickets.recall, "start": tickets.start, "finish": tickets.finish,
+    "no-show": tickets.no_show,
+}
+
+
+@staff()
+def ticket_action(request: Request, who: Staff) -> Response:
+    action = ACTIONS.get(request.path_params["action"])
+    if action is None:
+        return _after(request, who, (N_("No such action."), {}))
+    clock = who.st.clock
+    return _act(request, who, lambda s, p, t: action(s, clock, t, who.user_id))
+
+
+@staff()
+def transfer(request: Request, who: Staff) -> Response:
+    st = who.st
+    service = st.services.get(who.field("service", 32))
+    if service is None:
+        return _after(request, who, (N_("Choose another service of this office."), {}))
+
+    def act(session: Session, point: ServicePoint, ticket: Ticket | None) -> Ticket:
+        assert ticket is not None
+        return tickets.transfer(session, st.clock, ticket, service, who.user_id)
+
+    return _act(request, who, act)
+
+
+@staff()
+def call_specific(request: Request, who: Staff) -> Response:
+    """Call a chosen waiting ticket out of turn; the reason is recorded with the call."""
+    reason = who.field("reason", 400)
+    clock = who.st.clock
+
+    def act(session: Session, point: ServicePoint, ticket: Ticket | None) -> Ticket:
+        assert ticket is not None
+        return tickets.call_specific(session, clock, ticket, point, who.user_id, reason)
+
+    return _act(request, who, act, own_ticket=False)
+
+
+@staff()
+def reprint(request: Request, who: Staff) -> Response:
+    """Reprint a kiosk talon that failed: at the kiosk, or at this clerk's desk (the visitor
+    often comes to the cabinet to say that no talon came out)."""
+    from kezek import talons  # the kiosk's print path; queued, the outcome lands on the ticket
+    from kezek.staff.desk import printer_url
+
+    st = who.st
+    ticket_id = int(request.path_params["ticket_id"])
+    url = None
+    if who.field("where", 8) == "desk":
+        with db.reading(st.engine) as session:
+            point = my_point(session, st, who.user_id)
+        url = printer_url(st, point.code) if point else None
+        if url is None:
+            return _after(request, who, (N_("This service point has no desk printer."), {}))
+    try:
+        talons.reprint(st, ticket_id, actor_id=who.user_id, printer_url=url)
+    except QueueError as exc:
+        return _after(request, who, _queue_error(request, exc))
+    return _after(request, who, None, (N_("The talon is sent to the printer again."), {}))
+
+
+@staff()
+async def events(request: Request, who: Staff) -> Response:
+    """Server-Sent Events: "changed" whenever the office's queue changes (codes only)."""
+    st = who.st
+
+    async def stream() -> AsyncIterator[str]:
+        async with st.broker.subscribe(st.office_id) as queue:
+            yield "retry: 3000\n\n"
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: changed\ndata: {event.kind}\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+

@@ -1,0 +1,173 @@
+"""Staff sessions and login throttling: plain functions on the database session, no HTTP.
+
+Sessions: a random id in the cookie, its SHA-256 in the table, a fresh id at every login
+(no fixation), a CSRF token per session, an idle and an absolute lifetime.
+
+Throttling, per user name and per client address, stored in the database so it survives a
+restart and holds across worker processes: after a few failures every further attempt must
+wait a growing delay (refused before the password is even checked), after more the key is
+locked for a while.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete
+
+from kezek.queue.models import Role, User
+from kezek.staff.models import LoginThrottle, StaffSession
+
+IDLE = timedelta(hours=8)  # a working day without a request ends the session
+ABSOLUTE = timedelta(hours=14)  # and no session outlives a day
+TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often
+RANK = {Role.clerk: 1, Role.supervisor: 2, Role.admin: 3}
+
+
+@dataclass(frozen=True)
+class Policy:
+    slow_after: int  # failures before each attempt must wait
+    lock_after: int  # failures that lock the key
+    first_delay: timedelta
+    max_delay: timedelta
+    lock_for: timedelta
+    forget_after: timedelta  # failures older than this no longer count
+
+
+USER_POLICY = Policy(3, 8, timedelta(seconds=5), timedelta(seconds=60), timedelta(minutes=15),
+                     timedelta(hours=1))
+# One address is shared by a whole office behind NAT: more room before it slows everyone.
+ADDRESS_POLICY = Policy(10, 30, timedelta(seconds=2), timedelta(seconds=30),
+                        timedelta(minutes=15), timedelta(hours=1))
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def rank(role: str) -> int:
+    return RANK.get(Role(role), 0) if role in Role.__members__ else 0
+
+
+# ------------------------------------------------------------------ sessions
+
+
+def create(session: Session, user: User, now: datetime) -> tuple[str, StaffSession]:
+    """A new session for ``user``; returns the raw id (for the cookie only) and the row."""
+    assert user.id is not None
+    raw = secrets.token_urlsafe(32)
+    row = StaffSession(id_hash=digest(raw), office_id=user.office_id, user_id=user.id,
+                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now)
+    session.add(row)
+    session.flush()
+    return raw, row
+
+
+def lookup(session: Session, raw: str | None, office_id: int,
+           now: datetime) -> tuple[StaffSession, User] | None:
+    """The live session and its active user of this office, or None."""
+    if not raw or len(raw) > 100:
+        return None
+    row = session.get(StaffSession, digest(raw))
+    if row is None or row.office_id != office_id:
+        return None
+    assert row.created_at is not None and row.last_seen_at is not None
+    if now - row.last_seen_at > IDLE or now - row.created_at > ABSOLUTE:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active or user.office_id != office_id:
+        return None
+    return row, user
+
+
+def needs_touch(row: StaffSession, now: datetime) -> bool:
+    assert row.last_seen_at is not None
+    return now - row.last_seen_at >= TOUCH_EVERY
+
+
+def touch(session: Session, id_hash: str, now: datetime) -> None:
+    row = session.get(StaffSession, id_hash)
+    if row is not None:
+        row.last_seen_at = now
+        session.add(row)
+
+
+def end(session: Session, raw: str | None) -> None:
+    if raw and len(raw) <= 100:
+        session.exec(delete(StaffSession).where(col(StaffSession.id_hash) == digest(raw)))
+
+
+def end_all(session: Session, user_id: int) -> None:
+    """Every session of a user: after a password change, a reset or a disable."""
+    session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
+
+
+def purge(session: Session, now: datetime) -> None:
+    session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - IDLE))
+
+
+# ------------------------------------------------------------------ throttling
+
+
+@dataclass(frozen=True)
+class Blocked:
+    locked: bool  # locked for a while (True) or only slowed down (False)
+    seconds: int  # until the next attempt is allowed
+
+
+def throttle_keys(username: str, address: str) -> list[tuple[str, Policy]]:
+    return [(digest("user:" + username.strip().lower()), USER_POLICY),
+            (digest("addr:" + address), ADDRESS_POLICY)]
+
+
+def _delay(policy: Policy, failures: int) -> timedelta:
+    steps = failures - policy.slow_after
+    return min(policy.max_delay, policy.first_delay * (2 ** max(0, steps)))
+
+
+def blocked(session: Session, keys: list[tuple[str, Policy]], now: datetime) -> Blocked | None:
+    """Whether an attempt now must be refused without checking the password."""
+    worst: Blocked | None = None
+    for key, policy in keys:
+        row = session.get(LoginThrottle, key)
+        if row is None:
+            continue
+        if row.locked_until is not None and now < row.locked_until:
+            found = Blocked(True, int((row.locked_until - now).total_seconds()) + 1)
+        elif (row.failures >= policy.slow_after and row.last_failure_at is not None
+              and now - row.last_failure_at < policy.forget_after
+              and now < row.last_failure_at + _delay(policy, row.failures)):
+            wait = row.last_failure_at + _delay(policy, row.failures) - now
+            found = Blocked(False, int(wait.total_seconds()) + 1)
+        else:
+            continue
+        if worst is None or (found.locked, found.seconds) > (worst.locked, worst.seconds):
+            worst = found
+    return worst
+
+
+def failed(session: Session, office_id: int, keys: list[tuple[str, Policy]],
+           now: datetime) -> Blocked | None:
+    """Count a failed login on every key; returns the lock it caused, if any."""
+    result: Blocked | None = None
+    for key, policy in keys:
+        row = session.get(LoginThrottle, key) or LoginThrottle(key_hash=key, office_id=office_id)
+        if row.last_failure_at is not None and now - row.last_failure_at >= policy.forget_after:
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        if row.failures >= policy.lock_after:
+            row.locked_until, row.failures = now + policy.lock_for, 0
+            result = Blocked(True, int(policy.lock_for.total_seconds()))
+        session.add(row)
+    session.flush()
+    return result
+
+
+def succeeded(session: Session, username: str) -> None:
+    """A right password clears the name's failures (the address's decay on their own)."""
+    key = digest("user:" + username.strip().lower())
+    session.exec(delete(LoginThrottle).where(col(LoginThrottle.key_hash) == key))

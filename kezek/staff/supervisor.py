@@ -1,0 +1,43 @@
+"""Supervisor pages: applications due soon and overdue (§7), and the audit trail (§18.2)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kezek import db, web
+from kezek.intake import applications, audit, iin
+from kezek.intake.models import Card
+from kezek.queue.models import Role, User
+from kezek.staff.access import Staff, staff
+
+
+@staff(Role.supervisor)
+def cases(request: Request, who: Staff) -> Response:
+    st = who.st
+    with db.reading(st.engine) as session:
+        soon, overdue = applications.due(session, st.clock, st.office_id)
+    return web.render(request, "staff/cases.html", {
+        "soon": soon, "overdue": overdue, "mask": iin.mask, "today": st.clock.business_day(),
+        "soon_days": applications.DUE_SOON_DAYS,
+    })
+
+
+@staff(Role.supervisor)
+def audit_trail(request: Request, who: Staff) -> Response:
+    """The audit trail, newest first; of one card with ``?card=ID``. Read-only: there is no
+    route that changes it."""
+    st = who.st
+    raw = request.query_params.get("card", "")
+    card_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    with db.reading(st.engine) as session:
+        entries = audit.trail(session, st.office_id, card_id)
+        card_ids = {e.card_id for e in entries}
+        cards = {c.id: c for c in session.exec(select(Card).where(
+            Card.office_id == st.office_id, Card.id.in_(card_ids)))}  # type: ignore[union-attr]
+        users = {u.id: u for u in session.exec(select(User).where(User.office_id == st.office_id))}
+    return web.render(request, "staff/audit.html", {
+        "entries": entries, "cards": cards, "users": users, "mask": iin.mask,
+        "actions": audit.ACTIONS, "changes_of": audit.changes_of, "card_id": card_id,
+    })

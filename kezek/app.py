@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kezek import db, i18n, office, web
 from kezek.api import routes as api
 from kezek.display import routes as display
+from kezek.info import routes as info
 from kezek.kiosk import routes as kiosk
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         Mount("/staff", routes=staff.routes),
         Mount("/display", routes=display.routes),
         *kiosk.public_routes,
+        *info.routes,
         Mount("/static", app=StaticFiles(directory=web.STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,

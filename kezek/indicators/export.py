@@ -1,0 +1,174 @@
+"""The appendix table and the ticket rows as CSV and Excel (openpyxl).
+
+Ticket rows carry no personal data: code, service, times, wait and outcome only (§18.2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlmodel import Session
+
+from kezek.i18n import Translator
+from kezek.indicators.table import IndicatorRow, Period, first_wait_condition
+from kezek.queue.models import Service, ServicePoint, Ticket
+
+Progress = Callable[[int, int], None]
+
+
+def value_text(row: IndicatorRow, _: Translator) -> str:
+    """'97.8 %' or 'no data' (the page, the files and the CLI say the same)."""
+    value = row.value
+    return _("no data") if value is None else f"{value:.1f} %"
+
+
+def table_header(_: Translator) -> list[str]:
+    return [_("No."), _("Indicator"), _("Norm"), _("Target"), _("Current value, %"),
+            _("Counted"), _("Out of"), _("Met")]
+
+
+def table_records(rows: list[IndicatorRow], _: Translator) -> list[list[Any]]:
+    """One list per indicator; the value is a number rounded to 0.1, or 'no data'."""
+    records = []
+    for row in rows:
+        value = row.value
+        met = row.met
+        records.append([
+            row.code, _(row.indicator.title),
+            (_("at most %(norm)s", norm=f"{row.norm:g}") if row.indicator.at_most
+             else f"{row.norm:g}"),
+            "" if row.target is None else row.target,
+            _("no data") if value is None else round(value, 1),
+            "" if row.numerator is None else row.numerator,
+            "" if row.denominator is None else row.denominator,
+            "" if met is None else (_("yes") if met else _("no")),
+        ])
+    return records
+
+
+def ticket_header(_: Translator) -> list[str]:
+    return [_("Day"), _("Ticket"), _("Kind of service"), _("Priority"), _("Language"), _("Status"),
+            _("Taken"), _("Called"), _("Finished"), _("Minutes waited"), _("Within 40 minutes"),
+            _("Counted in 1.2"), _("Service point"), _("Transferred from")]
+
+
+def ticket_records(session: Session, office_id: int, period: Period, zone: ZoneInfo,
+                   _: Translator) -> Iterator[list[Any]]:
+    """Every ticket row of the period, in order; transfers show the row they came from."""
+    t = Ticket.__table__  # type: ignore[attr-defined]
+    services: dict[int, str] = dict(session.execute(sa.select(Service.id, Service.code).where(  # type: ignore[call-overload]
+        Service.office_id == office_id)).all())
+    points: dict[int, str] = dict(session.execute(sa.select(  # type: ignore[call-overload]
+        ServicePoint.id, ServicePoint.code).where(ServicePoint.office_id == office_id)).all())
+    parent = t.alias("parent")
+    counted = first_wait_condition()
+    stmt = (sa.select(t.c.business_day, t.c.code, t.c.service_id, t.c.priority, t.c.lang,
+                      t.c.status, t.c.issued_at, t.c.called_at, t.c.finished_at,
+                      t.c.wait_seconds, t.c.within_target,
+                      sa.and_(t.c.wait_seconds.is_not(None), counted), t.c.service_point_id,
+                      parent.c.service_id)
+            .select_from(t.outerjoin(parent, parent.c.id == t.c.parent_id))
+            .where(t.c.office_id == office_id, t.c.business_day >= period.start,
+                   t.c.business_day <= period.end)
+            .order_by(t.c.business_day, t.c.id))
+    statuses = _status_names(_)
+    for row in session.execute(stmt).yield_per(5000):
+        (day, code, service_id, priority, lang, status, issued, called, finished, wait, within,
+         in_12, point_id, from_service) = row
+        records: list[Any] = [
+            day if isinstance(day, date) else date.fromisoformat(str(day)), code,
+            services.get(service_id, ""), _("yes") if priority else "", lang,
+            statuses.get(status, status), _local(issued, zone), _local(called, zone),
+            _local(finished, zone), None if wait is None else round(wait / 60, 1),
+            "" if within is None else (_("yes") if within else _("no")),
+            _("yes") if in_12 else "", points.get(point_id, ""),
+            services.get(from_service, "") if from_service else "",
+        ]
+        yield records
+
+
+def _status_names(_: Translator) -> dict[str, str]:
+    from kezek.web import STATUS_NAMES  # the same words as the staff pages
+
+    return {key: _(value) for key, value in STATUS_NAMES.items()}
+
+
+def _local(value: Any, zone: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # raw rows are UTC without a zone (models.UTCDateTime)
+        value = value.replace(tzinfo=UTC)
+    return str(value.astimezone(zone).strftime("%H:%M:%S"))
+
+
+def table_csv(rows: list[IndicatorRow], period: Period, _: Translator) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Period"), period.start.isoformat(), period.end.isoformat()])
+    writer.writerow(table_header(_))
+    writer.writerows(table_records(rows, _))
+    return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 Cyrillic
+
+
+def tickets_csv(session: Session, office_id: int, period: Period, zone: ZoneInfo,
+                _: Translator, progress: Progress | None = None) -> Iterator[str]:
+    """CSV text in pieces (a month at a time), so a year streams without being held whole."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ticket_header(_))
+    yield "\ufeff" + out.getvalue()
+    months = period.months()
+    for index, month in enumerate(months):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerows(ticket_records(session, office_id, month, zone, _))
+        yield out.getvalue()
+        if progress:
+            progress(index + 1, len(months))
+
+
+def workbook(session: Session, office_id: int, period: Period, rows: list[IndicatorRow],
+             zone: ZoneInfo, office_name: str, _: Translator,
+             progress: Progress | None = None) -> bytes:
+    """An .xlsx with two sheets: the appendix table and the ticket rows."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Indicators")[:31])
+    bold = Font(bold=True)
+    sheet.append([office_name])
+    sheet.append([_("Period"), period.start, period.end])
+    sheet.append([])
+    sheet.append(_bold_row(sheet, table_header(_), bold))
+    for record in table_records(rows, _):
+        sheet.append(record)
+    tickets = book.create_sheet(_("Tickets")[:31])
+    tickets.append(_bold_row(tickets, ticket_header(_), bold))
+    months = period.months()
+    for index, month in enumerate(months):
+        for record in ticket_records(session, office_id, month, zone, _):
+            tickets.append(record)
+        if progress:
+            progress(index + 1, len(months))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bold_row(sheet: Any, values: list[str], font: Font) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = font
+        cells.append(cell)
+    return cells

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import platform
 import pkgutil
+import platform
 import time
 from pathlib import Path
 
@@ -24,8 +24,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", nargs="*", help="module names, e.g. foundation")
     args = parser.parse_args()
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                   if m.name not in SKIP and not m.name.startswith("_"))
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name not in SKIP and not m.name.startswith("_")
+    )
     rows: list[dict[str, object]] = []
     for name in names:
         if args.only and name not in args.only:
@@ -37,8 +40,10 @@ def main() -> None:
         print(f"== {name} …", flush=True)
         rows.extend(module.run())
         print(f"   {time.monotonic() - began:.0f} s", flush=True)
-    print(f"\nmachine: {platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}, {Path('/proc/cpuinfo').read_text().count('processor')} cores")
+    print(
+        f"\nmachine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {Path('/proc/cpuinfo').read_text().count('processor')} cores"
+    )
     print_table(rows)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)

@@ -21,7 +21,9 @@ def connection() -> sqlite3.Connection:
         conn = sqlite3.connect(PATH, isolation_level=None, timeout=10)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, service TEXT, at TEXT)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, service TEXT, at TEXT)"
+        )
         _local.conn = conn
     return conn
 

@@ -29,12 +29,26 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(app: str, env: dict[str, str] | None = None, workers: int = 1,
-           factory: bool = True) -> Iterator[str]:
+def server(
+    app: str, env: dict[str, str] | None = None, workers: int = 1, factory: bool = True
+) -> Iterator[str]:
     """Run ``uvicorn app`` on a free loopback port; yields the base URL."""
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--log-level", "warning", "--no-server-header"]
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-server-header",
+    ]
     if factory:
         args.append("--factory")
     proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})})
@@ -80,8 +94,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-async def load(one: Callable[[httpx.AsyncClient, int], Awaitable[bool]], *, clients: int,
-               seconds: float, max_requests: int = 200_000) -> Load:
+async def load(
+    one: Callable[[httpx.AsyncClient, int], Awaitable[bool]],
+    *,
+    clients: int,
+    seconds: float,
+    max_requests: int = 200_000,
+) -> Load:
     """``clients`` concurrent loops calling ``one(client, worker)`` until time or count is up."""
     latencies: list[float] = []
     errors = 0
@@ -107,12 +126,28 @@ def temp_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="kezek-bench-"))
 
 
-def row(name: str, value: float, unit: str, baseline_name: str, baseline: float,
-        target: str = "", higher_is_better: bool = True, **extra: object) -> dict[str, object]:
+def row(
+    name: str,
+    value: float,
+    unit: str,
+    baseline_name: str,
+    baseline: float,
+    target: str = "",
+    higher_is_better: bool = True,
+    **extra: object,
+) -> dict[str, object]:
     ratio = value / baseline if baseline else float("nan")
-    return {"benchmark": name, "value": value, "unit": unit, "baseline": baseline_name,
-            "baseline_value": baseline, "ratio": ratio, "target": target,
-            "higher_is_better": higher_is_better, **extra}
+    return {
+        "benchmark": name,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline_name,
+        "baseline_value": baseline,
+        "ratio": ratio,
+        "target": target,
+        "higher_is_better": higher_is_better,
+        **extra,
+    }
 
 
 def print_table(rows: list[dict[str, object]]) -> None:

@@ -29,26 +29,39 @@ def bench_profile(directory: Path, points: int = CLERKS) -> Path:
     text = (ROOT / "kezek" / "profiles" / "demo.toml").read_text(encoding="utf-8")
     head = text.split("[[points]]", 1)[0].replace('slug = "demo"', 'slug = "bench"')
     codes = [f"p{i:02d}" for i in range(1, points + 1)]
-    body = "".join(f'[[points]]\ncode = "{c}"\nnames = {{ kk = "{c}", ru = "{c}", en = "{c}" }}\n'
-                   for c in codes)
-    services = ('[[services]]\ncode = "registration"\nletter = "А"\nregistration = true\n'
-                f"points = {codes!r}\n".replace("'", '"') +
-                'names = { kk = "Тіркеу", ru = "Регистрация", en = "Registration" }\n'
-                '[printers]\n')
+    body = "".join(
+        f'[[points]]\ncode = "{c}"\nnames = {{ kk = "{c}", ru = "{c}", en = "{c}" }}\n'
+        for c in codes
+    )
+    services = (
+        '[[services]]\ncode = "registration"\nletter = "А"\nregistration = true\n'
+        f"points = {codes!r}\n".replace("'", '"')
+        + 'names = { kk = "Тіркеу", ru = "Регистрация", en = "Registration" }\n'
+        "[printers]\n"
+    )
     path = directory / "bench.toml"
     path.write_text(head + body + services, encoding="utf-8")
     return path
 
 
 def kezek_env(directory: Path, points: int = CLERKS) -> dict[str, str]:
-    return {"KEZEK_PROFILE": str(bench_profile(directory, points)),
-            "KEZEK_DATABASE_URL": f"sqlite:///{directory / 'kezek.sqlite3'}",
-            "KEZEK_SECRET_KEY": "bench", "KEZEK_SPOOL_DIR": str(directory / "spool")}
+    return {
+        "KEZEK_PROFILE": str(bench_profile(directory, points)),
+        "KEZEK_DATABASE_URL": f"sqlite:///{directory / 'kezek.sqlite3'}",
+        "KEZEK_SECRET_KEY": "bench",
+        "KEZEK_SPOOL_DIR": str(directory / "spool"),
+    }
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "kezek", *args], env={**os.environ, **env},
-                          cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-m", "kezek", *args],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def run(seconds: float = 5.0) -> list[dict[str, object]]:
@@ -68,30 +81,54 @@ def run(seconds: float = 5.0) -> list[dict[str, object]]:
     auth = {"authorization": f"Bearer {token}"}
 
     async def call_and_finish(client: httpx.AsyncClient, worker: int) -> bool:
-        called = await client.post(f"{base}/api/service-points/p{worker + 1:02d}/call-next",
-                                   headers=auth)
+        called = await client.post(
+            f"{base}/api/service-points/p{worker + 1:02d}/call-next", headers=auth
+        )
         if called.status_code != 200:
             return called.status_code == 204
         done = await client.post(f"{base}/api/tickets/{called.json()['id']}/finish", headers=auth)
         return done.status_code == 200
 
-    with server("bench.bare_app:create_app", env={"BARE_DB": str(directory / "bare.sqlite3")}) as base:
+    with server(
+        "bench.bare_app:create_app", env={"BARE_DB": str(directory / "bare.sqlite3")}
+    ) as base:
         bare = asyncio.run(load(bare_insert, clients=CLERKS, seconds=seconds))
     with server("kezek.app:create_app", env=env) as base:
         issued = asyncio.run(load(issue, clients=CLERKS, seconds=seconds))
         calls = asyncio.run(load(call_and_finish, clients=CLERKS, seconds=seconds))
     db = sqlite3.connect(directory / "kezek.sqlite3")
-    called = Counter(t for (t,) in db.execute("SELECT ticket_id FROM ticket_events WHERE kind='called'"))
-    numbers = db.execute("SELECT COUNT(*) - COUNT(DISTINCT code) FROM tickets WHERE parent_id IS NULL").fetchone()[0]
+    called = Counter(
+        t for (t,) in db.execute("SELECT ticket_id FROM ticket_events WHERE kind='called'")
+    )
+    numbers = db.execute(
+        "SELECT COUNT(*) - COUNT(DISTINCT code) FROM tickets WHERE parent_id IS NULL"
+    ).fetchone()[0]
     db.close()
     doubles = sum(1 for n in called.values() if n > 1)
     return [
-        row("ticket issue, HTTP, 16 clients", issued.rate, "req/s", "bare insert", bare.rate,
-            target="≥ 0.5×", p50_ms=issued.pct(50) * 1000, p99_ms=issued.pct(99) * 1000,
-            errors=issued.errors + numbers),
-        row("call-next + finish, 16 clerks", calls.rate, "req/s", "bare insert", bare.rate,
-            p50_ms=calls.pct(50) * 1000, p99_ms=calls.pct(99) * 1000, double_calls=doubles,
-            calls=len(called), errors=calls.errors),
+        row(
+            "ticket issue, HTTP, 16 clients",
+            issued.rate,
+            "req/s",
+            "bare insert",
+            bare.rate,
+            target="≥ 0.5×",
+            p50_ms=issued.pct(50) * 1000,
+            p99_ms=issued.pct(99) * 1000,
+            errors=issued.errors + numbers,
+        ),
+        row(
+            "call-next + finish, 16 clerks",
+            calls.rate,
+            "req/s",
+            "bare insert",
+            bare.rate,
+            p50_ms=calls.pct(50) * 1000,
+            p99_ms=calls.pct(99) * 1000,
+            double_calls=doubles,
+            calls=len(called),
+            errors=calls.errors,
+        ),
     ]
 
 

@@ -7,8 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from kezek.queue.clock import utcnow
 from kezek.queue.models import ApiToken, Role, User
@@ -33,7 +32,10 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password[:256]) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _DUMMY_HASH, password[:256])
+            and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -44,17 +46,33 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user if (ok and user is not None and user.active) else None
 
 
-def create_user(session: Session, office_id: int, username: str, password: str, role: Role | str,
-                full_name: str = "") -> User:
+def create_user(
+    session: Session,
+    office_id: int,
+    username: str,
+    password: str,
+    role: Role | str,
+    full_name: str = "",
+) -> User:
     username = username.strip().lower()
-    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace("_", "").replace(".", "").isalnum()
+    ):
         raise AuthError("a user name is 1–64 letters, digits, dots or underscores")
     if role not in Role.__members__:
         raise AuthError(f"role must be one of {', '.join(Role.__members__)}")
     if session.exec(select(User).where(User.username == username)).first():
         raise AuthError(f"user {username!r} already exists")
-    user = User(office_id=office_id, username=username, full_name=full_name.strip()[:200],
-                role=str(role), password_hash=hash_password(password), created_at=utcnow())
+    user = User(
+        office_id=office_id,
+        username=username,
+        full_name=full_name.strip()[:200],
+        role=str(role),
+        password_hash=hash_password(password),
+        created_at=utcnow(),
+    )
     session.add(user)
     session.flush()
     return user
@@ -73,8 +91,14 @@ def create_token(session: Session, user: User) -> str:
     """A new API token for ``user``; only its hash is stored, so it is shown once."""
     assert user.id is not None
     token = "kz_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(office_id=user.office_id, user_id=user.id, token_hash=_digest(token),
-                         created_at=utcnow()))
+    session.add(
+        ApiToken(
+            office_id=user.office_id,
+            user_id=user.id,
+            token_hash=_digest(token),
+            created_at=utcnow(),
+        )
+    )
     session.flush()
     return token
 
@@ -82,8 +106,9 @@ def create_token(session: Session, user: User) -> str:
 def user_for_token(session: Session, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token),
-                                              ApiToken.revoked.is_(False))).first()  # type: ignore[attr-defined]
+    row = session.exec(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))
+    ).first()  # type: ignore[attr-defined]
     if row is None:
         return None
     user = session.get(User, row.user_id)

@@ -18,8 +18,10 @@ class BackupError(ValueError):
 def sqlite_path(database_url: str) -> Path:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise BackupError("kezek db backup/restore handle SQLite files; for PostgreSQL use "
-                          "pg_dump -Fc and pg_restore (README: Operations)")
+        raise BackupError(
+            "kezek db backup/restore handle SQLite files; for PostgreSQL use "
+            "pg_dump -Fc and pg_restore (README: Operations)"
+        )
     return Path(url.database)
 
 
@@ -56,7 +58,9 @@ def restore(database_url: str, source: Path) -> int:
     check(source)
     target_path = sqlite_path(database_url)
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_conn, \
-            sqlite3.connect(target_path, timeout=30) as live:
+    with (
+        sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_conn,
+        sqlite3.connect(target_path, timeout=30) as live,
+    ):
         backup_conn.backup(live)
     return check(target_path)

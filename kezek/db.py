@@ -83,7 +83,10 @@ def transaction(engine: Engine, broker: events.Broker | None = None) -> Iterator
     """A write transaction: commits on success, rolls back on error, then publishes events."""
     sqlite = is_sqlite(engine)
     bind = engine.execution_options(sqlite_immediate=True) if sqlite else engine
-    with _write_lock(engine) if sqlite else nullcontext(), Session(bind, expire_on_commit=False) as session:
+    with (
+        _write_lock(engine) if sqlite else nullcontext(),
+        Session(bind, expire_on_commit=False) as session,
+    ):
         try:
             yield session
             published = events.take(session)

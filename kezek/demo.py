@@ -33,8 +33,12 @@ from kezek.queue.models import (
 )
 
 DEMO_PASSWORD = "kezek-demo"  # noqa: S105 — printed by `make serve`; demo only
-DEMO_USERS = (("admin", Role.admin, "Әкімші"), ("head", Role.supervisor, "Бөлім басшысы"),
-              ("clerk1", Role.clerk, "Маман №1"), ("clerk4", Role.clerk, "Маман №4"))
+DEMO_USERS = (
+    ("admin", Role.admin, "Әкімші"),
+    ("head", Role.supervisor, "Бөлім басшысы"),
+    ("clerk1", Role.clerk, "Маман №1"),
+    ("clerk4", Role.clerk, "Маман №4"),
+)
 HOUR_WEIGHTS = {9: 1.6, 10: 1.9, 11: 1.5, 12: 1.1, 14: 1.3, 15: 1.5, 16: 1.0, 17: 0.5}
 SERVICE_MIX = {"registration": 0.55, "vacancies": 0.25, "training": 0.1, "certificate": 0.1}
 MEAN_MINUTES = {"registration": 13.0, "vacancies": 6.0, "training": 8.0, "certificate": 4.0}
@@ -65,8 +69,11 @@ def simulate_day(rng: random.Random, points: dict[str, list[str]], weekday: int)
     for _ in range(count):
         hour = rng.choices(hours, weights)[0]
         service = rng.choices(list(SERVICE_MIX), list(SERVICE_MIX.values()))[0]
-        visits.append(Visit(arrival=hour * 60 + rng.random() * 60, service=service,
-                            priority=rng.random() < 0.05))
+        visits.append(
+            Visit(
+                arrival=hour * 60 + rng.random() * 60, service=service, priority=rng.random() < 0.05
+            )
+        )
     visits.sort(key=lambda v: v.arrival)
     queue = list(visits)
     free_at = {code: float(OPEN) for code in points}
@@ -117,7 +124,10 @@ def _days(end: date, count: int) -> list[date]:
 
 
 def has_history(session: Session, office_id: int) -> bool:
-    return session.exec(select(Ticket.id).where(Ticket.office_id == office_id).limit(1)).first() is not None
+    return (
+        session.exec(select(Ticket.id).where(Ticket.office_id == office_id).limit(1)).first()
+        is not None
+    )
 
 
 def ensure_users(session: Session, office_id: int) -> None:
@@ -126,29 +136,53 @@ def ensure_users(session: Session, office_id: int) -> None:
             auth.create_user(session, office_id, username, DEMO_PASSWORD, role, name)
 
 
-def load(engine: Engine, office_id: int, zone: ZoneInfo, *, days: int, today: date,
-         seed: int = 2008, progress: Callable[[int, int], None] | None = None) -> int:
+def load(
+    engine: Engine,
+    office_id: int,
+    zone: ZoneInfo,
+    *,
+    days: int,
+    today: date,
+    seed: int = 2008,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Write ``days`` working days of history ending yesterday. Returns the tickets written."""
     rng = random.Random(seed)
     with db.transaction(engine) as session:
         ensure_users(session, office_id)
-        services = {s.code: s for s in session.exec(select(Service).where(Service.office_id == office_id))}
-        point_rows = {p.code: p for p in session.exec(select(ServicePoint).where(
-            ServicePoint.office_id == office_id, ServicePoint.active.is_(True)))}  # type: ignore[attr-defined]
+        services = {
+            s.code: s for s in session.exec(select(Service).where(Service.office_id == office_id))
+        }
+        point_rows = {
+            p.code: p
+            for p in session.exec(
+                select(ServicePoint).where(
+                    ServicePoint.office_id == office_id, ServicePoint.active.is_(True)
+                )
+            )
+        }  # type: ignore[attr-defined]
         links = session.exec(select(PointService)).all()
-        clerks = {u.username: u.id for u in session.exec(select(User).where(User.office_id == office_id))}
+        clerks = {
+            u.username: u.id for u in session.exec(select(User).where(User.office_id == office_id))
+        }
     by_id = {s.id: code for code, s in services.items()}
-    points = {code: [by_id[link.service_id] for link in links if link.point_id == p.id
-                     and by_id.get(link.service_id) in MEAN_MINUTES]
-              for code, p in point_rows.items()}
+    points = {
+        code: [
+            by_id[link.service_id]
+            for link in links
+            if link.point_id == p.id and by_id.get(link.service_id) in MEAN_MINUTES
+        ]
+        for code, p in point_rows.items()
+    }
     clerk_of = {code: clerks.get(f"clerk{code.removeprefix('cab')}") for code in point_rows}
     next_id = _max_id(engine, Ticket) + 1
     written = 0
     all_days = _days(today - timedelta(days=1), days)
     for index, day in enumerate(all_days):
         visits = simulate_day(rng, points, day.weekday())
-        rows, events, counters = _rows(day, zone, visits, services, point_rows, clerk_of,
-                                       office_id, next_id)
+        rows, events, counters = _rows(
+            day, zone, visits, services, point_rows, clerk_of, office_id, next_id
+        )
         next_id += len(rows)
         with db.transaction(engine) as session:
             session.execute(sa.insert(Ticket), rows)
@@ -160,8 +194,12 @@ def load(engine: Engine, office_id: int, zone: ZoneInfo, *, days: int, today: da
             progress(index + 1, len(all_days))
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('tickets', 'id'), "
-                                 "(SELECT max(id) FROM tickets))"))
+            conn.execute(
+                sa.text(
+                    "SELECT setval(pg_get_serial_sequence('tickets', 'id'), "
+                    "(SELECT max(id) FROM tickets))"
+                )
+            )
     return written
 
 
@@ -170,9 +208,16 @@ def _max_id(engine: Engine, model: Any) -> int:
         return int(session.exec(select(sa.func.coalesce(sa.func.max(model.id), 0))).one())
 
 
-def _rows(day: date, zone: ZoneInfo, visits: list[Visit], services: dict[str, Service],
-          points: dict[str, ServicePoint], clerk_of: dict[str, int | None], office_id: int,
-          first_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def _rows(
+    day: date,
+    zone: ZoneInfo,
+    visits: list[Visit],
+    services: dict[str, Service],
+    points: dict[str, ServicePoint],
+    clerk_of: dict[str, int | None],
+    office_id: int,
+    first_id: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     midnight = datetime.combine(day, time(0), tzinfo=zone)
 
     def at(minutes: float | None) -> datetime | None:
@@ -191,37 +236,77 @@ def _rows(day: date, zone: ZoneInfo, visits: list[Visit], services: dict[str, Se
         issued = at(visit.arrival)
         status = visit.status if visit.called is not None else Status.closed
         ended = visit.called if visit.called is not None else None
-        wait = int(((at(ended) or closing) - issued).total_seconds()) if issued and closing else 0  # type: ignore[operator]
+        wait = int(((at(ended) or closing) - issued).total_seconds()) if issued and closing else 0
         point = points.get(visit.point) if visit.point else None
-        rows.append({
-            "id": ticket_id, "office_id": office_id, "service_id": service.id, "business_day": day,
-            "number": number, "code": code, "priority": visit.priority, "lang": "kk",
-            "status": status, "issued_at": issued, "called_at": at(visit.called),
-            "started_at": at(visit.started), "finished_at": at(visit.finished) or closing,
-            "wait_seconds": max(0, wait), "within_target": wait <= service.target_wait_minutes * 60,
-            "target_wait_minutes": service.target_wait_minutes,
-            "service_point_id": point.id if point else None,
-            "clerk_id": clerk_of.get(visit.point) if visit.point else None,
-            "recall_count": 0, "parent_id": parent, "public_token": secrets.token_urlsafe(24),
-            "request_id": None, "print_status": "printed", "print_error": None,
-        })
-        kinds = [("issued", visit.arrival, None)]
+        rows.append(
+            {
+                "id": ticket_id,
+                "office_id": office_id,
+                "service_id": service.id,
+                "business_day": day,
+                "number": number,
+                "code": code,
+                "priority": visit.priority,
+                "lang": "kk",
+                "status": status,
+                "issued_at": issued,
+                "called_at": at(visit.called),
+                "started_at": at(visit.started),
+                "finished_at": at(visit.finished) or closing,
+                "wait_seconds": max(0, wait),
+                "within_target": wait <= service.target_wait_minutes * 60,
+                "target_wait_minutes": service.target_wait_minutes,
+                "service_point_id": point.id if point else None,
+                "clerk_id": clerk_of.get(visit.point) if visit.point else None,
+                "recall_count": 0,
+                "parent_id": parent,
+                "public_token": secrets.token_urlsafe(24),
+                "request_id": None,
+                "print_status": "printed",
+                "print_error": None,
+            }
+        )
+        kinds: list[tuple[str, float | None, ServicePoint | None]] = [
+            ("issued", visit.arrival, None)
+        ]
         if visit.called is not None:
             kinds.append(("called", visit.called, point))
-            kinds.append(({Status.no_show: "no_show", Status.transferred: "transferred"}
-                          .get(status, "finished"), visit.finished, point))
+            kinds.append(
+                (
+                    {Status.no_show: "no_show", Status.transferred: "transferred"}.get(
+                        status, "finished"
+                    ),
+                    visit.finished,
+                    point,
+                )
+            )
         else:
             kinds.append(("closed", CLOSE, None))
         for kind, minutes, where in kinds:
-            events.append({"office_id": office_id, "ticket_id": ticket_id, "kind": kind,
-                           "at": at(minutes), "actor_id": None,
-                           "service_point_id": where.id if where else None, "detail": None})
+            events.append(
+                {
+                    "office_id": office_id,
+                    "ticket_id": ticket_id,
+                    "kind": kind,
+                    "at": at(minutes),
+                    "actor_id": None,
+                    "service_point_id": where.id if where else None,
+                    "detail": None,
+                }
+            )
         for child in visit.children:
             add(child, ticket_id, number, code)
 
     for visit in visits:
         number = numbers[visit.service] = numbers.get(visit.service, 0) + 1
         add(visit, None, number, f"{services[visit.service].letter}-{number:03d}")
-    counters = [{"service_id": services[code].id, "business_day": day, "office_id": office_id,
-                 "last_number": last} for code, last in numbers.items()]
+    counters = [
+        {
+            "service_id": services[code].id,
+            "business_day": day,
+            "office_id": office_id,
+            "last_number": last,
+        }
+        for code, last in numbers.items()
+    ]
     return rows, events, counters

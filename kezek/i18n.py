@@ -115,8 +115,10 @@ def extract_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     package = Path(__file__).parent
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        package, method_map=method_map, options_map=options, keywords={"_": None, "N_": None,
-                                                                        "gettext": (2,)},
+        package,
+        method_map=method_map,
+        options_map=options,
+        keywords={"_": None, "N_": None, "gettext": (2,)},
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:

@@ -1,6 +1,15 @@
 """Every table of Kezek, imported in one place for Alembic and ``create_all``."""
 
 from kezek.indicators.models import Complaint, Feedback, FeedbackMark, IndicatorTarget  # noqa: F401
+from kezek.intake.models import (  # noqa: F401, E402  (issue 4: personal record cards)
+    Application,
+    ApplicationDocument,
+    AuditEntry,
+    Card,
+    CardVisit,
+    IntakeCounter,
+    Referral,
+)
 from kezek.queue.models import (  # noqa: F401
     ApiToken,
     DayCounter,
@@ -11,14 +20,5 @@ from kezek.queue.models import (  # noqa: F401
     Ticket,
     TicketEvent,
     User,
-)
-from kezek.intake.models import (  # noqa: F401, E402  (issue 4: personal record cards)
-    Application,
-    ApplicationDocument,
-    AuditEntry,
-    Card,
-    CardVisit,
-    IntakeCounter,
-    Referral,
 )
 from kezek.staff.models import LoginThrottle, StaffSession  # noqa: F401, E402

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from kezek.queue.clock import Clock, DayHours, Schedule
 from kezek.queue.models import Office, PointService, Service, ServicePoint
@@ -36,13 +35,15 @@ def sync_profile(session: Session, profile: Profile) -> Office:
     session.flush()
     assert office.id is not None
     points: dict[str, ServicePoint] = {
-        p.code: p for p in session.exec(select(ServicePoint).where(ServicePoint.office_id == office.id))
+        p.code: p
+        for p in session.exec(select(ServicePoint).where(ServicePoint.office_id == office.id))
     }
     for point in points.values():
         point.active = False
     for spec in profile.points:
-        point = points.get(spec.code) or ServicePoint(office_id=office.id, code=spec.code,
-                                                      name_kk="", name_ru="", name_en="")
+        point = points.get(spec.code) or ServicePoint(
+            office_id=office.id, code=spec.code, name_kk="", name_ru="", name_en=""
+        )
         point.name_kk, point.name_ru, point.name_en = spec.names.kk, spec.names.ru, spec.names.en
         point.active = True
         points[spec.code] = point
@@ -53,24 +54,34 @@ def sync_profile(session: Session, profile: Profile) -> Office:
     for service in services.values():
         service.active = False
     for sspec in profile.services:
-        service = services.get(sspec.code) or Service(office_id=office.id, code=sspec.code,
-                                                      letter="", name_kk="", name_ru="", name_en="")
+        service = services.get(sspec.code) or Service(
+            office_id=office.id, code=sspec.code, letter="", name_kk="", name_ru="", name_en=""
+        )
         service.letter = sspec.letter
-        service.name_kk, service.name_ru, service.name_en = (sspec.names.kk, sspec.names.ru,
-                                                             sspec.names.en)
+        service.name_kk, service.name_ru, service.name_en = (
+            sspec.names.kk,
+            sspec.names.ru,
+            sspec.names.en,
+        )
         service.target_wait_minutes = sspec.target_wait_minutes
         service.registration = sspec.registration
         service.active = True
         services[sspec.code] = service
         session.add(service)
     session.flush()
-    for link in session.exec(select(PointService).join(
-            Service, Service.id == PointService.service_id).where(  # type: ignore[arg-type]
-            Service.office_id == office.id)).all():
+    for link in session.exec(
+        select(PointService)
+        .join(Service, Service.id == PointService.service_id)
+        .where(  # type: ignore[arg-type]
+            Service.office_id == office.id
+        )
+    ).all():
         session.delete(link)
     session.flush()
     for sspec in profile.services:
         for code in sspec.points:
-            session.add(PointService(point_id=points[code].id, service_id=services[sspec.code].id))
+            point_id, service_id = points[code].id, services[sspec.code].id
+            assert point_id is not None and service_id is not None
+            session.add(PointService(point_id=point_id, service_id=service_id))
     session.flush()
     return office

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -105,7 +112,9 @@ class Profile(_Strict):
     points: list[ServicePointProfile] = Field(min_length=1)
     services: list[ServiceProfile] = Field(min_length=1)
     printers: Printers = Field(default_factory=Printers)
-    issue_past_closing: bool = False  # whether the kiosk still issues when the wait runs past closing
+    issue_past_closing: bool = (
+        False  # whether the kiosk still issues when the wait runs past closing
+    )
     warn_wait_minutes: int = Field(default=30, ge=1, le=600)
     complaint_answer_days: int = Field(default=5, ge=1, le=90)
 
@@ -122,7 +131,9 @@ class Profile(_Strict):
         for service in self.services:
             for code in service.points:
                 if code not in point_codes:
-                    raise ValueError(f"services.{service.code}.points: unknown service point {code!r}")
+                    raise ValueError(
+                        f"services.{service.code}.points: unknown service point {code!r}"
+                    )
         return self
 
     @property

@@ -49,19 +49,22 @@ class State:
 def state(request: Request) -> State:
     """The office this request is for: its /o/<slug>/ prefix, or the first office."""
     chosen = request.scope.get("kezek.office")
-    return chosen if chosen is not None else request.app.state.kezek  # type: ignore[no-any-return]
+    return chosen if chosen is not None else request.app.state.kezek
 
 
 def lang(request: Request) -> str:
     chosen = getattr(request.state, "lang", None)
     if chosen:
         return str(chosen)
-    return i18n.negotiate(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
-                          request.headers.get("accept-language"))
+    return i18n.negotiate(
+        request.query_params.get("lang"),
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("accept-language"),
+    )
 
 
 def vendor_files() -> dict[str, str]:
-    """Logical name -> versioned file under static/vendor (``htmx`` -> ``vendor/htmx-2.0.11.js``)."""
+    """Logical name -> versioned file under static/vendor (htmx -> vendor/htmx-2.0.11.js)."""
     found: dict[str, str] = {}
     for path in sorted((STATIC / "vendor").glob("*.js")):
         stem = path.name.rsplit("-", 1)[0]
@@ -84,9 +87,15 @@ def make_templates() -> jinja2.Environment:
     return env
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
-           status_code: int = 200, block: str | None = None,
-           headers: dict[str, str] | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     """Render a template; with ``block`` only that fragment (htmx swaps)."""
     env: jinja2.Environment = request.app.state.templates
     st = state(request)
@@ -123,36 +132,63 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def error_json(request: Request, status_code: int, kind: str, message: str, *,
-               params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-               **extra: Any) -> JSONResponse:
+def error_json(
+    request: Request,
+    status_code: int,
+    kind: str,
+    message: str,
+    *,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     """A JSON error whose message is in the request's language."""
     text = i18n.gettext(lang(request), message, **(params or {}))
-    return JSONResponse({"error": kind, "message": text, **extra}, status_code=status_code,
-                        headers=headers)
+    return JSONResponse(
+        {"error": kind, "message": text, **extra}, status_code=status_code, headers=headers
+    )
 
 
 def queue_error(request: Request, exc: QueueError) -> Response:
     if isinstance(exc, OfficeClosed):
         at = exc.next_opening
-        return JSONResponse({"error": exc.kind,
-                             "message": opening_text(lang(request), state(request).clock, at),
-                             "next_opening": at.isoformat() if at else None},
-                            status_code=exc.status_code)
+        return JSONResponse(
+            {
+                "error": exc.kind,
+                "message": opening_text(lang(request), state(request).clock, at),
+                "next_opening": at.isoformat() if at else None,
+            },
+            status_code=exc.status_code,
+        )
     language = lang(request)
-    params = {key: i18n.gettext(language, STATUS_NAMES[value]) if key == "status" and value in STATUS_NAMES
-              else value for key, value in exc.params.items()}
+    params = {
+        key: i18n.gettext(language, STATUS_NAMES[value])
+        if key == "status" and value in STATUS_NAMES
+        else value
+        for key, value in exc.params.items()
+    }
     return error_json(request, exc.status_code, exc.kind, exc.message, params=params)
 
 
 STATUS_NAMES = {
-    "waiting": i18n.N_("waiting"), "called": i18n.N_("called"), "serving": i18n.N_("being served"),
-    "served": i18n.N_("served"), "no_show": i18n.N_("did not come"),
-    "cancelled": i18n.N_("cancelled"), "transferred": i18n.N_("transferred"),
+    "waiting": i18n.N_("waiting"),
+    "called": i18n.N_("called"),
+    "serving": i18n.N_("being served"),
+    "served": i18n.N_("served"),
+    "no_show": i18n.N_("did not come"),
+    "cancelled": i18n.N_("cancelled"),
+    "transferred": i18n.N_("transferred"),
     "closed": i18n.N_("closed unserved"),
 }
-WEEKDAY_NAMES = (i18n.N_("Monday"), i18n.N_("Tuesday"), i18n.N_("Wednesday"), i18n.N_("Thursday"),
-                 i18n.N_("Friday"), i18n.N_("Saturday"), i18n.N_("Sunday"))
+WEEKDAY_NAMES = (
+    i18n.N_("Monday"),
+    i18n.N_("Tuesday"),
+    i18n.N_("Wednesday"),
+    i18n.N_("Thursday"),
+    i18n.N_("Friday"),
+    i18n.N_("Saturday"),
+    i18n.N_("Sunday"),
+)
 
 
 def opening_text(language: str, clock: Clock, at: datetime | None) -> str:
@@ -162,8 +198,13 @@ def opening_text(language: str, clock: Clock, at: datetime | None) -> str:
     local_at = clock.local(at)
     today = clock.business_day()
     if local_at.date() == today:
-        return i18n.gettext(language, "The office opens today at %(time)s.",
-                            time=local_at.strftime("%H:%M"))
-    return i18n.gettext(language, "The office opens on %(day)s, %(date)s at %(time)s.",
-                        day=i18n.gettext(language, WEEKDAY_NAMES[local_at.weekday()]),
-                        date=local_at.strftime("%d.%m"), time=local_at.strftime("%H:%M"))
+        return i18n.gettext(
+            language, "The office opens today at %(time)s.", time=local_at.strftime("%H:%M")
+        )
+    return i18n.gettext(
+        language,
+        "The office opens on %(day)s, %(date)s at %(time)s.",
+        day=i18n.gettext(language, WEEKDAY_NAMES[local_at.weekday()]),
+        date=local_at.strftime("%d.%m"),
+        time=local_at.strftime("%H:%M"),
+    )

@@ -32,8 +32,13 @@ def main() -> int:
             path = LOCALES_DIR / lang / "new.po"
             stub = read_po(path.open("rb"), locale=lang) if path.exists() else Catalog(locale=lang)
             for msgid in missing:
-                stub.add(msgid, msgid if lang == "en" else "", locations=[
-                    (where.split(":")[0], int(where.split(":")[1])) for where in used[msgid][:1]])
+                stub.add(
+                    msgid,
+                    msgid if lang == "en" else "",
+                    locations=[
+                        (where.split(":")[0], int(where.split(":")[1])) for where in used[msgid][:1]
+                    ],
+                )
             with path.open("wb") as fh:
                 write_po(fh, stub, width=100, omit_header=False)
     return 1 if missing_any else 0

@@ -24,7 +24,9 @@ def test_issue_numbers_and_position(client: TestClient) -> None:
 
 
 def test_unknown_service_is_422_in_the_visitors_language(client: TestClient) -> None:
-    response = client.post("/api/tickets", json={"service": "nope"}, headers={"accept-language": "ru"})
+    response = client.post(
+        "/api/tickets", json={"service": "nope"}, headers={"accept-language": "ru"}
+    )
     assert response.status_code == 422
     assert response.json()["error"] == "unknown_service"
     assert "nope" in response.json()["message"]
@@ -40,9 +42,14 @@ def test_closed_office_is_409_with_next_opening(client: TestClient, now: ManualC
 
 
 def test_bad_input_changes_nothing(client: TestClient) -> None:
-    for body in ({}, {"service": 5}, {"service": "registration", "priority": "yes"},
-                 {"service": "x" * 10_000}, {"service": "registration", "extra": 1},
-                 {"service": "registration", "lang": "de"}):
+    for body in (
+        {},
+        {"service": 5},
+        {"service": "registration", "priority": "yes"},
+        {"service": "x" * 10_000},
+        {"service": "registration", "extra": 1},
+        {"service": "registration", "lang": "de"},
+    ):
         response = client.post("/api/tickets", json=body)
         assert response.status_code in (413, 422), body
         assert response.json()["message"]
@@ -74,9 +81,12 @@ def test_call_serve_and_transfer(client: TestClient, clerk_token: str, now: Manu
     assert called.json()["code"] == first["code"] and called.json()["service_point"] == "cab1"
     # The cabinet has a ticket in hand: calling again is refused until it is dealt with.
     assert client.post("/api/service-points/cab1/call-next", headers=auth).status_code == 409
-    assert client.post(f"/api/tickets/{first['id']}/start", headers=auth).json()["status"] == "serving"
-    moved = client.post(f"/api/tickets/{first['id']}/transfer", json={"service": "certificate"},
-                        headers=auth)
+    assert (
+        client.post(f"/api/tickets/{first['id']}/start", headers=auth).json()["status"] == "serving"
+    )
+    moved = client.post(
+        f"/api/tickets/{first['id']}/transfer", json={"service": "certificate"}, headers=auth
+    )
     assert moved.status_code == 200
     assert moved.json()["code"] == first["code"] and moved.json()["status"] == "waiting"
     assert moved.json()["service"] == "certificate"
@@ -90,7 +100,8 @@ def test_call_serve_and_transfer(client: TestClient, clerk_token: str, now: Manu
 
 
 def test_call_specific_needs_a_reason_and_a_point_that_serves_it(
-        client: TestClient, clerk_token: str) -> None:
+    client: TestClient, clerk_token: str
+) -> None:
     auth = {"authorization": f"Bearer {clerk_token}"}
     issue(client)
     cert = issue(client, "certificate")
@@ -98,8 +109,11 @@ def test_call_specific_needs_a_reason_and_a_point_that_serves_it(
     assert client.post(url, json={"reason": ""}, headers=auth).status_code == 422
     refused = client.post(url, json={"reason": "elderly visitor"}, headers=auth)
     assert refused.status_code == 409
-    ok = client.post(f"/api/service-points/cab1/call/{cert['id']}",
-                     json={"reason": "elderly visitor"}, headers=auth)
+    ok = client.post(
+        f"/api/service-points/cab1/call/{cert['id']}",
+        json={"reason": "elderly visitor"},
+        headers=auth,
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "called"
 
 

@@ -1,4 +1,4 @@
-"""schemathesis against /api/openapi.json: a bounded number of generated requests, 0 server errors."""
+"""schemathesis against /api/openapi.json: bounded generated requests, 0 server errors."""
 
 from __future__ import annotations
 
@@ -25,12 +25,20 @@ def test_api_never_answers_5xx(client: TestClient, engine: Engine, office_id: in
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         def check(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(headers=headers)
-            assert response.status_code < 500, (case.method, case.formatted_path, case.body,
-                                                response.text)
+            assert response.status_code < 500, (
+                case.method,
+                case.formatted_path,
+                case.body,
+                response.text,
+            )
             seen.append(response.status_code)
 
         check()

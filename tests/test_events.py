@@ -50,11 +50,23 @@ def issue_and(engine: Engine, clock: Clock, broker: Broker, service: Service, fa
 def test_in_process_broker_publishes_after_commit_only(engine: Engine, clock: Clock) -> None:
     service = registration(engine)
     broker = Broker()
-    got = asyncio.run(collect(broker, service.office_id,
-                              lambda: issue_and(engine, clock, broker, service, fail=False), 0.3))
+    got = asyncio.run(
+        collect(
+            broker,
+            service.office_id,
+            lambda: issue_and(engine, clock, broker, service, fail=False),
+            0.3,
+        )
+    )
     assert [(e.kind, e.code, e.service) for e in got] == [("issued", "А-001", "registration")]
-    none = asyncio.run(collect(broker, service.office_id,
-                               lambda: issue_and(engine, clock, broker, service, fail=True), 0.3))
+    none = asyncio.run(
+        collect(
+            broker,
+            service.office_id,
+            lambda: issue_and(engine, clock, broker, service, fail=True),
+            0.3,
+        )
+    )
     assert none == []
 
 
@@ -63,7 +75,9 @@ def test_a_slow_subscriber_keeps_only_the_newest_events() -> None:
 
     async def flood() -> list[int]:
         async with broker.subscribe(1) as queue:
-            broker.publish([Event("called", 1, i, f"А-{i:03d}", "registration") for i in range(500)])
+            broker.publish(
+                [Event("called", 1, i, f"А-{i:03d}", "registration") for i in range(500)]
+            )
             await asyncio.sleep(0.05)
             return [queue.get_nowait().ticket_id for _ in range(queue.qsize())]
 
@@ -82,10 +96,17 @@ def test_notify_crosses_processes_and_only_on_commit(engine: Engine, clock: Cloc
         await asyncio.wait_for(ready.wait(), 10)
         sender = PostgresBroker()  # "worker 1": only sends, in its transactions
         try:
-            committed = await collect(listener, service.office_id,
-                                      lambda: issue_and(engine, clock, sender, service, False))
-            rolled_back = await collect(listener, service.office_id,
-                                        lambda: issue_and(engine, clock, sender, service, True), 0.5)
+            committed = await collect(
+                listener,
+                service.office_id,
+                lambda: issue_and(engine, clock, sender, service, False),
+            )
+            rolled_back = await collect(
+                listener,
+                service.office_id,
+                lambda: issue_and(engine, clock, sender, service, True),
+                0.5,
+            )
         finally:
             task.cancel()
         return committed, rolled_back

@@ -35,9 +35,24 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "kezek.app:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kezek.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -51,10 +66,18 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
     path = tmp_path / "kezek.sqlite3"
-    env = {"KEZEK_PROFILE": "demo", "KEZEK_DATABASE_URL": f"sqlite:///{path}",
-           "KEZEK_SECRET_KEY": "test"}
-    subprocess.run([sys.executable, "-m", "kezek", "db", "upgrade"], cwd=tmp_path,
-                   env={**os.environ, **env}, check=True, capture_output=True)
+    env = {
+        "KEZEK_PROFILE": "demo",
+        "KEZEK_DATABASE_URL": f"sqlite:///{path}",
+        "KEZEK_SECRET_KEY": "test",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "kezek", "db", "upgrade"],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     url = f"http://127.0.0.1:{port}/api/tickets"
     server = start_server(env, port)
@@ -68,7 +91,9 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
             while time.monotonic() < stop:
                 request_id = uuid.uuid4().hex
                 try:
-                    response = http.post(url, json={"service": "registration", "request_id": request_id})
+                    response = http.post(
+                        url, json={"service": "registration", "request_id": request_id}
+                    )
                 except httpx.HTTPError:
                     with lock:
                         unanswered.append(request_id)
@@ -92,15 +117,21 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
     try:
         with httpx.Client(timeout=5) as http:
             # A client that never heard back retries with its request id: one ticket, not two.
-            retried = [http.post(url, json={"service": "registration", "request_id": rid}).json()
-                       for rid in unanswered]
+            retried = [
+                http.post(url, json={"service": "registration", "request_id": rid}).json()
+                for rid in unanswered
+            ]
             after = http.post(url, json={"service": "registration"}).json()
     finally:
         server.terminate()
         server.wait(timeout=10)
     conn = sqlite3.connect(path)
-    rows = {rid: (tid, code) for rid, tid, code in conn.execute(
-        "SELECT request_id, id, code FROM tickets WHERE request_id IS NOT NULL")}
+    rows = {
+        rid: (tid, code)
+        for rid, tid, code in conn.execute(
+            "SELECT request_id, id, code FROM tickets WHERE request_id IS NOT NULL"
+        )
+    }
     codes = [code for (code,) in conn.execute("SELECT code FROM tickets ORDER BY id")]
     numbers = [n for (n,) in conn.execute("SELECT number FROM tickets ORDER BY issued_at, id")]
     conn.close()
@@ -114,18 +145,21 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(bool(os.environ.get("KEZEK_TEST_DATABASE_URL")), reason="SQLite's lock")
 def test_busy_database_waits_or_answers_503_and_writes_nothing_half(
-        settings: Settings, engine, clock: Clock, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, engine, clock: Clock, database_url: str
+) -> None:  # type: ignore[no-untyped-def]
     impatient = Settings(**{**settings.__dict__, "busy_timeout_ms": 300})
     engine = db.make_engine(database_url, busy_timeout_ms=300)
     app = create_app(impatient, engine=engine, clock=clock)
-    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None,
-                            check_same_thread=False)
+    other = sqlite3.connect(
+        database_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.post("/api/tickets", json={"service": "registration"}).status_code == 201
         other.execute("BEGIN IMMEDIATE")  # another process holds a long write
         other.execute("UPDATE offices SET timezone = timezone")
-        busy = client.post("/api/tickets", json={"service": "registration"},
-                           headers={"accept-language": "ru"})
+        busy = client.post(
+            "/api/tickets", json={"service": "registration"}, headers={"accept-language": "ru"}
+        )
         assert busy.status_code == 503
         assert busy.headers["retry-after"] == "2"
         assert busy.json() == {"error": "busy", "message": "Система занята. Попробуйте ещё раз."}
@@ -143,6 +177,7 @@ def test_busy_database_waits_or_answers_503_and_writes_nothing_half(
     counts = sqlite3.connect(database_url.removeprefix("sqlite:///"))
     tickets, events, last = counts.execute(
         "SELECT (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM ticket_events), "
-        "(SELECT MAX(last_number) FROM day_counters)").fetchone()
+        "(SELECT MAX(last_number) FROM day_counters)"
+    ).fetchone()
     counts.close()
     assert tickets == events == last == queue["waiting"] == 2  # nothing half-written

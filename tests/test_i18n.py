@@ -35,8 +35,9 @@ def visible_text_outside_translation(source: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("template", sorted(p.relative_to(TEMPLATES).as_posix()
-                                            for p in TEMPLATES.rglob("*.html")))
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html"))
+)
 def test_template_has_no_untranslated_text(template: str) -> None:
     assert visible_text_outside_translation((TEMPLATES / template).read_text()) == []
 
@@ -49,16 +50,23 @@ def test_the_check_catches_untranslated_text() -> None:
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_catalog_has_every_message(lang: str) -> None:
     catalog = i18n.load_catalog(lang)
-    missing = [msgid for msgid in i18n.extract_messages()
-               if not (catalog.get(msgid) and catalog.get(msgid).string)]
+    missing = [
+        msgid
+        for msgid in i18n.extract_messages()
+        if not (catalog.get(msgid) and catalog.get(msgid).string)
+    ]
     assert missing == []
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_translations_keep_their_placeholders(lang: str) -> None:
-    wrong = [message.id for message in i18n.load_catalog(lang)
-             if message.id and isinstance(message.string, str)
-             and set(PLACEHOLDER.findall(message.id)) != set(PLACEHOLDER.findall(message.string))]
+    wrong = [
+        message.id
+        for message in i18n.load_catalog(lang)
+        if message.id
+        and isinstance(message.string, str)
+        and set(PLACEHOLDER.findall(message.id)) != set(PLACEHOLDER.findall(message.string))
+    ]
     assert wrong == []
 
 

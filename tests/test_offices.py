@@ -30,7 +30,10 @@ def test_two_offices_share_nothing_but_the_database(client: TestClient, engine: 
     kyzylzhar = {"authorization": f"Bearer {make_token(engine, 'kclerk')}"}
     demo = {"authorization": f"Bearer {make_token(engine, 'dclerk')}"}
     # A clerk of one office can do nothing in another.
-    assert client.post("/o/demo/api/service-points/cab1/call-next", headers=kyzylzhar).status_code == 401
+    assert (
+        client.post("/o/demo/api/service-points/cab1/call-next", headers=kyzylzhar).status_code
+        == 401
+    )
     assert client.post("/api/service-points/cab1/call-next", headers=demo).status_code == 401
     called = client.post("/o/demo/api/service-points/cab1/call-next", headers=demo).json()
     assert called["id"] == other["id"]

@@ -30,14 +30,17 @@ def test_shipped_profiles_follow_the_standard() -> None:
     assert len(load_profile("demo").schedule) == 7
 
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ('timezone = "Asia/Almaty"', 'timezone = "Mars/Olympus"', "timezone"),
-    ('points = ["cab1"]', 'points = ["cab9"]', "services.certificate.points"),
-    ("open = 09:00:00\nclose = 18:00:00", "open = 19:00:00\nclose = 18:00:00", "schedule.tue"),
-    ("target_wait_minutes = 40", "target_wait_minutes = -5", "services.0.target_wait_minutes"),
-    ('letter = "Б"', 'letter = "А"', "services letter"),
-    ("slug = ", "sluggg = ", "slug"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('timezone = "Asia/Almaty"', 'timezone = "Mars/Olympus"', "timezone"),
+        ('points = ["cab1"]', 'points = ["cab9"]', "services.certificate.points"),
+        ("open = 09:00:00\nclose = 18:00:00", "open = 19:00:00\nclose = 18:00:00", "schedule.tue"),
+        ("target_wait_minutes = 40", "target_wait_minutes = -5", "services.0.target_wait_minutes"),
+        ('letter = "Б"', 'letter = "А"', "services letter"),
+        ("slug = ", "sluggg = ", "slug"),
+    ],
+)
 def test_a_bad_profile_names_the_field(tmp_path: Path, old: str, new: str, field: str) -> None:
     with pytest.raises(ProfileError, match=field.replace(".", r"\.")):
         load_profile(str(broken(tmp_path, old, new)))
@@ -49,21 +52,38 @@ def test_unknown_profile_lists_the_shipped_ones() -> None:
 
 
 def test_environment_chooses_profile_database_and_key() -> None:
-    settings = Settings.from_env({"KEZEK_PROFILE": "demo", "KEZEK_DATABASE_URL": "sqlite:///x.db",
-                                  "KEZEK_SECRET_KEY": "k"})
-    assert (settings.profile, settings.database_url, settings.secret_key) == ("demo", "sqlite:///x.db", "k")
+    settings = Settings.from_env(
+        {"KEZEK_PROFILE": "demo", "KEZEK_DATABASE_URL": "sqlite:///x.db", "KEZEK_SECRET_KEY": "k"}
+    )
+    assert (settings.profile, settings.database_url, settings.secret_key) == (
+        "demo",
+        "sqlite:///x.db",
+        "k",
+    )
 
 
 def kezek(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"KEZEK_PROFILE": "demo", "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}",
-           "KEZEK_SECRET_KEY": "test", "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "kezek", *args], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120)
+    env = {
+        "KEZEK_PROFILE": "demo",
+        "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}",
+        "KEZEK_SECRET_KEY": "test",
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "kezek", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
 
 
 def test_cli_users_tokens_and_demo(tmp_path: Path) -> None:
     assert kezek(tmp_path, "db", "upgrade").returncode == 0
-    added = kezek(tmp_path, "user", "add", "aigerim", "--role", "supervisor", "--password", "long enough 1")
+    added = kezek(
+        tmp_path, "user", "add", "aigerim", "--role", "supervisor", "--password", "long enough 1"
+    )
     assert added.returncode == 0, added.stderr
     assert "aigerim" in kezek(tmp_path, "user", "list").stdout
     short = kezek(tmp_path, "user", "add", "bolat", "--password", "short")
@@ -83,7 +103,9 @@ def test_backup_and_restore(tmp_path: Path) -> None:
     assert saved.returncode == 0, saved.stderr
     count = int(saved.stdout.split("(")[1].split()[0])
     assert count > 10
-    assert kezek(tmp_path, "db", "backup", str(tmp_path / "saved.sqlite3")).returncode == 2  # no overwrite
+    assert (
+        kezek(tmp_path, "db", "backup", str(tmp_path / "saved.sqlite3")).returncode == 2
+    )  # no overwrite
     assert kezek(tmp_path, "user", "add", "late", "--password", "added after").returncode == 0
     (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 100)
     junk = kezek(tmp_path, "db", "restore", str(tmp_path / "junk.sqlite3"))

@@ -48,8 +48,9 @@ def act(engine: Engine, clock: Clock, fn, ticket: Ticket, *args: object) -> Tick
         return fn(session, clock, session.get(Ticket, ticket.id), *args)  # type: ignore[no-any-return]
 
 
-def test_numbers_restart_each_day_and_history_stays(engine: Engine, clock: Clock, now: ManualClock,
-                                                    ids: dict[str, int]) -> None:
+def test_numbers_restart_each_day_and_history_stays(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     assert [issue(engine, clock).code for _ in range(3)] == ["А-001", "А-002", "А-003"]
     assert issue(engine, clock, "certificate").code == "Г-001"
     now.advance(days=1)  # Wednesday
@@ -59,8 +60,9 @@ def test_numbers_restart_each_day_and_history_stays(engine: Engine, clock: Clock
         assert sorted(c.last_number for c in session.exec(select(DayCounter))) == [1, 1, 3]
 
 
-def test_priority_first_then_oldest(engine: Engine, clock: Clock, now: ManualClock,
-                                    ids: dict[str, int]) -> None:
+def test_priority_first_then_oldest(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     first = issue(engine, clock)
     now.advance(minutes=1)
     issue(engine, clock, "vacancies")
@@ -81,7 +83,8 @@ def test_a_point_calls_only_its_services(engine: Engine, clock: Clock, ids: dict
 
 
 def test_wait_is_called_minus_issued_and_40_minutes_is_within(
-        engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]) -> None:
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     a = issue(engine, clock)
     b = issue(engine, clock)
     now.advance(minutes=40)
@@ -95,8 +98,9 @@ def test_wait_is_called_minus_issued_and_40_minutes_is_within(
     assert (late.wait_seconds, late.within_target) == (2401, False)
 
 
-def test_illegal_transitions_raise_clear_errors(engine: Engine, clock: Clock,
-                                                ids: dict[str, int]) -> None:
+def test_illegal_transitions_raise_clear_errors(
+    engine: Engine, clock: Clock, ids: dict[str, int]
+) -> None:
     ticket = issue(engine, clock)
     for fn in (tickets.start, tickets.finish, tickets.no_show, tickets.recall):
         with pytest.raises(tickets.IllegalTransition, match="А-001"):
@@ -110,8 +114,9 @@ def test_illegal_transitions_raise_clear_errors(engine: Engine, clock: Clock,
         act(engine, clock, tickets.cancel, called, None)
 
 
-def test_transfer_keeps_code_and_first_issue_time(engine: Engine, clock: Clock, now: ManualClock,
-                                                  ids: dict[str, int]) -> None:
+def test_transfer_keeps_code_and_first_issue_time(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     ticket = issue(engine, clock)
     now.advance(minutes=10)
     issue(engine, clock, "certificate")  # someone already waiting for certificates
@@ -127,8 +132,9 @@ def test_transfer_keeps_code_and_first_issue_time(engine: Engine, clock: Clock, 
         assert tickets.by_token(session, ticket.public_token).id == child.id  # type: ignore[union-attr]
 
 
-def test_a_waiting_ticket_is_rerouted_in_place(engine: Engine, clock: Clock,
-                                               ids: dict[str, int]) -> None:
+def test_a_waiting_ticket_is_rerouted_in_place(
+    engine: Engine, clock: Clock, ids: dict[str, int]
+) -> None:
     issue(engine, clock, "certificate")
     ticket = issue(engine, clock)
     moved = act(engine, clock, tickets.transfer, ticket, service(engine, "certificate"), None)
@@ -138,7 +144,8 @@ def test_a_waiting_ticket_is_rerouted_in_place(engine: Engine, clock: Clock,
 
 
 def test_close_day_closes_waiting_tickets_with_their_wait(
-        engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]) -> None:
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     waiting = issue(engine, clock)
     in_hand = issue(engine, clock)
     first = call(engine, clock)
@@ -153,35 +160,46 @@ def test_close_day_closes_waiting_tickets_with_their_wait(
         assert session.get_one(Ticket, waiting.id).status == Status.called  # still in hand today
     now.advance(days=1)
     with db.transaction(engine) as session:
-        assert tickets.stale_days(session, clock, ids["office"]) == [clock.business_day() - timedelta(days=1)]
+        assert tickets.stale_days(session, clock, ids["office"]) == [
+            clock.business_day() - timedelta(days=1)
+        ]
         tickets.close_day(session, clock, ids["office"], clock.business_day() - timedelta(days=1))
     with db.reading(engine) as session:
         assert session.get_one(Ticket, waiting.id).status == Status.closed
 
 
-def test_office_closed_refuses_and_says_when(engine: Engine, clock: Clock, now: ManualClock,
-                                             ids: dict[str, int]) -> None:
+def test_office_closed_refuses_and_says_when(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     now.advance(hours=3, minutes=30)  # 13:30, lunch
     with pytest.raises(tickets.OfficeClosed) as raised:
         issue(engine, clock)
     assert raised.value.next_opening == now.at + timedelta(minutes=30)
 
 
-def test_every_change_is_in_the_event_history(engine: Engine, clock: Clock,
-                                              ids: dict[str, int]) -> None:
+def test_every_change_is_in_the_event_history(
+    engine: Engine, clock: Clock, ids: dict[str, int]
+) -> None:
     ticket = issue(engine, clock)
     called = call(engine, clock)
     assert called is not None
     act(engine, clock, tickets.start, called, None)
     act(engine, clock, tickets.finish, called, None)
     with db.reading(engine) as session:
-        kinds = [e.kind for e in session.exec(select(TicketEvent).where(
-            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id))]
+        kinds = [
+            e.kind
+            for e in session.exec(
+                select(TicketEvent)
+                .where(TicketEvent.ticket_id == ticket.id)
+                .order_by(TicketEvent.id)
+            )
+        ]
     assert kinds == ["issued", "called", "started", "finished"]
 
 
 def test_estimate_uses_position_open_points_and_service_times(
-        engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]) -> None:
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
     # History: two registrations served in 12 minutes each.
     for _ in range(2):
         issue(engine, clock)
@@ -198,8 +216,9 @@ def test_estimate_uses_position_open_points_and_service_times(
     assert (last.position, last.service_minutes, last.points, last.minutes) == (5, 12.0, 2, 24)
 
 
-def test_a_rolled_back_change_leaves_nothing(engine: Engine, clock: Clock,
-                                             ids: dict[str, int]) -> None:
+def test_a_rolled_back_change_leaves_nothing(
+    engine: Engine, clock: Clock, ids: dict[str, int]
+) -> None:
     with pytest.raises(RuntimeError), db.transaction(engine) as session:
         tickets.issue(session, clock, service(engine, "registration"))
         raise RuntimeError("the request failed after issuing")

@@ -23,8 +23,11 @@ from kezek.settings import load_profile
 SERVICES = ["registration", "vacancies", "training", "certificate"]
 POINTS = ["cab1", "cab4"]
 TICKET_OPS = {
-    "recall": tickets.recall, "start": tickets.start, "finish": tickets.finish,
-    "no_show": tickets.no_show, "cancel": tickets.cancel,
+    "recall": tickets.recall,
+    "start": tickets.start,
+    "finish": tickets.finish,
+    "no_show": tickets.no_show,
+    "cancel": tickets.cancel,
 }
 
 
@@ -72,9 +75,11 @@ class QueueMachine(RuleBasedStateMachine):
                 ticket = tickets.call_next(session, self.clock, point, None)
                 if ticket is None:  # nobody waits for this point's services
                     served = tickets.point_services(session, point)
-                    assert not session.exec(select(Ticket).where(
-                        Ticket.status == Status.waiting,
-                        Ticket.service_id.in_(served))).first()  # type: ignore[attr-defined]
+                    assert not session.exec(
+                        select(Ticket).where(
+                            Ticket.status == Status.waiting, Ticket.service_id.in_(served)
+                        )
+                    ).first()  # type: ignore[attr-defined]
                 else:
                     assert ticket.status == Status.called and ticket.service_point_id == point.id
         except tickets.IllegalTransition:
@@ -133,8 +138,9 @@ class QueueMachine(RuleBasedStateMachine):
         statuses = Counter(t.status for t in rows)
         assert sum(statuses.values()) == len(rows) and set(statuses) <= set(Status)
         for t in rows:
-            assert (t.called_at is None) == (t.status == Status.waiting or
-                                             (t.status in FINAL and called[t.id] == 0))
+            assert (t.called_at is None) == (
+                t.status == Status.waiting or (t.status in FINAL and called[t.id] == 0)
+            )
             if t.status != Status.waiting:  # the wait of every visit ends, and is measured
                 assert t.wait_seconds is not None
         # A transferred ticket has exactly one successor.

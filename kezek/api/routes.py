@@ -31,8 +31,9 @@ class TicketIn(BaseModel):
     service: str = Field(min_length=1, max_length=32)
     priority: bool = False
     lang: Literal["kk", "ru", "en"] | None = None
-    request_id: str | None = Field(default=None, min_length=8, max_length=64,
-                                   pattern=r"^[A-Za-z0-9_-]+$")
+    request_id: str | None = Field(
+        default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"
+    )
 
 
 class TransferIn(BaseModel):
@@ -55,8 +56,14 @@ async def parse(request: Request, model: type[BaseModel]) -> Any:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])[:40] or "body"
-        return error_json(request, 422, "invalid", N_("Field %(field)s is not valid: %(problem)s."),
-                          params={"field": field, "problem": first["msg"][:120]}, field=field)
+        return error_json(
+            request,
+            422,
+            "invalid",
+            N_("Field %(field)s is not valid: %(problem)s."),
+            params={"field": field, "problem": first["msg"][:120]},
+            field=field,
+        )
 
 
 def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
@@ -87,8 +94,9 @@ def status_url(request: Request, token: str) -> str:
 
 
 def unknown_service(request: Request, code: str) -> Response:
-    return error_json(request, 422, "unknown_service", N_("Unknown service %(code)s."),
-                      params={"code": code[:32]})
+    return error_json(
+        request, 422, "unknown_service", N_("Unknown service %(code)s."), params={"code": code[:32]}
+    )
 
 
 async def issue_ticket(request: Request) -> Response:
@@ -105,8 +113,14 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
     st = state(request)
     try:
         with db.transaction(st.engine, st.broker) as session:
-            ticket = tickets.issue(session, st.clock, service, priority=body.priority,
-                                   lang=body.lang or lang(request), request_id=body.request_id)
+            ticket = tickets.issue(
+                session,
+                st.clock,
+                service,
+                priority=body.priority,
+                lang=body.lang or lang(request),
+                request_id=body.request_id,
+            )
     except QueueError as exc:
         return queue_error(request, exc)
     # The answer is read after the commit, so the write lock is held only for the write.
@@ -136,20 +150,27 @@ def get_queue(request: Request) -> Response:
     with db.reading(st.engine) as session:
         rows = []
         for service in st.services.values():
-            found = session.exec(select(Ticket.status, Ticket.issued_at).where(
-                Ticket.office_id == st.office_id, Ticket.service_id == service.id,
-                Ticket.business_day == st.clock.business_day(now),
-                Ticket.status.in_([Status.waiting, Status.called, Status.serving]),  # type: ignore[attr-defined]
-            )).all()
+            found = session.exec(
+                select(Ticket.status, Ticket.issued_at).where(
+                    Ticket.office_id == st.office_id,
+                    Ticket.service_id == service.id,
+                    Ticket.business_day == st.clock.business_day(now),
+                    Ticket.status.in_([Status.waiting, Status.called, Status.serving]),  # type: ignore[attr-defined]
+                )
+            ).all()
             waiting = [issued for status, issued in found if status == Status.waiting and issued]
             oldest = min(waiting, default=None)
-            rows.append({
-                "service": service.code,
-                "name": service.name(language),
-                "waiting": len(waiting),
-                "being_served": sum(1 for status, _ in found if status != Status.waiting),
-                "oldest_wait_minutes": int((now - oldest).total_seconds() // 60) if oldest else None,
-            })
+            rows.append(
+                {
+                    "service": service.code,
+                    "name": service.name(language),
+                    "waiting": len(waiting),
+                    "being_served": sum(1 for status, _ in found if status != Status.waiting),
+                    "oldest_wait_minutes": int((now - oldest).total_seconds() // 60)
+                    if oldest
+                    else None,
+                }
+            )
     return JSONResponse({"services": rows, "open": st.clock.is_open(now)})
 
 
@@ -165,8 +186,13 @@ def staff_user(request: Request) -> User | None:
 
 
 def unauthorized(request: Request) -> Response:
-    return error_json(request, 401, "unauthorized", N_("A valid staff token is required."),
-                      headers={"WWW-Authenticate": "Bearer"})
+    return error_json(
+        request,
+        401,
+        "unauthorized",
+        N_("A valid staff token is required."),
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 Action = Callable[[Session, Ticket, User], Ticket]
@@ -218,8 +244,11 @@ async def call_specific(request: Request) -> Response:
     point = st.points.get(request.path_params["code"])
     if point is None:
         return error_json(request, 404, "not_found", N_("No such service point."))
-    return await run_in_threadpool(_act, request, lambda s, t, u: tickets.call_specific(
-        s, st.clock, t, point, u.id, body.reason))
+    return await run_in_threadpool(
+        _act,
+        request,
+        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, body.reason),
+    )
 
 
 ACTIONS = {
@@ -247,8 +276,9 @@ async def transfer(request: Request) -> Response:
     service = st.services.get(body.service)
     if service is None:
         return unknown_service(request, body.service)
-    return await run_in_threadpool(_act, request, lambda s, t, u: tickets.transfer(
-        s, st.clock, t, service, u.id))
+    return await run_in_threadpool(
+        _act, request, lambda s, t, u: tickets.transfer(s, st.clock, t, service, u.id)
+    )
 
 
 def openapi_json(request: Request) -> Response:
@@ -261,9 +291,17 @@ routes = [
     Route("/tickets/{ticket_id:int}", get_ticket, name="api_ticket"),
     Route("/queue", get_queue, name="api_queue"),
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
-    Route("/service-points/{code}/call/{ticket_id:int}", call_specific, methods=["POST"],
-          name="api_call_specific"),
+    Route(
+        "/service-points/{code}/call/{ticket_id:int}",
+        call_specific,
+        methods=["POST"],
+        name="api_call_specific",
+    ),
     Route("/tickets/{ticket_id:int}/transfer", transfer, methods=["POST"], name="api_transfer"),
-    Route("/tickets/{ticket_id:int}/{action}", ticket_action, methods=["POST"],
-          name="api_ticket_action"),
+    Route(
+        "/tickets/{ticket_id:int}/{action}",
+        ticket_action,
+        methods=["POST"],
+        name="api_ticket_action",
+    ),
 ]

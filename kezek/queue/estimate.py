@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlmodel import Session
 
 from kezek.queue import tickets
 from kezek.queue.clock import Clock

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlmodel import Session
 
 log = logging.getLogger("kezek.events")
 
@@ -26,7 +26,9 @@ SESSION_KEY = "kezek.events"
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # issued, called, recalled, started, finished, no_show, transferred, cancelled, closed
+    kind: (
+        str  # issued, called, recalled, started, finished, no_show, transferred, cancelled, closed
+    )
     office_id: int
     ticket_id: int
     code: str
@@ -59,7 +61,9 @@ class Broker:
 
     def __init__(self, maxsize: int = 100) -> None:
         self._maxsize = maxsize
-        self._subscribers: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Event]]]] = {}
+        self._subscribers: dict[
+            int, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Event]]]
+        ] = {}
         self._lock = threading.Lock()
 
     def publish(self, events: list[Event]) -> None:
@@ -67,10 +71,8 @@ class Broker:
             with self._lock:
                 targets = list(self._subscribers.get(event.office_id, ()))
             for loop, queue in targets:
-                try:
+                with contextlib.suppress(RuntimeError):  # that subscriber's loop has closed
                     loop.call_soon_threadsafe(self._put, queue, event)
-                except RuntimeError:  # the loop has closed
-                    pass
 
     @staticmethod
     def _put(queue: asyncio.Queue[Event], event: Event) -> None:
@@ -111,8 +113,10 @@ class PostgresBroker(Broker):
 
     def send_in_transaction(self, session: Session, events: list[Event]) -> None:
         for event in events:
-            session.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
-                            {"channel": self.CHANNEL, "payload": json.dumps(event.as_dict())})
+            session.execute(
+                sa.text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": self.CHANNEL, "payload": json.dumps(event.as_dict())},
+            )
 
     async def listen(self, url: str, ready: asyncio.Event | None = None) -> None:
         """Listen until cancelled; reconnect with a growing pause when the connection drops."""

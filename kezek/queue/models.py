@@ -57,7 +57,9 @@ class Status(enum.StrEnum):
         return self in FINAL
 
 
-FINAL = frozenset({Status.served, Status.no_show, Status.cancelled, Status.transferred, Status.closed})
+FINAL = frozenset(
+    {Status.served, Status.no_show, Status.cancelled, Status.transferred, Status.closed}
+)
 IN_HAND = (Status.called, Status.serving)
 
 
@@ -129,7 +131,9 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     office_id: int = Field(foreign_key="offices.id", index=True)
     user_id: int = Field(foreign_key="users.id", index=True)
-    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex; the token itself is never stored
+    token_hash: str = Field(
+        max_length=64, unique=True
+    )  # sha256 hex; the token itself is never stored
     created_at: datetime | None = utc_field(nullable=False)
     revoked: bool = False
 
@@ -174,7 +178,7 @@ class Ticket(SQLModel, table=True):
     priority: bool = False
     lang: str = Field(default="kk", max_length=2)
     status: str = Field(default=Status.waiting, max_length=16)
-    # When the visitor took the ticket; a transferred ticket keeps its first issue time (§ wait clock).
+    # When the visitor took the ticket; a transferred ticket keeps its first issue time.
     issued_at: datetime | None = utc_field(nullable=False)
     called_at: datetime | None = utc_field()
     started_at: datetime | None = utc_field()

@@ -12,8 +12,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.queue.clock import Clock
@@ -64,18 +63,42 @@ class IllegalTransition(QueueError):
     kind = "illegal_transition"
 
 
-def _event(session: Session, ticket: Ticket, kind: str, at: datetime, actor_id: int | None,
-           point: ServicePoint | None = None, detail: str | None = None,
-           service: Service | None = None) -> None:
+def _event(
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    at: datetime,
+    actor_id: int | None,
+    point: ServicePoint | None = None,
+    detail: str | None = None,
+    service: Service | None = None,
+) -> None:
     assert ticket.id is not None
     if service is None or service.id != ticket.service_id:
         service = session.get(Service, ticket.service_id)
-    session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket.id, kind=kind, at=at,
-                            actor_id=actor_id, service_point_id=point.id if point else None,
-                            detail=detail))
-    record(session, Event(kind=kind, office_id=ticket.office_id, ticket_id=ticket.id,
-                          code=ticket.code, service=service.code if service else "",
-                          point=point.code if point else None, status=ticket.status))
+    session.add(
+        TicketEvent(
+            office_id=ticket.office_id,
+            ticket_id=ticket.id,
+            kind=kind,
+            at=at,
+            actor_id=actor_id,
+            service_point_id=point.id if point else None,
+            detail=detail,
+        )
+    )
+    record(
+        session,
+        Event(
+            kind=kind,
+            office_id=ticket.office_id,
+            ticket_id=ticket.id,
+            code=ticket.code,
+            service=service.code if service else "",
+            point=point.code if point else None,
+            status=ticket.status,
+        ),
+    )
 
 
 def _is_postgres(session: Session) -> bool:
@@ -96,10 +119,13 @@ def next_number(session: Session, service: Service, day: date) -> int:
 
         insert = sqlite_insert(table)
     stmt = (
-        insert.values(service_id=service.id, business_day=day, office_id=service.office_id,
-                      last_number=1)
-        .on_conflict_do_update(index_elements=["service_id", "business_day"],
-                               set_={"last_number": table.c.last_number + 1})
+        insert.values(
+            service_id=service.id, business_day=day, office_id=service.office_id, last_number=1
+        )
+        .on_conflict_do_update(
+            index_elements=["service_id", "business_day"],
+            set_={"last_number": table.c.last_number + 1},
+        )
         .returning(table.c.last_number)
     )
     return int(session.execute(stmt).scalar_one())
@@ -109,9 +135,16 @@ def format_code(letter: str, number: int) -> str:
     return f"{letter}-{number:03d}"
 
 
-def issue(session: Session, clock: Clock, service: Service, *, priority: bool = False,
-          lang: str = "kk", request_id: str | None = None,
-          check_hours: bool = True) -> Ticket:
+def issue(
+    session: Session,
+    clock: Clock,
+    service: Service,
+    *,
+    priority: bool = False,
+    lang: str = "kk",
+    request_id: str | None = None,
+    check_hours: bool = True,
+) -> Ticket:
     """Take a ticket. The same ``request_id`` twice gives the same ticket (a double tap)."""
     if request_id is not None:
         existing = find_by_request(session, service.office_id, request_id)
@@ -125,11 +158,20 @@ def issue(session: Session, clock: Clock, service: Service, *, priority: bool = 
     day = clock.business_day(now)
     number = next_number(session, service, day)
     assert service.id is not None
-    ticket = Ticket(office_id=service.office_id, service_id=service.id, business_day=day,
-                    number=number, code=format_code(service.letter, number), priority=priority,
-                    lang=lang, status=Status.waiting, issued_at=now,
-                    target_wait_minutes=service.target_wait_minutes,
-                    public_token=secrets.token_urlsafe(24), request_id=request_id)
+    ticket = Ticket(
+        office_id=service.office_id,
+        service_id=service.id,
+        business_day=day,
+        number=number,
+        code=format_code(service.letter, number),
+        priority=priority,
+        lang=lang,
+        status=Status.waiting,
+        issued_at=now,
+        target_wait_minutes=service.target_wait_minutes,
+        public_token=secrets.token_urlsafe(24),
+        request_id=request_id,
+    )
     session.add(ticket)
     if request_id is None:
         session.flush()
@@ -147,20 +189,24 @@ def issue(session: Session, clock: Clock, service: Service, *, priority: bool = 
 
 
 def find_by_request(session: Session, office_id: int, request_id: str) -> Ticket | None:
-    return session.exec(select(Ticket).where(Ticket.office_id == office_id,
-                                             Ticket.request_id == request_id)).first()
+    return session.exec(
+        select(Ticket).where(Ticket.office_id == office_id, Ticket.request_id == request_id)
+    ).first()
 
 
 def point_services(session: Session, point: ServicePoint) -> list[int]:
-    return list(session.exec(select(PointService.service_id)
-                             .where(PointService.point_id == point.id)).all())
+    return list(
+        session.exec(select(PointService.service_id).where(PointService.point_id == point.id)).all()
+    )
 
 
 def in_hand(session: Session, point: ServicePoint) -> Ticket | None:
     """The ticket a service point is dealing with now (called or being served)."""
-    return session.exec(select(Ticket).where(Ticket.service_point_id == point.id,
-                                             Ticket.status.in_(IN_HAND))  # type: ignore[attr-defined]
-                        .order_by(Ticket.called_at.desc())).first()  # type: ignore[union-attr]
+    return session.exec(
+        select(Ticket)
+        .where(Ticket.service_point_id == point.id, Ticket.status.in_(IN_HAND))  # type: ignore[attr-defined]
+        .order_by(Ticket.called_at.desc())
+    ).first()  # type: ignore[union-attr]
 
 
 def _end_wait(ticket: Ticket, at: datetime) -> None:
@@ -174,12 +220,15 @@ def _end_wait(ticket: Ticket, at: datetime) -> None:
 def _check_free(session: Session, point: ServicePoint) -> None:
     current = in_hand(session, point)
     if current is not None:
-        raise IllegalTransition(N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
-                                code=current.code)
+        raise IllegalTransition(
+            N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
+            code=current.code,
+        )
 
 
-def call_next(session: Session, clock: Clock, point: ServicePoint,
-              clerk_id: int | None) -> Ticket | None:
+def call_next(
+    session: Session, clock: Clock, point: ServicePoint, clerk_id: int | None
+) -> Ticket | None:
     """Call the next ticket for a service point: priority first, then the oldest.
 
     The claim is one statement (``UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING``),
@@ -189,20 +238,24 @@ def call_next(session: Session, clock: Clock, point: ServicePoint,
     now = clock.now()
     candidates = (
         select(Ticket.id)
-        .where(Ticket.office_id == point.office_id, Ticket.status == Status.waiting,
-               Ticket.business_day == clock.business_day(now),
-               Ticket.service_id.in_(  # type: ignore[attr-defined]
-                   select(PointService.service_id).where(PointService.point_id == point.id)))
-        .order_by(Ticket.priority.desc(), Ticket.issued_at, Ticket.id)  # type: ignore[attr-defined]
+        .where(
+            Ticket.office_id == point.office_id,
+            Ticket.status == Status.waiting,
+            Ticket.business_day == clock.business_day(now),
+            Ticket.service_id.in_(  # type: ignore[attr-defined]
+                select(PointService.service_id).where(PointService.point_id == point.id)
+            ),
+        )
+        .order_by(col(Ticket.priority).desc(), col(Ticket.issued_at), col(Ticket.id))
         .limit(1)
     )
     if _is_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
     claim = (
         sa.update(Ticket)
-        .where(Ticket.id == candidates.scalar_subquery(), Ticket.status == Status.waiting)  # type: ignore[arg-type]
+        .where(col(Ticket.id) == candidates.scalar_subquery(), col(Ticket.status) == Status.waiting)
         .values(status=Status.called, called_at=now, service_point_id=point.id, clerk_id=clerk_id)
-        .returning(Ticket.id)  # type: ignore[arg-type]
+        .returning(col(Ticket.id))
     )
     ticket_id = session.execute(claim, execution_options={"synchronize_session": False}).scalar()
     if ticket_id is None:
@@ -216,8 +269,12 @@ def call_next(session: Session, clock: Clock, point: ServicePoint,
 def _require(ticket: Ticket, allowed: Sequence[Status], action: str) -> None:
     """Refuse an illegal transition; ``action`` names it in the server's own words."""
     if ticket.status not in allowed:
-        raise IllegalTransition(N_("This is not possible for ticket %(code)s now (status: %(status)s)."),
-                                code=ticket.code, status=ticket.status, action=action)
+        raise IllegalTransition(
+            N_("This is not possible for ticket %(code)s now (status: %(status)s)."),
+            code=ticket.code,
+            status=ticket.status,
+            action=action,
+        )
 
 
 def _check_point_serves(session: Session, point: ServicePoint, service_id: int) -> None:
@@ -225,8 +282,14 @@ def _check_point_serves(session: Session, point: ServicePoint, service_id: int) 
         raise IllegalTransition(N_("This service point does not serve that ticket's service."))
 
 
-def call_specific(session: Session, clock: Clock, ticket: Ticket, point: ServicePoint,
-                  clerk_id: int | None, reason: str) -> Ticket:
+def call_specific(
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    point: ServicePoint,
+    clerk_id: int | None,
+    reason: str,
+) -> Ticket:
     """Call a chosen ticket out of order; the reason is recorded."""
     reason = reason.strip()
     if not reason:
@@ -300,8 +363,9 @@ def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None)
     return ticket
 
 
-def transfer(session: Session, clock: Clock, ticket: Ticket, to_service: Service,
-             actor_id: int | None) -> Ticket:
+def transfer(
+    session: Session, clock: Clock, ticket: Ticket, to_service: Service, actor_id: int | None
+) -> Ticket:
     """Send the visitor to another service's queue with the same code.
 
     A ticket still waiting is simply re-routed (the visitor has not been seen yet). A ticket
@@ -323,12 +387,21 @@ def transfer(session: Session, clock: Clock, ticket: Ticket, to_service: Service
     point = _point(session, ticket)
     ticket.status, ticket.finished_at = Status.transferred, now
     session.add(ticket)
-    child = Ticket(office_id=ticket.office_id, service_id=to_service.id,
-                   business_day=ticket.business_day, number=ticket.number, code=ticket.code,
-                   priority=ticket.priority, lang=ticket.lang, status=Status.waiting,
-                   issued_at=ticket.issued_at, target_wait_minutes=ticket.target_wait_minutes,
-                   parent_id=ticket.id, public_token=secrets.token_urlsafe(24),
-                   print_status=ticket.print_status)
+    child = Ticket(
+        office_id=ticket.office_id,
+        service_id=to_service.id,
+        business_day=ticket.business_day,
+        number=ticket.number,
+        code=ticket.code,
+        priority=ticket.priority,
+        lang=ticket.lang,
+        status=Status.waiting,
+        issued_at=ticket.issued_at,
+        target_wait_minutes=ticket.target_wait_minutes,
+        parent_id=ticket.id,
+        public_token=secrets.token_urlsafe(24),
+        print_status=ticket.print_status,
+    )
     session.add(child)
     session.flush()
     _event(session, ticket, "transferred", now, actor_id, point, detail=f"to {to_service.code}")
@@ -346,9 +419,11 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
     now = clock.now()
     at = min(closing, now) if closing else now
     statuses = [Status.waiting] if day >= clock.business_day(now) else [Status.waiting, *IN_HAND]
-    tickets = session.exec(select(Ticket).where(
-        Ticket.office_id == office_id, Ticket.business_day == day,
-        Ticket.status.in_(statuses))).all()  # type: ignore[attr-defined]
+    tickets = session.exec(
+        select(Ticket).where(
+            Ticket.office_id == office_id, Ticket.business_day == day, Ticket.status.in_(statuses)
+        )
+    ).all()  # type: ignore[attr-defined]
     for ticket in tickets:
         _end_wait(ticket, max(at, ticket.issued_at or at))
         ticket.status, ticket.finished_at = Status.closed, at
@@ -360,9 +435,15 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
 
 def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
     """Past business days that still have open tickets (the server was down at closing)."""
-    rows = session.exec(select(Ticket.business_day).distinct().where(
-        Ticket.office_id == office_id, Ticket.business_day < clock.business_day(),
-        Ticket.status.in_([Status.waiting, *IN_HAND]))).all()  # type: ignore[attr-defined]
+    rows = session.exec(
+        select(col(Ticket.business_day))
+        .distinct()
+        .where(
+            Ticket.office_id == office_id,
+            Ticket.business_day < clock.business_day(),
+            Ticket.status.in_([Status.waiting, *IN_HAND]),
+        )
+    ).all()  # type: ignore[attr-defined]
     return sorted(rows)
 
 
@@ -371,16 +452,22 @@ def position(session: Session, ticket: Ticket) -> int | None:
     if ticket.status != Status.waiting:
         return None
     earlier = sa.or_(
-        Ticket.issued_at < ticket.issued_at,  # type: ignore[operator]
-        sa.and_(Ticket.issued_at == ticket.issued_at, Ticket.id < ticket.id),  # type: ignore[operator]
+        col(Ticket.issued_at) < ticket.issued_at,
+        sa.and_(col(Ticket.issued_at) == ticket.issued_at, col(Ticket.id) < ticket.id),
     )
     is_priority = Ticket.priority.is_(True)  # type: ignore[attr-defined]
     before = sa.and_(is_priority, earlier) if ticket.priority else sa.or_(is_priority, earlier)
     ahead = session.exec(
-        select(sa.func.count()).select_from(Ticket).where(
-            Ticket.office_id == ticket.office_id, Ticket.service_id == ticket.service_id,
-            Ticket.business_day == ticket.business_day, Ticket.status == Status.waiting,
-            before)).one()
+        select(sa.func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.office_id == ticket.office_id,
+            Ticket.service_id == ticket.service_id,
+            Ticket.business_day == ticket.business_day,
+            Ticket.status == Status.waiting,
+            before,
+        )
+    ).one()
     return int(ahead) + 1
 
 
@@ -401,20 +488,31 @@ def by_token(session: Session, token: str) -> Ticket | None:
     return latest(session, ticket) if ticket else None
 
 
-def recent_service_minutes(session: Session, service_id: int, since: datetime,
-                           limit: int = 30) -> list[float]:
-    rows = session.exec(select(Ticket.started_at, Ticket.finished_at).where(
-        Ticket.service_id == service_id, Ticket.status == Status.served,
-        Ticket.finished_at >= since)  # type: ignore[operator]
-        .order_by(Ticket.finished_at.desc()).limit(limit)).all()  # type: ignore[union-attr]
+def recent_service_minutes(
+    session: Session, service_id: int, since: datetime, limit: int = 30
+) -> list[float]:
+    rows = session.exec(
+        select(Ticket.started_at, Ticket.finished_at)
+        .where(
+            Ticket.service_id == service_id,
+            Ticket.status == Status.served,
+            Ticket.finished_at >= since,
+        )  # type: ignore[operator]
+        .order_by(Ticket.finished_at.desc())
+        .limit(limit)
+    ).all()  # type: ignore[union-attr]
     return [(end - begin).total_seconds() / 60 for begin, end in rows if begin and end]
 
 
 def open_points(session: Session, service_id: int) -> tuple[int, int]:
     """(open, all) service points serving a service; open = a clerk has taken it."""
-    rows = session.exec(select(ServicePoint.clerk_id).join(
-        PointService, PointService.point_id == ServicePoint.id).where(  # type: ignore[arg-type]
-        PointService.service_id == service_id, ServicePoint.active.is_(True))).all()  # type: ignore[attr-defined]
+    rows = session.exec(
+        select(ServicePoint.clerk_id)
+        .join(PointService, PointService.point_id == ServicePoint.id)
+        .where(  # type: ignore[arg-type]
+            PointService.service_id == service_id, ServicePoint.active.is_(True)
+        )
+    ).all()  # type: ignore[attr-defined]
     return sum(1 for clerk in rows if clerk is not None), len(rows)
 
 

@@ -1,12 +1,299 @@
-"""Placeholder until its issue lands."""
+"""The waiting-room display: the board, its live stream, the chime and the spoken calls.
 
+Public pages: nothing personal ever reaches them (§18.2) — ticket codes, cabinets, counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
+
+from kezek import db, i18n, web
+from kezek.display import board as boards
+from kezek.display import stream, voice
+from kezek.queue import tickets
+from kezek.queue.events import Event
+from kezek.queue.models import ServicePoint
+
+LIVE = "display.live"
+VOICE = "display.voice"
+SIGNALS = "display.signals"
+AUDIO_CACHE = "public, max-age=86400"
+
+
+def _live(st: web.State) -> stream.Live:
+    live: stream.Live = st.extras[LIVE]
+    return live
+
+
+def _voice(st: web.State) -> voice.Voice:
+    engine: voice.Voice = st.extras[VOICE]
+    return engine
+
+
+def _point(st: web.State, code: str) -> ServicePoint:
+    point = st.points.get(code)
+    if point is None:
+        raise HTTPException(404)
+    return point
+
+
+# --- the board ---------------------------------------------------------------------------
+
+
+def _context(request: Request, point: ServicePoint | None) -> dict[str, Any]:
+    """Everything the board shows; read in one short transaction."""
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        board = boards.board(session, st.clock, st.office_id, point_id=point.id if point else None)
+    points = {p.id: p for p in st.points.values()}
+    services = list(st.services.values())
+    if point is not None:
+        served = _point_services(st, point)
+        services = [s for s in services if s.id in served]
+    local = st.clock.local(board.at)
+    return {
+        "board": board,
+        "point": point,
+        "points": points,
+        "services": services,
+        "now_calling": [c for c in board.now_calling if c.point_id in points],
+        "recent": [c for c in board.recent if c.point_id in points],
+        "both": [i18n.Translator(lang) for lang in voice.LANGUAGES],
+        "N_": i18n.N_,
+        "clock_text": local.strftime("%H:%M"),
+        "date_text": local.strftime("%d.%m.%Y"),
+        "epoch_ms": int(board.at.timestamp() * 1000),
+        "zone": st.profile.timezone,
+    }
+
+
+def _point_services(st: web.State, point: ServicePoint) -> list[int]:
+    key = f"display.services.{point.code}"
+    if key not in st.extras:  # the profile is fixed while the app runs
+        with db.reading(st.engine) as session:
+            st.extras[key] = tickets.point_services(session, point)
+    served: list[int] = st.extras[key]
+    return served
+
+
+def _template(point: ServicePoint | None) -> str:
+    return "display/point.html" if point is not None else "display/board.html"
+
+
+def _board_html(request: Request, point: ServicePoint | None) -> str:
+    """The board fragment alone: what the stream sends and the fallback polls."""
+    response = web.render(request, _template(point), _context(request, point), block="board")
+    return bytes(response.body).decode()
+
+
+def _page(request: Request, point: ServicePoint | None) -> Response:
+    st = web.state(request)
+    ctx = _context(request, point)
+    if web.is_htmx(request):  # the page's fallback while its stream is down
+        return web.render(
+            request, _template(point), ctx, block="board", headers={"cache-control": "no-store"}
+        )
+    events = (
+        request.url_for("display_point_events", code=point.code)
+        if point
+        else request.url_for("display_events")
+    )
+    page_url = (
+        request.url_for("display_point", code=point.code) if point else request.url_for("display")
+    )
+    ctx.update(
+        events_url=events.path,
+        poll_url=page_url.path,
+        silence_url=request.url_for("display_silence").path,
+        heartbeat_ms=int(stream.HEARTBEAT * 1000),
+        office=st.profile.name,
+    )
+    return web.render(request, _template(point), ctx)
 
 
 def page(request: Request) -> Response:
-    return PlainTextResponse("")
+    return _page(request, None)
 
 
-routes: list[BaseRoute] = [Route("/", page, name="display")]
+def point_page(request: Request) -> Response:
+    return _page(request, _point(web.state(request), request.path_params["code"]))
+
+
+# --- the stream --------------------------------------------------------------------------
+
+
+def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event], str | None]:
+    """Event → the JSON the page queues for sound, or None when there is nothing to say.
+
+    The hall display says the call in Kazakh and Russian after the chime; the screen over a
+    cabinet door only chimes for its own cabinet (the hall display speaks).
+    """
+    st = web.state(request)
+    chime = request.url_for("display_chime").path
+    speaks = point is None and _voice(st).available
+
+    def announce(event: Event) -> str | None:
+        if event.kind not in stream.CALLS or event.point is None:
+            return None
+        at = st.points.get(event.point)
+        if at is None or (point is not None and at.code != point.code):
+            return None
+        clips = [{"name": "chime", "url": chime}]
+        if speaks:
+            clips += [
+                {
+                    "name": lang,
+                    "url": request.url_for(
+                        "display_voice", lang=lang, point=at.code, code=event.code
+                    ).path,
+                }
+                for lang in voice.LANGUAGES
+            ]
+        return json.dumps(
+            {
+                "code": event.code,
+                "point": at.code,
+                "key": f"{event.code}@{at.id}",
+                "kind": event.kind,
+                "clips": clips,
+            },
+            ensure_ascii=False,
+        )
+
+    return announce
+
+
+def _events(request: Request, point: ServicePoint | None) -> Response:
+    st = web.state(request)
+
+    async def render(_point_code: str | None) -> str:
+        return await run_in_threadpool(_board_html, request, point)
+
+    body = stream.stream(
+        st.broker,
+        st.office_id,
+        _live(st),
+        point.code if point else None,
+        render,
+        _announcer(request, point),
+        lambda: int(st.clock.now().timestamp() * 1000),
+    )
+    # no-transform and X-Accel-Buffering: proxies must pass each message through at once.
+    return StreamingResponse(
+        body,
+        media_type="text/event-stream",
+        headers={"cache-control": "no-store, no-transform", "x-accel-buffering": "no"},
+    )
+
+
+async def events(request: Request) -> Response:
+    return _events(request, None)
+
+
+async def point_events(request: Request) -> Response:
+    return _events(request, _point(web.state(request), request.path_params["code"]))
+
+
+# --- sound -------------------------------------------------------------------------------
+
+
+def _wav(data: bytes) -> Response:
+    return Response(data, media_type="audio/wav", headers={"cache-control": AUDIO_CACHE})
+
+
+def chime(request: Request) -> Response:
+    return _wav(voice.chime())
+
+
+def silence(request: Request) -> Response:
+    return _wav(voice.silence())
+
+
+def spoken(request: Request) -> Response:
+    """A call said aloud: ``/voice/kk/cab1/А-017``. Only codes that this office's services
+    can issue and its own cabinets are rendered, so the cache cannot be filled with junk."""
+    st = web.state(request)
+    lang, code = request.path_params["lang"], request.path_params["code"]
+    point = _point(st, request.path_params["point"])
+    letters = "|".join(re.escape(s.letter) for s in st.services.values())
+    if lang not in voice.LANGUAGES or not re.fullmatch(rf"(?:{letters})-\d{{3,4}}", code):
+        raise HTTPException(404)
+    text = voice.phrase(lang, code, point.name(lang))
+    try:
+        return _wav(_voice(st).wav(lang, text))
+    except voice.VoiceError:
+        return Response(status_code=503, headers={"retry-after": "60"})
+
+
+# --- lifecycle ---------------------------------------------------------------------------
+
+
+def voice_engine() -> voice.Voice:
+    """espeak-ng from PATH, or the program named by KEZEK_VOICE_ENGINE ("off": chime only)."""
+    chosen = os.environ.get("KEZEK_VOICE_ENGINE", "espeak-ng")
+    return voice.Voice(None if chosen == "off" else chosen)
+
+
+def _chain_signals(live: stream.Live) -> dict[int, Any]:
+    """End the streams as soon as the server is told to stop.
+
+    uvicorn handles SIGINT/SIGTERM itself and then waits for open responses before the
+    lifespan shutdown; an open display stream would hold a restart forever. So the handler
+    uvicorn installed is wrapped: first end the streams, then let uvicorn do its part.
+    Only in the main thread (where signal handlers live); restored at shutdown.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    loop = asyncio.get_running_loop()
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        before = signal.getsignal(sig)
+        if not callable(before):
+            continue
+
+        def handler(signum: int, frame: FrameType | None, before: Any = before) -> None:
+            loop.call_soon_threadsafe(live.stop)
+            before(signum, frame)
+
+        previous[sig] = (before, handler)
+        signal.signal(sig, handler)
+    return previous
+
+
+async def startup(st: web.State) -> None:
+    live = stream.Live()
+    st.extras[LIVE] = live
+    st.extras.setdefault(VOICE, voice_engine())
+    st.extras[SIGNALS] = _chain_signals(live)
+
+
+async def shutdown(st: web.State) -> None:
+    _live(st).stop()
+    for sig, (before, ours) in st.extras.pop(SIGNALS, {}).items():
+        if signal.getsignal(sig) is ours:
+            signal.signal(sig, before)
+
+
+routes: list[BaseRoute] = [
+    Route("/", page, name="display"),
+    Route("/events", events, name="display_events"),
+    Route("/point/{code}", point_page, name="display_point"),
+    Route("/point/{code}/events", point_events, name="display_point_events"),
+    Route("/chime.wav", chime, name="display_chime"),
+    Route("/silence.wav", silence, name="display_silence"),
+    Route("/voice/{lang}/{point}/{code}", spoken, name="display_voice"),
+]

@@ -1,0 +1,167 @@
+"""Server-sent events for the displays: one stream per open display, fed by the broker.
+
+Each stream subscribes to ``st.broker`` for its office. On every wake-up it drains what has
+queued (a burst becomes one board update), sends an ``announce`` event per call or recall,
+then one ``board`` event: the board fragment, rendered once per event for all streams of
+the process (``Renders``), so 500 displays cost one database read, not 500.
+
+Streams end by themselves when the server stops (``Live.stop``): uvicorn waits for open
+responses before it runs the lifespan shutdown, so without this a restart would hang on
+the displays. A heartbeat every 15 s keeps proxies from closing an idle stream, tells the
+page the stream is alive, and lets the server notice a display that went away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+from kezek.queue.events import Broker, Event
+
+log = logging.getLogger("kezek.display")
+
+HEARTBEAT = 15.0  # seconds between heartbeats
+RETRY_MS = 2000  # how soon EventSource reconnects after the stream ends
+REFRESH_EVERY = 20  # heartbeats: a fresh board every 5 minutes even without events (midnight)
+CALLS = frozenset({"called", "recalled"})
+
+# Put into every stream's queue to end it; never published to the broker.
+STOP = Event(kind="stop", office_id=0, ticket_id=0, code="", service="")
+
+Render = Callable[[str | None], Awaitable[str]]
+Entry = tuple[Event | None, str | None, float, "asyncio.Task[str]"]
+
+
+class Renders:
+    """Board renderings shared between streams: at most one per (event, point).
+
+    A rendering reflects an event when it started after the event was published, so:
+    streams woken by the same event share its rendering; a new stream shares any rendering
+    that started after it subscribed. The newest ``keep`` renderings are kept.
+    """
+
+    def __init__(self, keep: int = 16) -> None:
+        self._entries: deque[Entry] = deque(maxlen=keep)
+
+    def _start(self, event: Event | None, point: str | None, render: Render) -> asyncio.Task[str]:
+        task = asyncio.ensure_future(render(point))
+        # A rendering whose stream left is still awaited by nobody: read its error here.
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        self._entries.append((event, point, asyncio.get_running_loop().time(), task))
+        return task
+
+    @staticmethod
+    def _usable(task: asyncio.Task[str]) -> bool:
+        return not task.done() or (not task.cancelled() and task.exception() is None)
+
+    async def after(self, event: Event, point: str | None, render: Render) -> str:
+        for seen, at_point, _, task in self._entries:
+            if seen is event and at_point == point and self._usable(task):
+                return await asyncio.shield(task)
+        return await asyncio.shield(self._start(event, point, render))
+
+    async def since(self, moment: float, point: str | None, render: Render) -> str:
+        for _, at_point, started, task in reversed(self._entries):
+            if at_point == point and started >= moment and self._usable(task):
+                return await asyncio.shield(task)
+        return await asyncio.shield(self._start(None, point, render))
+
+
+@dataclass
+class Live:
+    """The display streams of one app: kept in ``st.extras`` from startup to shutdown."""
+
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    queues: set[asyncio.Queue[Event]] = field(default_factory=set)
+    renders: Renders = field(default_factory=Renders)
+
+    def stop(self) -> None:
+        """End every open stream now (server shutdown)."""
+        self.stopping.set()
+        for queue in list(self.queues):
+            if queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait(STOP)
+
+
+def message(event: str, data: str) -> str:
+    """One SSE message; every line of ``data`` gets its own ``data:`` field."""
+    lines = "".join(f"data: {line}\n" for line in (data.splitlines() or [""]))
+    return f"event: {event}\n{lines}\n"
+
+
+def heartbeat(epoch_ms: int) -> str:
+    # The comment keeps proxies open; the tick lets the page see the stream is alive and
+    # keep its clock right.
+    return f": ping\nevent: tick\ndata: {epoch_ms}\n\n"
+
+
+def _drain(queue: asyncio.Queue[Event], first: Event) -> list[Event]:
+    batch = [first]
+    while True:
+        try:
+            batch.append(queue.get_nowait())
+        except asyncio.QueueEmpty:
+            return batch
+
+
+async def stream(
+    broker: Broker,
+    office_id: int,
+    live: Live,
+    point: str | None,
+    render: Render,
+    announce: Callable[[Event], str | None],
+    now_ms: Callable[[], int],
+    heartbeat_every: float = HEARTBEAT,
+) -> AsyncIterator[str]:
+    """The messages of one display's stream, until it goes away or the server stops."""
+    loop = asyncio.get_running_loop()
+    async with broker.subscribe(office_id) as queue:
+        live.queues.add(queue)
+        try:
+            last_wake = loop.time()
+            yield f"retry: {RETRY_MS}\n\n"
+            board = await _board(live.renders.since(last_wake, point, render))
+            if board is not None:
+                yield message("board", board)
+            beats = 0
+            while not live.stopping.is_set():
+                try:
+                    async with asyncio.timeout(heartbeat_every):
+                        first = await queue.get()
+                except TimeoutError:
+                    yield heartbeat(now_ms())
+                    beats += 1
+                    if beats % REFRESH_EVERY == 0:
+                        board = await _board(live.renders.since(last_wake, point, render))
+                        if board is not None:
+                            yield message("board", board)
+                    continue
+                last_wake = loop.time()
+                batch = _drain(queue, first)
+                if live.stopping.is_set() or any(e is STOP for e in batch):
+                    break
+                for event in batch:
+                    text = announce(event)
+                    if text is not None:
+                        yield message("announce", text)
+                board = await _board(live.renders.after(batch[-1], point, render))
+                if board is not None:
+                    yield message("board", board)
+        finally:
+            live.queues.discard(queue)
+
+
+async def _board(pending: Awaitable[str]) -> str | None:
+    """A rendering, or None when it failed (a busy database): the next event tries again."""
+    try:
+        return await pending
+    except Exception:
+        log.warning("display board rendering failed", exc_info=True)
+        return None

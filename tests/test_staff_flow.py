@@ -137,3 +137,24 @@ def test_from_call_next_to_decision(client: TestClient, engine: Engine, office_i
     assert cert.status_code == 200
     text = soup(cert).get_text(" ", strip=True)
     assert "АНЫҚТАМА" in text and "СПРАВКА" in text and card.iin in text
+
+
+def new_card(client: TestClient, token: str, number: str, **fields: str) -> int:
+    """Open a card over HTTP (find by IIN, then the new-card form); returns its id."""
+    post(client, "/staff/cards/find", token, {"iin": number})
+    created = post(client, "/staff/cards", token, {**CARD, "iin": number, **fields})
+    assert created.status_code == 200 and "/staff/cards/" in str(created.url), flash(created)
+    return int(str(created.url).rstrip("/").rsplit("/", 1)[1])
+
+
+def current_app(engine: Engine, card_id: int) -> Application | None:
+    with db.reading(engine) as session:
+        return session.exec(select(Application).where(Application.card_id == card_id)
+                            .order_by(Application.id.desc())).first()  # type: ignore[union-attr]
+
+
+def start_app(client: TestClient, engine: Engine, token: str, card_id: int) -> Application:
+    post(client, f"/staff/cards/{card_id}/applications", token)
+    app = current_app(engine, card_id)
+    assert app is not None
+    return app

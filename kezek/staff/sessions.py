@@ -12,6 +12,7 @@ locked for a while.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -136,12 +137,12 @@ def blocked(session: Session, keys: list[tuple[str, Policy]], now: datetime) -> 
         if row is None:
             continue
         if row.locked_until is not None and now < row.locked_until:
-            found = Blocked(True, int((row.locked_until - now).total_seconds()) + 1)
+            found = Blocked(True, math.ceil((row.locked_until - now).total_seconds()))
         elif (row.failures >= policy.slow_after and row.last_failure_at is not None
               and now - row.last_failure_at < policy.forget_after
               and now < row.last_failure_at + _delay(policy, row.failures)):
             wait = row.last_failure_at + _delay(policy, row.failures) - now
-            found = Blocked(False, int(wait.total_seconds()) + 1)
+            found = Blocked(False, math.ceil(wait.total_seconds()))
         else:
             continue
         if worst is None or (found.locked, found.seconds) > (worst.locked, worst.seconds):

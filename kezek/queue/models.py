@@ -166,6 +166,17 @@ class Ticket(SQLModel, table=True):
             postgresql_where=sa.text("parent_id IS NULL"),
         ),
         sa.Index("ix_tickets_queue", "office_id", "status", "service_id", "priority", "issued_at"),
+        # call_next walks this in call order and stops at the first ticket the point serves.
+        sa.Index(
+            "ix_tickets_call",
+            "office_id",
+            "status",
+            "business_day",
+            sa.text("priority DESC"),
+            "issued_at",
+            "id",
+        ),
+        sa.Index("ix_tickets_point", "service_point_id", "status"),  # the ticket in hand
         sa.Index("ix_tickets_day", "office_id", "business_day"),
         sa.UniqueConstraint("office_id", "request_id"),
     )

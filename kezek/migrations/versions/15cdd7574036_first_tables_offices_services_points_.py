@@ -150,6 +150,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_tickets_day', ['office_id', 'business_day'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index('ix_tickets_queue', ['office_id', 'status', 'service_id', 'priority', 'issued_at'], unique=False)
+        batch_op.create_index('ix_tickets_call', ['office_id', 'status', 'business_day', sa.text('priority DESC'), 'issued_at', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_point', ['service_point_id', 'status'], unique=False)
         batch_op.create_index('ux_tickets_code', ['office_id', 'business_day', 'code'], unique=True, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
 
     op.create_table('ticket_events',
@@ -182,6 +184,8 @@ def downgrade() -> None:
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ux_tickets_code', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
         batch_op.drop_index('ix_tickets_queue')
+        batch_op.drop_index('ix_tickets_call')
+        batch_op.drop_index('ix_tickets_point')
         batch_op.drop_index(batch_op.f('ix_tickets_parent_id'))
         batch_op.drop_index('ix_tickets_day')
 

@@ -1,13 +1,262 @@
-"""The lobby kiosk (placeholder until the kiosk issue lands)."""
+"""The lobby kiosk (touch only) and the visitor's phone page.
 
+Screens are swapped by htmx into ``#kiosk``; without JavaScript the same URLs answer whole
+pages. Every screen is a ``{% block screen %}`` of its template.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from kezek import db, i18n, talons, web
+from kezek.kiosk import issuing, qr
+from kezek.kiosk.limits import RateLimiter
+from kezek.queue import tickets
+from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
+
+LIMITER = "kiosk.limiter"
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Seconds of no touch before a screen goes back to the start (in the default language).
+IDLE_TICKET, IDLE_START, IDLE_OTHER = 25, 90, 20
+TALON_POLLS = 30  # the print status is polled every second, at most this many times
+NO_STORE = {"cache-control": "no-store"}  # a cached start screen would reuse its request id
+
+
+async def startup(st: web.State) -> None:
+    st.extras[LIMITER] = RateLimiter()
+    await talons.startup(st)
+
+
+async def shutdown(st: web.State) -> None:
+    await talons.shutdown(st)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _screen(request: Request, name: str, ctx: dict[str, Any], status_code: int = 200) -> Response:
+    """A whole page, or only its screen when htmx swaps it."""
+    block = "screen" if web.is_htmx(request) else None
+    return web.render(request, name, ctx, status_code=status_code, block=block, headers=NO_STORE)
+
+
+def _home_url(request: Request, language: str | None = None) -> str:
+    return f"{request.url_for('kiosk')}?lang={language or i18n.DEFAULT_LANGUAGE}"
+
+
+def _base(request: Request, language: str, idle: int) -> dict[str, Any]:
+    st = web.state(request)
+    return {"home_url": _home_url(request), "idle": idle,
+            "paper_out": talons.kiosk_paper_out(st), "lang_home": _home_url(request, language)}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def status_url(request: Request, ticket: Ticket) -> str:
+    """The phone page of a ticket (the QR code), opening in the visitor's language."""
+    return f"{request.url_for('ticket_status', token=ticket.public_token)}?lang={ticket.lang}"
+
+
+def _schedule_rows(st: web.State, language: str) -> list[tuple[str, str]]:
+    """The weekly hours, one row per open day, for the closed screen (§9, §10)."""
+    rows = []
+    for index, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+        hours = st.profile.schedule.get(day)  # type: ignore[call-overload]
+        if hours is None:
+            continue
+        text = f"{hours.open:%H:%M}–{hours.close:%H:%M}"
+        if hours.lunch:
+            start, end = (f"{moment:%H:%M}" for moment in hours.lunch)
+            text += " · " + i18n.gettext(language, "lunch %(start)s–%(end)s", start=start, end=end)
+        rows.append((i18n.gettext(language, web.WEEKDAY_NAMES[index]), text))
+    return rows
+
+
+def _closed(request: Request, language: str, status_code: int = 200) -> Response:
+    st = web.state(request)
+    ctx = {**_base(request, language, IDLE_START),
+           "opening": web.opening_text(language, st.clock, st.clock.next_opening()),
+           "schedule": _schedule_rows(st, language)}
+    return _screen(request, "kiosk/closed.html", ctx, status_code)
+
+
+def _descriptions(st: web.State, language: str) -> dict[str, str]:
+    return {s.code: s.descriptions.get(language) for s in st.profile.services if s.descriptions}
+
+
+def _start(request: Request, language: str, message: str | None = None,
+           status_code: int = 200) -> Response:
+    st = web.state(request)
+    if not st.clock.is_open():  # §10: outside hours the kiosk issues nothing
+        return _closed(request, language, status_code)
+    with db.reading(st.engine) as session:
+        board = [(service, issuing.outlook(session, st.clock, service))
+                 for service in st.services.values()]
+    idle = IDLE_START if language == i18n.DEFAULT_LANGUAGE else IDLE_OTHER * 3
+    ctx = {**_base(request, language, idle), "board": board,
+           "descriptions": _descriptions(st, language),
+           "request_id": secrets.token_urlsafe(16), "message": message}
+    return _screen(request, "kiosk/start.html", ctx, status_code)
+
+
+# --- the kiosk ----------------------------------------------------------------------------
+
+def home(request: Request) -> Response:
+    return _start(request, web.lang(request))
+
+
+def ping(request: Request) -> Response:
+    """For kiosk.js: is the server reachable again after a network drop?"""
+    return Response(status_code=204, headers=NO_STORE)
+
+
+async def take_ticket(request: Request) -> Response:
+    form = await request.form()
+    language = str(form.get("lang") or "")
+    request.state.lang = language if language in i18n.LANGUAGES else web.lang(request)
+    service = web.state(request).services.get(str(form.get("service") or ""))
+    request_id = str(form.get("request_id") or "")
+    if service is None or not REQUEST_ID.match(request_id):
+        return _start(request, request.state.lang,
+                      i18n.gettext(request.state.lang, "Please choose a service."), 422)
+    return await run_in_threadpool(_take, request, service, request_id,
+                                   form.get("priority") == "1", form.get("confirm") == "1")
+
+
+def _take(request: Request, service: Service, request_id: str, priority: bool,
+          confirmed: bool) -> Response:
+    st = web.state(request)
+    language: str = request.state.lang
+    limiter: RateLimiter = st.extras[LIMITER]
+    job = None
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            taken = issuing.take(session, st.clock, service, priority=priority, lang=language,
+                                 request_id=request_id, confirmed=confirmed,
+                                 issue_past_closing=st.profile.issue_past_closing,
+                                 limited=not limiter.allowed(_client(request)))
+            if taken.ticket is not None:
+                if taken.created:
+                    url = status_url(request, taken.ticket)
+                    job = talons.prepare(session, st, taken.ticket, url)
+                ctx = _ticket_context(request, session, taken.ticket, language)
+    except tickets.OfficeClosed:
+        return _closed(request, language, 409)
+    if taken.limited:
+        ctx = {**_base(request, language, IDLE_OTHER),
+               "seconds": limiter.wait_seconds(_client(request))}
+        return _screen(request, "kiosk/limited.html", ctx, 429)
+    if taken.ticket is None:
+        assert taken.notice is not None and taken.outlook is not None
+        return _notice(request, language, service, taken, request_id, priority)
+    if job is not None:
+        limiter.record(_client(request))
+        talons.submit(st, job)  # after the commit: the ticket exists whatever the printer does
+    ctx["notice"] = _notice_text(request, language, taken.notice) if taken.notice else None
+    return _screen(request, "kiosk/ticket.html", ctx, 201 if taken.created else 200)
+
+
+def _notice_text(request: Request, language: str, notice: issuing.HoursNotice) -> str:
+    st = web.state(request)
+    starts = st.clock.local(notice.starts).strftime("%H:%M")
+    if notice.kind == "lunch" and notice.ends is not None:
+        return i18n.gettext(language, "The lunch break is from %(start)s to %(end)s: you may be "
+                            "called after it.", start=starts,
+                            end=st.clock.local(notice.ends).strftime("%H:%M"))
+    return i18n.gettext(language, "The office closes at %(time)s: you may not be served today.",
+                        time=starts)
+
+
+def _notice(request: Request, language: str, service: Service, taken: issuing.Taken,
+            request_id: str, priority: bool) -> Response:
+    """§10: say before issuing that the wait runs into lunch or past closing."""
+    st = web.state(request)
+    notice, ahead = taken.notice, taken.outlook
+    assert notice is not None and ahead is not None
+    ctx = {**_base(request, language, IDLE_OTHER * 2), "service": service, "notice": notice,
+           "outlook": ahead, "text": _notice_text(request, language, notice),
+           "request_id": request_id, "priority": priority,
+           "opening": web.opening_text(language, st.clock, st.clock.next_opening(notice.starts))}
+    return _screen(request, "kiosk/notice.html", ctx)
+
+
+def _ticket_context(request: Request, session: Session, ticket: Ticket,
+                    language: str) -> dict[str, Any]:
+    service = session.get_one(Service, ticket.service_id)
+    ahead = issuing.current_outlook(session, web.state(request).clock, ticket)
+    url = status_url(request, ticket)
+    return {**_base(request, language, IDLE_TICKET), "ticket": ticket,
+            "service_name": service.name(language),
+            "cabinets": issuing.cabinets(session, service.id or 0, language),
+            "outlook": ahead, "qr": qr.svg(url, i18n.gettext(
+                language, "QR code: follow your place in the queue on your phone")),
+            "print_status": ticket.print_status, "poll": 1, "poll_limit": TALON_POLLS}
+
+
+def talon_status(request: Request) -> Response:
+    """The print status line of the ticket screen, polled every second until it is known."""
+    st = web.state(request)
+    try:
+        poll = max(1, min(int(request.query_params.get("n", "1")), TALON_POLLS))
+    except ValueError:
+        poll = TALON_POLLS
+    with db.reading(st.engine) as session:
+        ticket = session.exec(select(Ticket).where(
+            Ticket.public_token == request.path_params["token"][:64],
+            Ticket.office_id == st.office_id)).first()
+    if ticket is None:
+        return Response(status_code=204)
+    ctx = {"ticket": ticket, "print_status": ticket.print_status, "poll": poll + 1,
+           "poll_limit": TALON_POLLS,
+           "paper_out": talons.kiosk_paper_out(st)}
+    return web.render(request, "kiosk/ticket.html", ctx, block="talon_status", headers=NO_STORE)
+
+
+# --- the visitor's phone page --------------------------------------------------------------
 
 def ticket_status(request: Request) -> Response:
-    return PlainTextResponse("")
+    """Position, wait and "called to cabinet №1" by the ticket's unguessable token. No personal
+    data (§18.2): only the code, the service and the cabinet."""
+    st = web.state(request)
+    token = request.path_params["token"]
+    with db.reading(st.engine) as session:
+        first = session.exec(select(Ticket).where(Ticket.public_token == token[:64])).first()
+        ticket = tickets.by_token(session, token)
+        if ticket is None or first is None or ticket.office_id != st.office_id:
+            return web.render(request, "kiosk/status_missing.html", status_code=404,
+                              headers=NO_STORE)
+        if not (request.query_params.get("lang") in i18n.LANGUAGES
+                or request.cookies.get(i18n.COOKIE) in i18n.LANGUAGES):
+            request.state.lang = ticket.lang  # the language chosen at the kiosk
+        language = web.lang(request)
+        service = session.get_one(Service, ticket.service_id)
+        point = (session.get(ServicePoint, ticket.service_point_id)
+                 if ticket.service_point_id else None)
+        ctx = {"ticket": ticket, "token": token, "service_name": service.name(language),
+               "point_name": point.name(language) if point else None,
+               "transferred": first.id != ticket.id,
+               "cabinets": issuing.cabinets(session, ticket.service_id, language),
+               "outlook": issuing.current_outlook(session, st.clock, ticket),
+               "final": ticket.status in FINAL, "Status": Status,
+               "updated": st.clock.local().strftime("%H:%M"),
+               "poll_url": f"{request.url_for('ticket_status', token=token)}?lang={language}"}
+    block = "live" if web.is_htmx(request) else None
+    return web.render(request, "kiosk/status.html", ctx, block=block, headers=NO_STORE)
 
 
-routes: list[BaseRoute] = [Route("/", ticket_status, name="kiosk")]
+routes: list[BaseRoute] = [
+    Route("/", home, name="kiosk"),
+    Route("/ticket", take_ticket, methods=["POST"], name="kiosk_take"),
+    Route("/talon/{token}", talon_status, name="kiosk_talon_status"),
+    Route("/ping", ping, name="kiosk_ping"),
+]
 public_routes: list[BaseRoute] = [Route("/t/{token}", ticket_status, name="ticket_status")]

@@ -1,0 +1,103 @@
+/* The lobby kiosk: back to the start screen after an idle time, and recovery from a
+   network drop (a banner, then the failed request again once the server answers).
+   Retrying is safe: a ticket request carries its request id, so the server answers a
+   repeat with the same ticket instead of a second one. */
+(function () {
+  "use strict";
+
+  var REQUEST_TIMEOUT_MS = 8000;   // a hung request counts as a drop
+  var RETRY_MIN_MS = 1000;
+  var RETRY_MAX_MS = 5000;
+  var idleTimer = null;
+  var retryTimer = null;
+  var retryDelay = RETRY_MIN_MS;
+  var failed = null;               // {verb, path, values, target} of the request to repeat
+
+  htmx.config.timeout = REQUEST_TIMEOUT_MS;
+  // Kiosk screens for 4xx (closed, limited, invalid) are meant to be shown; 5xx is a fault.
+  htmx.config.responseHandling = [
+    {code: "204", swap: false},
+    {code: "[234]..", swap: true},
+    {code: "5..", swap: false, error: true}
+  ];
+
+  function screen() { return document.getElementById("kiosk"); }
+
+  function banner(show) {
+    var s = screen();
+    var b = s && s.querySelector(".kiosk-offline");
+    if (b) { b.hidden = !show; }
+  }
+
+  function goHome() {
+    var s = screen();
+    if (!s || failed) { return; }
+    htmx.ajax("GET", s.dataset.homeUrl, {target: "#kiosk", swap: "outerHTML"});
+  }
+
+  function armIdle() {
+    clearTimeout(idleTimer);
+    var s = screen();
+    var seconds = s ? Number(s.dataset.idleSeconds || 0) : 0;
+    if (seconds > 0) { idleTimer = setTimeout(goHome, seconds * 1000); }
+  }
+
+  function onSwapped() {
+    var s = screen();
+    if (s && s.lang) { document.documentElement.lang = s.lang; }
+    armIdle();
+  }
+
+  function values(formData) {
+    var out = {};
+    if (formData) { formData.forEach(function (value, key) { out[key] = value; }); }
+    return out;
+  }
+
+  function onFailure(evt) {
+    var cfg = evt.detail.requestConfig;
+    if (!cfg || failed) { banner(true); return; }
+    var target = evt.detail.target;
+    failed = {verb: cfg.verb, path: cfg.path, values: values(cfg.formData),
+              target: target && target.id ? "#" + target.id : "#kiosk"};
+    banner(true);
+    retryDelay = RETRY_MIN_MS;
+    scheduleRetry();
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  function retry() {
+    var s = screen();
+    var ping = s ? s.dataset.pingUrl : null;
+    if (!ping || !failed) { return; }
+    fetch(ping, {cache: "no-store"}).then(function (response) {
+      if (!response.ok) { throw new Error("server " + response.status); }
+      var again = failed;
+      failed = null;
+      var target = document.querySelector(again.target) ? again.target : "#kiosk";
+      return htmx.ajax(again.verb, again.path,
+                       {target: target, swap: "outerHTML", values: again.values});
+    }).then(function () {
+      banner(false);
+    }, function () {
+      banner(true);
+      if (failed) { scheduleRetry(); }
+    });
+  }
+
+  document.addEventListener("pointerdown", armIdle, true);
+  document.addEventListener("keydown", armIdle, true);
+  document.body.addEventListener("htmx:afterSettle", onSwapped);
+  document.body.addEventListener("htmx:sendError", onFailure);
+  document.body.addEventListener("htmx:timeout", onFailure);
+  document.body.addEventListener("htmx:responseError", function (evt) {
+    if (evt.detail.xhr && evt.detail.xhr.status >= 500) { onFailure(evt); }
+  });
+  window.addEventListener("online", function () { if (failed) { retryDelay = RETRY_MIN_MS; retry(); } });
+  onSwapped();
+})();

@@ -1,0 +1,291 @@
+"""Glue between tickets and printing: the kiosk talon of a ticket, printed after the commit.
+
+The ticket is saved first, then printed off the request path (DESIGN.md, "Save the
+ticket, then print"): ``prepare`` marks it *pending* inside the issuing transaction and
+builds the talon from plain values; ``submit`` hands the job to the ``PrintQueue`` after the
+commit; the queue's callback records *printed* or *failed* in a transaction of its own. A
+printer fault never loses or blocks a ticket: the visitor has the number on screen and
+staff can ``reprint``.
+
+``kezek.printing`` knows images and bytes, not tickets; this module is the only place that
+knows both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from kezek import db, i18n
+from kezek.i18n import N_
+from kezek.printing.jobs import PrintQueue
+from kezek.printing.printers import PrintOutcome, printer_status
+from kezek.printing.talons import LocalizedText, QueueTalon, languages, render_queue_talon
+from kezek.queue import estimate, tickets
+from kezek.queue.models import FINAL, PointService, Service, ServicePoint, Ticket, TicketEvent
+from kezek.settings import WEEKDAYS, Profile
+from kezek.web import WEEKDAY_NAMES, State
+
+log = logging.getLogger("kezek.talons")
+
+QUEUE = "talons.queue"  # st.extras keys
+PAPER = "talons.paper"  # (time.monotonic() of the reading, "ok" | "near_end" | "out" | "unknown")
+STATUS_URL = "talons.status_url"  # the phone page URL with {token} in place of the token
+STATUS_LOCK = "talons.status_lock"
+TOKEN = "{token}"  # noqa: S105 (a placeholder, not a secret)
+STATUS_EVERY = 30.0  # seconds between printer status readings for the kiosk screen
+STATUS_TIMEOUT = 2.0
+DEFAULT_SPOOL = "var/spool"  # Settings.spool_dir's default: profiles write spool://var/spool/…
+
+
+@dataclass(frozen=True)
+class TalonJob:
+    """One talon to print, made of plain values inside the issuing transaction."""
+
+    ticket_id: int
+    url: str
+    talon: QueueTalon
+
+
+# --- the app's lifespan ----------------------------------------------------------------------
+
+async def startup(st: State) -> None:
+    st.extras[QUEUE] = PrintQueue()
+    st.extras[STATUS_LOCK] = threading.Lock()
+
+
+async def shutdown(st: State) -> None:
+    queue: PrintQueue | None = st.extras.pop(QUEUE, None)
+    if queue is not None:
+        # Let the jobs in hand finish (each is bounded by the printer time-out).
+        await asyncio.to_thread(queue.close, 5.0)
+
+
+# --- which printer ------------------------------------------------------------------------------
+
+def resolve_spool(url: str, spool_dir: str) -> str:
+    """Make a relative ``spool://`` directory absolute.
+
+    ``spool://var/spool/kiosk`` in a profile means "``kiosk`` in the spool directory": under
+    ``KEZEK_SPOOL_DIR`` when it is set (tests set it to a temporary directory), otherwise
+    against the working directory. Other URLs are returned as they are.
+    """
+    if not url.startswith("spool://"):
+        return url
+    path, sep, query = url[len("spool://"):].partition("?")
+    directory = Path(path)
+    if directory.is_absolute():
+        return url
+    if directory.is_relative_to(DEFAULT_SPOOL):
+        directory = Path(spool_dir) / directory.relative_to(DEFAULT_SPOOL)
+    return f"spool://{directory.resolve()}{sep}{query}"
+
+
+def kiosk_printer_url(st: State) -> str | None:
+    """The lobby kiosk's printer: the first entry of ``[printers.kiosk]``, or None."""
+    urls = list(st.profile.printers.kiosk.values())
+    return resolve_spool(urls[0], st.settings.spool_dir) if urls else None
+
+
+# --- the talon of a ticket -------------------------------------------------------------------
+
+def office_hours_lines(profile: Profile, lang: str) -> tuple[str, ...]:
+    """§10 in a few lines, days with the same hours grouped: "сейсенбі–жұма / вторник–пятница
+    09:00–18:00", then the lunch break, in the talon's languages."""
+    langs = languages(lang)
+    groups: list[tuple[int, int, Any]] = []  # (first weekday, last weekday, hours)
+    for index, day in enumerate(WEEKDAYS):
+        hours = profile.schedule.get(day)  # type: ignore[call-overload]
+        if hours is None:
+            continue
+        if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
+            groups[-1] = (groups[-1][0], index, hours)
+        else:
+            groups.append((index, index, hours))
+    lines: list[str] = []
+    for first, last, hours in groups:
+        days = []
+        for language in langs:
+            names = [i18n.gettext(language, WEEKDAY_NAMES[first])]
+            if last != first:
+                names.append(i18n.gettext(language, WEEKDAY_NAMES[last]))
+            if "–".join(names) not in days:
+                days.append("–".join(names))
+        lines.append(f"{' / '.join(days)} {hours.open:%H:%M}–{hours.close:%H:%M}")
+        if hours.lunch:
+            start, end = (f"{moment:%H:%M}" for moment in hours.lunch)
+            lunch = [i18n.gettext(language, "lunch %(start)s–%(end)s", start=start, end=end)
+                     for language in langs]
+            lines.append(" / ".join(dict.fromkeys(lunch)))
+    return tuple(lines)
+
+
+def short_point_name(point: ServicePoint, lang: str) -> str:
+    """"№1" for "№1 кабинет" / "Кабинет №1": the talon prints the label once, in two languages."""
+    for name in (point.name_ru, point.name_kk):
+        found = re.search(r"№\s*[\w/-]+", name)
+        if found:
+            return found.group(0).replace(" ", "")
+    return point.name(lang)
+
+
+def queue_talon(session: Session, st: State, ticket: Ticket, status_url: str) -> QueueTalon:
+    """The plain values of a ticket's talon: office, service, code, time, place, wait, QR."""
+    service = session.get_one(Service, ticket.service_id)
+    points = session.exec(select(ServicePoint).join(
+        PointService, PointService.point_id == ServicePoint.id).where(  # type: ignore[arg-type]
+        PointService.service_id == ticket.service_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
+        .order_by(ServicePoint.id)).all()  # type: ignore[arg-type]
+    found = estimate.estimate(session, st.clock, ticket)
+    name = st.profile.name
+    return QueueTalon(
+        code=ticket.code, lang=ticket.lang,
+        office=LocalizedText(name.kk, name.ru, name.en),
+        service=LocalizedText(service.name_kk, service.name_ru, service.name_en),
+        issued_at=st.clock.local(ticket.issued_at).strftime("%d.%m.%Y %H:%M"),
+        position=found.position if found else 1,
+        wait_minutes=found.minutes if found else None,
+        cabinets=tuple(short_point_name(point, ticket.lang) for point in points),
+        hours=office_hours_lines(st.profile, ticket.lang),
+        status_url=status_url,
+    )
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+def prepare(session: Session, st: State, ticket: Ticket, status_url: str) -> TalonJob | None:
+    """Inside the issuing transaction: mark the ticket *pending* and build its talon.
+
+    None when the office has no kiosk printer (the ticket stays ``print_status="none"``).
+    """
+    url = kiosk_printer_url(st)
+    if url is None:
+        return None
+    assert ticket.id is not None
+    # Remember how the phone page is reached, for reprints that come without a request.
+    st.extras[STATUS_URL] = status_url.split("?")[0].replace(ticket.public_token, TOKEN)
+    ticket.print_status, ticket.print_error = "pending", None
+    session.add(ticket)
+    session.flush()
+    return TalonJob(ticket.id, url, queue_talon(session, st, ticket, status_url))
+
+
+def submit(st: State, job: TalonJob) -> None:
+    """After the commit: render the talon and queue it. Returns at once."""
+    queue: PrintQueue | None = st.extras.get(QUEUE)
+    on_done = partial(record_outcome, st, job.ticket_id)
+    if queue is None:  # the app is shutting down
+        on_done(PrintOutcome(False, "print queue is closed", "unknown", 0))
+        return
+    image = render_queue_talon(job.talon, st.profile.printers.paper_width)
+    queue.submit(job.url, image, name=f"{job.talon.code}-{job.ticket_id}", on_done=on_done)
+
+
+def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome) -> None:
+    """The print job's callback (on the worker thread): record what became of the talon."""
+    if outcome.paper != "unknown":
+        st.extras[PAPER] = (time.monotonic(), outcome.paper)
+    error = None if outcome.ok else (outcome.error or "unknown error")[:200]
+    with db.transaction(st.engine) as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            return
+        ticket.print_status = "printed" if outcome.ok else "failed"
+        ticket.print_error = error
+        session.add(ticket)
+        session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket_id,
+                                kind="printed" if outcome.ok else "print_failed",
+                                at=st.clock.now(), detail=error))
+
+
+def reprint(st: State, ticket_id: int, *, actor_id: int | None = None,
+            printer_url: str | None = None, status_url: str | None = None) -> None:
+    """Print a ticket's talon again (staff, after a failure). Returns once it is queued;
+    the outcome lands on the ticket like the first print's.
+
+    ``printer_url``: another printer (a clerk's desk) instead of the kiosk's.
+    Raises ``tickets.NotFound`` for a ticket of another office, ``tickets.IllegalTransition``
+    for a finished one, ``tickets.InvalidInput`` when there is no printer.
+    """
+    url = printer_url or kiosk_printer_url(st)
+    if url is None:
+        raise tickets.InvalidInput(N_("No talon printer is configured."))
+    with db.transaction(st.engine) as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.office_id != st.office_id:
+            raise tickets.NotFound(N_("No such ticket."))
+        if ticket.status in FINAL:
+            raise tickets.IllegalTransition(N_("Ticket %(code)s is finished: no talon to "
+                                                    "reprint."), code=ticket.code)
+        template = st.extras.get(STATUS_URL, f"/t/{TOKEN}")
+        link = status_url or f"{template.replace(TOKEN, ticket.public_token)}?lang={ticket.lang}"
+        ticket.print_status, ticket.print_error = "pending", None
+        session.add(ticket)
+        session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket_id, kind="reprint",
+                                at=st.clock.now(), actor_id=actor_id))
+        session.flush()
+        job = TalonJob(ticket_id, resolve_spool(url, st.settings.spool_dir),
+                       queue_talon(session, st, ticket, link))
+    submit(st, job)
+
+
+def failed_talons(session: Session, office_id: int, day: date) -> list[Ticket]:
+    """The day's tickets whose talon did not print and whose visitor may still need it."""
+    return list(session.exec(select(Ticket).where(
+        Ticket.office_id == office_id, Ticket.business_day == day,
+        Ticket.print_status == "failed",
+        Ticket.status.not_in(list(FINAL)))  # type: ignore[attr-defined]
+        .order_by(Ticket.issued_at, Ticket.id)).all())  # type: ignore[arg-type]
+
+
+# --- printer status for the kiosk screen ----------------------------------------------------------
+
+def kiosk_paper(st: State) -> str:
+    """The kiosk printer's paper as last known: "ok", "near_end", "out" or "unknown".
+
+    Never waits for the printer: a reading older than ``STATUS_EVERY`` seconds starts a new
+    one in the background, and print outcomes update it too.
+    """
+    url = kiosk_printer_url(st)
+    if url is None:
+        return "unknown"
+    checked, paper = st.extras.get(PAPER, (None, "unknown"))
+    if checked is None or time.monotonic() - checked > STATUS_EVERY:
+        _read_status_soon(st, url)
+    return str(paper)
+
+
+def kiosk_paper_out(st: State) -> bool:
+    return kiosk_paper(st) == "out"
+
+
+def _read_status_soon(st: State, url: str) -> None:
+    lock: threading.Lock | None = st.extras.get(STATUS_LOCK)
+    if lock is None or not lock.acquire(blocking=False):
+        return  # not started, or a reading is already under way
+
+    def read() -> None:
+        try:
+            status = printer_status(url, timeout=STATUS_TIMEOUT)
+            # A printer that cannot be reached says nothing about its paper.
+            previous = st.extras.get(PAPER, (None, "unknown"))[1]
+            paper = status.paper if status.paper != "unknown" or status.online else previous
+            st.extras[PAPER] = (time.monotonic(), paper)
+        except Exception:
+            log.exception("reading the kiosk printer status failed")
+            st.extras[PAPER] = (time.monotonic(), "unknown")
+        finally:
+            lock.release()
+
+    st.extras.setdefault(PAPER, (time.monotonic(), "unknown"))
+    threading.Thread(target=read, name="kezek-printer-status", daemon=True).start()

@@ -1,0 +1,424 @@
+"""The kiosk talon: built from a ticket, printed after the commit, decoded back from the bytes.
+
+A loopback ESC/POS printer (``FakePrinter``, below) takes the jobs of the running app; the
+fault cases (refused, silent, slow, out of paper) each end with the ticket issued within a
+second, the failure recorded on the ticket, and a reprint that prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from escpos.printer import Dummy
+from PIL import Image, ImageChops
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from kezek import db, talons
+from kezek.cli import main as cli_main
+from kezek.printing.decode import decode_image
+from kezek.printing.jobs import PrintQueue
+from kezek.printing.talons import (
+    KAZAKH_LETTERS,
+    LocalizedText,
+    font,
+    render_queue_talon,
+)
+from kezek.queue import tickets
+from kezek.queue.clock import ManualClock
+from kezek.queue.models import Ticket, TicketEvent
+from kezek.settings import PROFILES_DIR, load_profile
+
+GS_V0 = b"\x1dv0"
+DLE_EOT = b"\x10\x04"
+PAPER_BYTE = {"ok": 0x12, "near_end": 0x1E, "out": 0x72}  # DLE EOT 4 answers
+
+
+class FakePrinter:
+    """An ESC/POS network printer on 127.0.0.1 for tests.
+
+    ``mode``: ``ok``; ``silent`` (accepts, never reads or answers); ``slow`` (reads 512 bytes
+    every 50 ms through a small receive buffer); ``paper_out``; ``refused`` (not listening).
+    It answers ``DLE EOT n`` in order with the rest of the stream and skips raster data, so
+    image bytes that happen to spell ``DLE EOT`` are not taken for a query. The bytes of
+    every connection that sent an image are kept in ``jobs``.
+    """
+
+    def __init__(self, mode: str = "ok", port: int = 0) -> None:
+        self.mode = mode
+        self.jobs: list[bytes] = []
+        self.port = port
+        self._stop = threading.Event()
+        self._listener: socket.socket | None = None
+        self._threads: list[threading.Thread] = []
+        if mode == "refused":
+            with socket.socket() as probe:  # a port nobody listens on
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
+        else:
+            self.listen()
+
+    def listen(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.bind(("127.0.0.1", self.port))
+        sock.listen(8)
+        sock.settimeout(0.1)
+        self.port = sock.getsockname()[1]
+        self._listener = sock
+        self._spawn(self._accept, sock)
+
+    def _spawn(self, target: Callable[..., None], *args: object) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _accept(self, sock: socket.socket) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._spawn(self._serve, conn, self.mode)
+
+    def _serve(self, conn: socket.socket, mode: str) -> None:
+        deadline = time.monotonic() + 15  # every connection ends, whatever the client does
+        received = bytearray()
+        position = 0
+        with conn:
+            conn.settimeout(0.1)
+            while not self._stop.is_set() and time.monotonic() < deadline:
+                if mode == "silent":
+                    time.sleep(0.05)
+                    continue
+                try:
+                    data = conn.recv(512 if mode == "slow" else 65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    break
+                if not data:
+                    break
+                received += data
+                position = self._answer(conn, received, position, mode)
+                if mode == "slow":
+                    time.sleep(0.05)
+        if GS_V0 in received:  # a talon (status readings alone are not jobs)
+            self.jobs.append(bytes(received))
+
+    @staticmethod
+    def _answer(conn: socket.socket, data: bytearray, position: int, mode: str) -> int:
+        while position < len(data):
+            rest = bytes(data[position:position + 8])
+            if rest.startswith(GS_V0):
+                if len(rest) < 8:
+                    return position
+                size = int.from_bytes(rest[4:6], "little") * int.from_bytes(rest[6:8], "little")
+                if len(data) < position + 8 + size:
+                    return position
+                position += 8 + size
+            elif rest.startswith(DLE_EOT):
+                if len(rest) < 3:
+                    return position
+                paper = PAPER_BYTE["out" if mode == "paper_out" else "ok"]
+                answer = paper if rest[2] == 4 else 0x12  # online, and the paper sensor
+                try:
+                    conn.sendall(bytes([answer]))
+                except OSError:
+                    return len(data)
+                position += 3
+            elif len(rest) < 3 and (GS_V0.startswith(rest) or DLE_EOT.startswith(rest)):
+                return position  # the start of a command: wait for the rest
+            else:
+                position += 1
+        return position
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.close()
+        for thread in self._threads:
+            thread.join(timeout=2)
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 8.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def same_image(a: Image.Image, b: Image.Image) -> bool:
+    difference = ImageChops.difference(a.convert("L"), b.convert("L"))
+    return a.size == b.size and difference.getbbox() is None
+
+
+# --- fixtures: the office's kiosk printer is the fake one -------------------------------------
+
+@pytest.fixture
+def printer(request: pytest.FixtureRequest) -> Iterator[FakePrinter]:
+    mode = getattr(request, "param", "ok")
+    fake = FakePrinter(mode)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def profile_name(tmp_path: Path, printer: FakePrinter) -> str:
+    """The Kyzylzhar profile with its lobby printer at the fake printer's address."""
+    text = (PROFILES_DIR / "kyzylzhar.toml").read_text(encoding="utf-8")
+    text = text.replace('lobby = "spool://var/spool/kiosk"',
+                        f'lobby = "tcp://127.0.0.1:{printer.port}"')
+    path = tmp_path / "office.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_profile(str(path)).printers.kiosk == {"lobby": f"tcp://127.0.0.1:{printer.port}"}
+    return str(path)
+
+
+@pytest.fixture
+def st(client: TestClient):  # type: ignore[no-untyped-def]
+    """The running app's state, with a one-second printer time-out to keep the tests short."""
+    state = client.app.state.kezek  # type: ignore[attr-defined]
+    state.extras[talons.QUEUE].close()
+    state.extras[talons.QUEUE] = PrintQueue(timeout=1.0)
+    return state
+
+
+def take(client: TestClient, lang: str = "kk", service: str = "registration") -> tuple[float, str]:
+    """Tap a service at the kiosk: (seconds the answer took, the code on the screen)."""
+    page = BeautifulSoup(client.get(f"/kiosk/?lang={lang}").text, "html.parser")
+    request_id = page.select_one("input[name=request_id]")["value"]  # type: ignore[index]
+    began = time.perf_counter()
+    response = client.post("/kiosk/ticket", data={"service": service, "lang": lang,
+                                                  "request_id": request_id})
+    took = time.perf_counter() - began
+    assert response.status_code == 201, response.text
+    code = BeautifulSoup(response.text, "html.parser").select_one(".kiosk-code").get_text()  # type: ignore[union-attr]
+    return took, code
+
+
+def ticket_row(engine: Engine, code: str) -> Ticket:
+    with db.reading(engine) as session:
+        return session.exec(select(Ticket).where(Ticket.code == code)).one()
+
+
+def expected_talon(st, engine: Engine, code: str) -> Image.Image:  # type: ignore[no-untyped-def]
+    """The talon as the kiosk renders it for this ticket now."""
+    with db.reading(engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
+        url = f"http://testserver/t/{ticket.public_token}?lang={ticket.lang}"
+        talon = talons.queue_talon(session, st, ticket, url)
+    return render_queue_talon(talon, st.profile.printers.paper_width)
+
+
+# --- the bytes ------------------------------------------------------------------------------------
+
+def test_escpos_dummy_bytes_decode_to_the_rendered_talon(
+        client: TestClient, st, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    _, code = take(client)
+    rendered = expected_talon(st, engine, code)
+    printer = Dummy(profile="TM-T20II")  # python-escpos's own encoder, not Kezek's fast path
+    printer.image(rendered)
+    printer.cut()
+    decoded = decode_image(printer.output)
+    assert decoded is not None and same_image(decoded, rendered)
+    assert rendered.width == 576
+
+
+def test_kazakh_letters_print_as_themselves_not_as_question_marks_or_boxes() -> None:
+    face = font(28, 700)
+    question, box = bytes(face.getmask("?")), bytes(face.getmask("\ue000"))  # U+E000: no glyph
+    for letter in KAZAKH_LETTERS + KAZAKH_LETTERS.upper():
+        glyph = bytes(face.getmask(letter))
+        assert glyph not in (question, box), letter
+    talon = talons.QueueTalon(
+        code="Ә-017", lang="kk", office=LocalizedText("Әғқңөұүһі", "Офис"),
+        service=LocalizedText("Қызмет: әғқңөұүһі", "Услуга"), issued_at="24.11.2026 10:00",
+        position=1, wait_minutes=0, cabinets=("№1",), hours=(), status_url="")
+    asked = dataclasses.replace(talon, code="?-017",
+                                office=LocalizedText("?????????", "Офис"),
+                                service=LocalizedText("?ызмет: ?????????", "Услуга"))
+    printer = Dummy(profile="TM-T20II")
+    printer.image(render_queue_talon(talon))
+    decoded = decode_image(printer.output)
+    assert decoded is not None and same_image(decoded, render_queue_talon(talon))
+    assert not same_image(decoded, render_queue_talon(asked))
+
+
+# --- the running app prints to a TCP printer ---------------------------------------------------
+
+def test_a_tcp_printer_receives_the_talon(
+        client: TestClient, st, engine: Engine, printer: FakePrinter) -> None:  # type: ignore[no-untyped-def]
+    took, code = take(client)
+    assert took < 1.0 and code == "А-001"
+    assert wait_until(lambda: ticket_row(engine, code).print_status == "printed")
+    assert wait_until(lambda: len(printer.jobs) == 1)
+    decoded = decode_image(printer.jobs[0])
+    assert decoded is not None and same_image(decoded, expected_talon(st, engine, code))
+    assert printer.jobs[0].endswith(b"\x1dV\x00") or b"\x1dV" in printer.jobs[0][-8:]  # cut
+    with db.reading(engine) as session:
+        ticket = ticket_row(engine, code)
+        kinds = session.exec(select(TicketEvent.kind).where(
+            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+    assert kinds == ["issued", "printed"]
+    page = BeautifulSoup(client.get(f"/kiosk/talon/{ticket.public_token}?n=2").text, "html.parser")
+    assert page.select_one("#talon-status").get_text(strip=True) == "Талоныңызды алыңыз."  # type: ignore[union-attr]
+
+
+FAULTS = {
+    "refused": "connecting: connection refused",
+    "silent": "asking for paper status: no answer within 1 s",
+    "slow": "no answer within 1 s",
+    "paper_out": "paper out",
+}
+
+
+@pytest.mark.parametrize("printer", list(FAULTS), indirect=True)
+def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
+        client: TestClient, st, engine: Engine, printer: FakePrinter) -> None:  # type: ignore[no-untyped-def]
+    mode = printer.mode
+    took, code = take(client, "ru")
+    assert took < 1.0 and code == "А-001"  # the number is on the screen at once
+    assert wait_until(lambda: ticket_row(engine, code).print_status == "failed")
+    ticket = ticket_row(engine, code)
+    assert ticket.status == "waiting"  # the ticket stays valid
+    assert FAULTS[mode] in (ticket.print_error or ""), ticket.print_error
+    screen = BeautifulSoup(client.get(f"/kiosk/talon/{ticket.public_token}?n=2").text,
+                           "html.parser")
+    assert screen.select_one("#talon-status").get_text(strip=True) == (  # type: ignore[union-attr]
+        "Принтер неисправен. Запомните ваш номер: А-001. Ваша очередь сохранена.")
+    with db.reading(engine) as session:
+        assert [t.code for t in talons.failed_talons(session, st.office_id, ticket.business_day)] \
+            == [code]
+    if mode == "paper_out":  # known now: the kiosk says so up front
+        start = BeautifulSoup(client.get("/kiosk/?lang=en").text, "html.parser")
+        assert "out of paper" in start.select_one(".kiosk-warn").get_text()  # type: ignore[union-attr]
+
+    # The printer is fixed (paper loaded, cable back); staff reprint.
+    jobs_before = len(printer.jobs)
+    printer.mode = "ok"
+    if mode == "refused":
+        printer.listen()
+    talons.reprint(st, ticket.id)
+    assert wait_until(lambda: ticket_row(engine, code).print_status == "printed")
+    assert ticket_row(engine, code).print_error is None
+    assert wait_until(lambda: len(printer.jobs) > jobs_before)
+    decoded = decode_image(printer.jobs[-1])
+    assert decoded is not None and same_image(decoded, expected_talon(st, engine, code))
+    with db.reading(engine) as session:
+        kinds = session.exec(select(TicketEvent.kind).where(
+            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+        assert talons.failed_talons(session, st.office_id, ticket.business_day) == []
+    assert kinds == ["issued", "print_failed", "reprint", "printed"]
+    if mode == "paper_out":
+        start = BeautifulSoup(client.get("/kiosk/?lang=en").text, "html.parser")
+        assert start.select_one(".kiosk-warn") is None
+
+
+@pytest.mark.parametrize("printer", ["paper_out"], indirect=True)
+def test_kiosk_says_out_of_paper_before_anyone_takes_a_ticket(
+        client: TestClient, printer: FakePrinter) -> None:
+    def warned() -> bool:
+        page = BeautifulSoup(client.get("/kiosk/?lang=ru").text, "html.parser")
+        warning = page.select_one(".kiosk-warn")
+        return warning is not None and "закончилась бумага" in warning.get_text()
+
+    # The first screen starts a status reading in the background; it never waits for it.
+    assert wait_until(warned, seconds=5)
+
+
+def test_reprint_refuses_finished_and_foreign_tickets(
+        client: TestClient, st, engine: Engine, clerk_token: str) -> None:  # type: ignore[no-untyped-def]
+    _, code = take(client)
+    ticket = ticket_row(engine, code)
+    with pytest.raises(tickets.NotFound):
+        talons.reprint(st, 10_000)
+    auth = {"authorization": f"Bearer {clerk_token}"}
+    client.post("/api/service-points/cab1/call-next", headers=auth)
+    client.post(f"/api/tickets/{ticket.id}/finish", headers=auth)
+    with pytest.raises(tickets.IllegalTransition):
+        talons.reprint(st, ticket.id)
+
+
+def test_failed_talons_are_the_days_unfinished_ones(
+        client: TestClient, st, engine: Engine, now: ManualClock) -> None:  # type: ignore[no-untyped-def]
+    codes = [take(client)[1] for _ in range(3)]
+    assert wait_until(lambda: ticket_row(engine, codes[-1]).print_status == "printed")
+    with db.transaction(engine) as session:
+        for row in session.exec(select(Ticket)):
+            row.print_status = "failed" if row.code != "А-002" else "printed"
+            row.status = "cancelled" if row.code == "А-003" else row.status
+            session.add(row)
+    day = st.clock.business_day()
+    with db.reading(engine) as session:
+        assert [t.code for t in talons.failed_talons(session, st.office_id, day)] == ["А-001"]
+        assert talons.failed_talons(session, st.office_id + 1, day) == []
+
+
+# --- plain values ------------------------------------------------------------------------------
+
+def test_talon_values_for_the_kyzylzhar_office(client: TestClient, st, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    take(client)
+    _, code = take(client, "ru")
+    with db.reading(engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
+        talon = talons.queue_talon(session, st, ticket, "http://x/t/abc")
+    assert talon.code == "А-002" and talon.lang == "ru"
+    assert talon.office.kk.startswith("Қызылжар ауданының")
+    assert talon.service.ru == "Регистрация в качестве безработного"
+    assert talon.issued_at == "24.11.2026 10:00"
+    assert (talon.position, talon.wait_minutes) == (2, 5)
+    assert talon.cabinets == ("№1", "№4")
+    assert talon.hours == ("вторник–пятница / сейсенбі–жұма 09:00–18:00",
+                           "обед 13:00–14:00 / түскі үзіліс 13:00–14:00")
+    assert talon.status_url == "http://x/t/abc"
+
+
+def test_relative_spool_directories(tmp_path: Path) -> None:
+    assert talons.resolve_spool("tcp://10.0.0.5:9100", "x") == "tcp://10.0.0.5:9100"
+    assert talons.resolve_spool("spool:///srv/spool", "x") == "spool:///srv/spool"
+    assert talons.resolve_spool("spool://var/spool/kiosk", str(tmp_path)) == \
+        f"spool://{tmp_path}/kiosk"
+    assert talons.resolve_spool("spool://talons", str(tmp_path)) == \
+        f"spool://{Path.cwd() / 'talons'}"
+
+
+# --- kezek printer test URL ---------------------------------------------------------------------
+
+def test_cli_prints_the_test_talon(printer: FakePrinter, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli_main(["printer", "test", f"tcp://127.0.0.1:{printer.port}"])
+    assert done.value.code == 0
+    assert re.search(r"printed the test talon, \d+ bytes \(paper: ok\)", capsys.readouterr().out)
+    assert wait_until(lambda: len(printer.jobs) == 1)
+    image = decode_image(printer.jobs[0])
+    assert image is not None and image.width == 576
+    with pytest.raises(SystemExit) as done:
+        cli_main(["printer", "test", f"spool://{tmp_path}/spool", "--width", "384"])
+    assert done.value.code == 0
+    with Image.open(tmp_path / "spool" / "test-talon.png") as preview:
+        assert preview.width == 384
+
+
+@pytest.mark.parametrize("printer", ["refused"], indirect=True)
+def test_cli_reports_a_dead_printer(printer: FakePrinter,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli_main(["printer", "test", f"tcp://127.0.0.1:{printer.port}", "--timeout", "1"])
+    assert done.value.code == 1
+    assert "FAILED: connecting: connection refused" in capsys.readouterr().out

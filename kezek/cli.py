@@ -205,6 +205,10 @@ def parser() -> argparse.ArgumentParser:
 # Features add their commands here (printer test, report, db backup): fn(subparsers) -> None.
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
+from kezek.kiosk.cli import add_printer_commands  # noqa: E402  (kiosk issue: printer test)
+
+EXTENSIONS.append(add_printer_commands)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)

@@ -5,7 +5,6 @@ Public pages: nothing personal ever reaches them (§18.2) — ticket codes, cabi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -191,6 +190,7 @@ def _events(request: Request, point: ServicePoint | None) -> Response:
         render,
         _announcer(request, point),
         lambda: int(st.clock.now().timestamp() * 1000),
+        _live(st).heartbeat,
     )
     # no-transform and X-Accel-Buffering: proxies must pass each message through at once.
     return StreamingResponse(
@@ -258,7 +258,6 @@ def _chain_signals(live: stream.Live) -> dict[int, Any]:
     """
     if threading.current_thread() is not threading.main_thread():
         return {}
-    loop = asyncio.get_running_loop()
     previous: dict[int, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         before = signal.getsignal(sig)
@@ -266,7 +265,7 @@ def _chain_signals(live: stream.Live) -> dict[int, Any]:
             continue
 
         def handler(signum: int, frame: FrameType | None, before: Any = before) -> None:
-            loop.call_soon_threadsafe(live.stop)
+            live.stop_threadsafe()
             before(signum, frame)
 
         previous[sig] = (before, handler)

@@ -75,18 +75,23 @@ class Renders:
 class Live:
     """The display streams of one app: kept in ``st.extras`` from startup to shutdown."""
 
+    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
+    heartbeat: float = HEARTBEAT
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     queues: set[asyncio.Queue[Event]] = field(default_factory=set)
     renders: Renders = field(default_factory=Renders)
 
     def stop(self) -> None:
-        """End every open stream now (server shutdown)."""
+        """End every open stream now (server shutdown). In the event loop's thread."""
         self.stopping.set()
         for queue in list(self.queues):
             if queue.full():
                 with contextlib.suppress(asyncio.QueueEmpty):
                     queue.get_nowait()
             queue.put_nowait(STOP)
+
+    def stop_threadsafe(self) -> None:
+        self.loop.call_soon_threadsafe(self.stop)
 
 
 def message(event: str, data: str) -> str:

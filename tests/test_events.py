@@ -18,6 +18,14 @@ from kezek.queue.models import Service
 from kezek.settings import load_profile
 
 
+def run(coroutine):  # type: ignore[no-untyped-def]
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def registration(engine: Engine) -> Service:
     with db.transaction(engine) as session:
         office.sync_profile(session, load_profile("kyzylzhar"))
@@ -50,7 +58,7 @@ def issue_and(engine: Engine, clock: Clock, broker: Broker, service: Service, fa
 def test_in_process_broker_publishes_after_commit_only(engine: Engine, clock: Clock) -> None:
     service = registration(engine)
     broker = Broker()
-    got = asyncio.run(
+    got = run(
         collect(
             broker,
             service.office_id,
@@ -59,7 +67,7 @@ def test_in_process_broker_publishes_after_commit_only(engine: Engine, clock: Cl
         )
     )
     assert [(e.kind, e.code, e.service) for e in got] == [("issued", "А-001", "registration")]
-    none = asyncio.run(
+    none = run(
         collect(
             broker,
             service.office_id,
@@ -81,7 +89,7 @@ def test_a_slow_subscriber_keeps_only_the_newest_events() -> None:
             await asyncio.sleep(0.05)
             return [queue.get_nowait().ticket_id for _ in range(queue.qsize())]
 
-    assert asyncio.run(flood()) == list(range(490, 500))
+    assert run(flood()) == list(range(490, 500))
     assert broker.subscriber_count() == 0  # a subscriber that leaves leaves nothing behind
 
 
@@ -111,6 +119,6 @@ def test_notify_crosses_processes_and_only_on_commit(engine: Engine, clock: Cloc
             task.cancel()
         return committed, rolled_back
 
-    committed, rolled_back = asyncio.run(scenario())
+    committed, rolled_back = run(scenario())
     assert [(e.kind, e.code) for e in committed] == [("issued", "А-001")]
     assert rolled_back == []

@@ -29,6 +29,7 @@ from kezek.queue.events import Broker, PostgresBroker
 from kezek.queue.models import Service, ServicePoint
 from kezek.settings import Settings, load_profile
 from kezek.staff import routes as staff
+from kezek.supervisor import routes as supervisor
 
 log = logging.getLogger("kezek")
 FEATURES: tuple[ModuleType, ...] = (kiosk, staff, display)
@@ -188,6 +189,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         Route("/", home, name="home"),
         Mount("/api", routes=api.routes),
         Mount("/kiosk", routes=kiosk.routes),
+        Mount("/staff/supervisor", routes=supervisor.routes),  # before /staff: same cookie path
         Mount("/staff", routes=staff.routes),
         Mount("/display", routes=display.routes),
         *kiosk.public_routes,

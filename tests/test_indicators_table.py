@@ -239,3 +239,19 @@ def test_periods() -> None:
     assert len(table.Period.year(2026).months()) == 12
     with pytest.raises(ValueError):
         table.Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_chart_data(engine: Engine, clock: Clock, now: ManualClock, office_id: int) -> None:
+    from kezek.indicators import charts
+
+    history(engine, clock, now)
+    with db.reading(engine) as s:
+        bands = charts.wait_histogram(s, office_id, DAY, DAY)
+        heat = charts.arrivals(s, office_id, DAY, DAY, ZoneInfo("Asia/Almaty"))
+        daily = charts.daily_share(s, office_id, DAY, DAY)
+    # Bands are (5i, 5i + 5] minutes: 10 -> 1, 20 -> 3, exactly 40 -> 7 (within), 41 -> 8.
+    assert {i: n for i, n in enumerate(bands) if n} == {1: 1, 3: 1, 7: 1, 8: 1, 18: 1}
+    assert heat == {(1, 10): 5}  # Tuesday, 10:00–11:00 local: five visits (not six rows)
+    assert daily == [(DAY, 3, 5)]
+    svg = charts.draw_waits(bands, lambda m, **kw: m % kw if kw else m)
+    assert "<title" in svg.markup and svg.markup.count("<rect") == 1 + len(bands)

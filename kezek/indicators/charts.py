@@ -28,10 +28,12 @@ INK, BAR, LATE, GRID = "#111111", "#0b4f9c", "#a4161a", "#c8c8c8"
 # --- data --------------------------------------------------------------------------------
 
 def wait_histogram(session: Session, office_id: int, start: date, end: date) -> list[int]:
-    """Visits per 5-minute band of waiting (the last band: 90 minutes and more)."""
+    """Visits per 5-minute band of waiting: band i holds waits in (5i, 5i + 5] minutes, so
+    exactly 40 minutes falls in the last band within the target; the last band is 90+."""
     t = Ticket.__table__  # type: ignore[attr-defined]
-    band = sa.case((t.c.wait_seconds >= LAST_BUCKET * BUCKET_MINUTES * 60, LAST_BUCKET),
-                   else_=t.c.wait_seconds // (BUCKET_MINUTES * 60))
+    band = sa.case((t.c.wait_seconds <= 0, 0),
+                   (t.c.wait_seconds > LAST_BUCKET * BUCKET_MINUTES * 60, LAST_BUCKET),
+                   else_=(t.c.wait_seconds - 1) // (BUCKET_MINUTES * 60))
     rows = session.execute(sa.select(band, sa.func.count()).where(
         t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end,
         t.c.wait_seconds.is_not(None), first_wait_condition()).group_by(band)).all()
@@ -117,7 +119,8 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
     """Bars of visits per 5-minute band of waiting, the target line at 40 minutes."""
     width, height, left, right, top, bottom = 760, 320, 56, 16, 40, 64
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(counts) or 1
+    tick = max(1, -(-max(counts) // 4))  # whole visits per grid line
+    peak = tick * 4
     step = plot_w / len(counts)
     total = sum(counts)
     late = sum(c for i, c in enumerate(counts) if (i + 1) * BUCKET_MINUTES > target_minutes)
@@ -126,11 +129,10 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
              total=total, late=late, minutes=target_minutes)
     body = [_text(left, 22, title, size=15, anchor="start", weight="bold")]
     for i in range(5):  # horizontal grid with counts
-        value = peak * i / 4
         y = top + plot_h - plot_h * i / 4
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
                     f'stroke="{GRID}" stroke-width="1"/>')
-        body.append(_text(left - 6, y + 4, f"{value:.0f}", size=11, anchor="end"))
+        body.append(_text(left - 6, y + 4, str(tick * i), size=11, anchor="end"))
     for i, count in enumerate(counts):
         over = i * BUCKET_MINUTES >= target_minutes
         h = plot_h * count / peak
@@ -141,12 +143,14 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
                     f'height="{h:.1f}" fill="{LATE if over else BAR}"{late_style}/>')
         if count:
             body.append(_text(x + step / 2, top + plot_h - h - 4, str(count), size=10))
-        label = f"{i * BUCKET_MINUTES}+" if i == len(counts) - 1 else f"{i * BUCKET_MINUTES}"
+        # Each bar is labelled by the upper end of its band: "40" = more than 35, up to 40.
+        label = (f"{i * BUCKET_MINUTES}+" if i == len(counts) - 1
+                 else f"{(i + 1) * BUCKET_MINUTES}")
         body.append(_text(x + step / 2, top + plot_h + 16, label, size=10))
     line_x = left + (target_minutes / BUCKET_MINUTES) * step
-    body.append(f'<line x1="{line_x:.1f}" y1="{top - 6}" x2="{line_x:.1f}" y2="{top + plot_h}" '
+    body.append(f'<line x1="{line_x:.1f}" y1="{top - 14}" x2="{line_x:.1f}" y2="{top + plot_h}" '
                 f'stroke="{INK}" stroke-width="2.5" stroke-dasharray="6 4"/>')
-    body.append(_text(line_x + 6, top + 6, _("%(minutes)s minutes", minutes=target_minutes),
+    body.append(_text(line_x + 6, top - 4, _("%(minutes)s minutes", minutes=target_minutes),
                       size=12, anchor="start", weight="bold"))
     body.append(_text(left + plot_w / 2, height - 20, _("Minutes waited"), size=12))
     return _frame("waits", title, desc, width, height, body)

@@ -1,0 +1,108 @@
+"""The clerk's flow in real Chromium: log in, take the cabinet, see a new ticket arrive live,
+call it with the N key, type a wrong IIN and see the error, fix it, open the card, tick the
+documents, accept — and the acceptance talon lands in the desk's spool printer."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import ImageChops
+from sqlalchemy.engine import Engine
+
+from kezek.printing.decode import decode_image
+from kezek.printing.talons import AcceptanceTalon, LocalizedText, render_acceptance_talon
+from kezek.settings import load_profile
+from tests.conftest import PASSWORD, LiveServer, axe_violations, make_user
+from tests.test_staff_flow import good_iin
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for(check, seconds: float = 5.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (found := check()):
+            return found
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def no_serious(page, what: str) -> None:  # type: ignore[no-untyped-def]
+    found = axe_violations(page)
+    assert found == [], (what, [(v["id"], v["nodes"][0]["target"]) for v in found])
+
+
+def test_clerk_accepts_an_application_in_chromium(
+        live_server: LiveServer, page, artifacts: Path, engine: Engine, office_id: int,  # type: ignore[no-untyped-def]
+        settings) -> None:  # type: ignore[no-untyped-def]
+    make_user(engine, office_id, "clerk1", "clerk")
+    api = page.request
+    first = api.post(live_server.url + "/api/tickets", data={"service": "registration"}).json()
+
+    page.goto(live_server.url + "/staff/?lang=ru")
+    assert "/staff/login" in page.url
+    page.fill("#username", "clerk1")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.locator(".points button").first.click()  # Кабинет №1
+    page.wait_for_selector("#queue-panel")
+    assert page.locator("#point-title").inner_text() == "Кабинет №1"
+    assert page.locator("table.queue tbody tr").count() == 1
+
+    # Another visitor takes a ticket: the console shows it without a reload (SSE).
+    second = api.post(live_server.url + "/api/tickets", data={"service": "vacancies"}).json()
+    rows = page.locator("table.queue tbody tr")
+    wait_for(lambda: rows.count() == 2)  # within 5 s; the fallback poll is every 30 s
+    page.screenshot(path=str(artifacts / "staff-console.png"), full_page=True)
+    no_serious(page, "console")
+
+    page.keyboard.press("n")  # Call next from the keyboard
+    page.wait_for_selector(f'.in-hand .code[data-code="{first["code"]}"]', timeout=5000)
+    assert page.locator("table.queue tbody tr").count() == 1
+    assert second["code"] in page.locator("table.queue").inner_text()
+
+    page.click(".card-link a")
+    page.wait_for_selector("#iin")
+    number = good_iin(date(1990, 3, 15), "f")
+    wrong = number[:11] + str((int(number[11]) + 1) % 10)
+    page.fill("#iin", wrong)
+    page.click("form button[type=submit].primary")
+    error = page.wait_for_selector("#iin-error", timeout=5000)
+    assert "контрольная цифра" in error.inner_text()
+    assert page.locator("#iin").get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(artifacts / "staff-iin-error.png"), full_page=True)
+    no_serious(page, "wrong IIN")
+
+    page.fill("#iin", number)
+    page.click("form button[type=submit].primary")
+    page.wait_for_selector("#surname")
+    assert page.locator("#birth_date").input_value() == "1990-03-15"  # read off the IIN
+    page.fill("#surname", "Әбілқасымова")
+    page.fill("#name", "Гүлнұр")
+    page.check('input[name="category"][value="citizen"]')
+    page.fill("#address", "Қызылжар ауданы, Бесқөл ауылы, Мира к-сі 5")
+    page.click(".card-form button[type=submit]")
+    page.wait_for_selector(".checklist")
+    for box in page.locator('input[name="documents"]').all():
+        box.check()
+    page.click('button[name="do"][value="accept"]')
+    page.wait_for_selector(".app-number", timeout=5000)
+    assert page.locator(".app-number").inner_text() == "2026-0001"
+    assert page.locator(".deadline").inner_text().startswith("04.12.2026")
+    page.screenshot(path=str(artifacts / "staff-card-accepted.png"), full_page=True)
+    no_serious(page, "card")
+
+    spool = Path(settings.spool_dir) / "cab1"
+    [talon] = wait_for(lambda: sorted(spool.glob("*.bin")))
+    image = decode_image(talon.read_bytes())
+    office = load_profile("kyzylzhar").name
+    expected = render_acceptance_talon(AcceptanceTalon(
+        number="2026-0001", accepted_on=date(2026, 11, 24), deadline=date(2026, 12, 4),
+        cabinet="№1", phones=("2-16-50", "2-16-84"),
+        office=LocalizedText(kk=office.kk, ru=office.ru, en=office.en)), 576)
+    assert image is not None and image.size == expected.size
+    assert ImageChops.difference(image.convert("L"), expected.convert("L")).getbbox() is None
+    image.save(artifacts / "staff-acceptance-talon.png")

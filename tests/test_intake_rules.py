@@ -65,8 +65,9 @@ def test_second_weights_and_no_digit() -> None:
             iin.validate(none + digit)
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "9003154000170", "90031540001A",
-                                 "９００３１５４０００１７"])  # full-width digits: not ASCII
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "9003154000170", "90031540001A", "９００３１５４０００１７"]
+)  # full-width digits: not ASCII
 def test_malformed_iins_are_refused(raw: str) -> None:
     with pytest.raises(iin.IINError):
         iin.validate(raw)
@@ -83,10 +84,14 @@ def test_century_and_sex_digit() -> None:
 
 
 def test_wrong_iin_is_refused_with_a_message_in_each_language(
-        client: TestClient, engine: Engine, office_id: int) -> None:
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id)
-    for lang, words in (("kk", "бақылау цифры"), ("ru", "контрольная цифра"),
-                        ("en", "check digit")):
+    for lang, words in (
+        ("kk", "бақылау цифры"),
+        ("ru", "контрольная цифра"),
+        ("en", "check digit"),
+    ):
         client.headers["accept-language"] = lang
         refused = post(client, "/staff/cards/find", token, {"iin": "900315400018"})
         assert refused.status_code == 422 and words in flash(refused)
@@ -95,26 +100,38 @@ def test_wrong_iin_is_refused_with_a_message_in_each_language(
 
 
 def test_birth_date_and_district_disagreements_warn_but_do_not_refuse(
-        client: TestClient, engine: Engine, office_id: int) -> None:
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id)
     number = good_iin(date(1990, 3, 15), "f")
-    card_id = new_card(client, token, number, birth_date="1990-03-16",
-                       address="Петропавл қ., Абай к-сі 10")
+    card_id = new_card(
+        client, token, number, birth_date="1990-03-16", address="Петропавл қ., Абай к-сі 10"
+    )
     page = client.get(f"/staff/cards/{card_id}")
     text = flash(page)
     assert "encodes the birth date 15.03.1990" in text and "16.03.1990" in text
     assert "does not name Қызылжар district" in text
     # An address in the district, in Russian spelling, gives no warning.
-    post(client, f"/staff/cards/{card_id}", token, {
-        **{k: v for k, v in _card_fields(page).items()}, "birth_date": "1990-03-15",
-        "address": "Кызылжарский район, с. Бесколь"})
+    post(
+        client,
+        f"/staff/cards/{card_id}",
+        token,
+        {
+            **{k: v for k, v in _card_fields(page).items()},
+            "birth_date": "1990-03-15",
+            "address": "Кызылжарский район, с. Бесколь",
+        },
+    )
     assert flash(client.get(f"/staff/cards/{card_id}")) == ""
 
 
 def _card_fields(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
     form = soup(page).select_one("section.card-edit form")
-    fields = {i["name"]: i.get("value", "") for i in form.select("input") if i.get("name")
-              and i.get("type") not in ("radio", "checkbox")}
+    fields = {
+        i["name"]: i.get("value", "")
+        for i in form.select("input")
+        if i.get("name") and i.get("type") not in ("radio", "checkbox")
+    }
     for radio in form.select("input[type=radio][checked]"):
         fields[radio["name"]] = radio["value"]
     for select_ in form.select("select"):
@@ -128,49 +145,77 @@ def test_required_fields_and_category(client: TestClient, engine: Engine, office
     token = login(client, engine, office_id)
     number = good_iin(date(1985, 1, 2))
     post(client, "/staff/cards/find", token, {"iin": number})
-    refused = post(client, "/staff/cards", token, {"iin": number, "surname": "", "name": "Асқар",
-                                                   "birth_date": "", "sex": "m", "category": "x",
-                                                   "address": "Бесқөл"})
+    refused = post(
+        client,
+        "/staff/cards",
+        token,
+        {
+            "iin": number,
+            "surname": "",
+            "name": "Асқар",
+            "birth_date": "",
+            "sex": "m",
+            "category": "x",
+            "address": "Бесқөл",
+        },
+    )
     assert refused.status_code == 422
     errors = {e["id"]: e.get_text() for e in soup(refused).select(".field-error")}
     assert set(errors) == {"surname-error", "birth_date-error", "category-error"}
     with db.reading(engine) as session:
         assert session.exec(select(Card)).all() == []
     new_card(client, token, number, sex="m")
-    again = post(client, "/staff/cards", token, {"iin": number, "surname": "Ш", "name": "А",
-                                                 "birth_date": "1985-01-02", "sex": "m",
-                                                 "category": "citizen", "address": "Бесқөл"})
+    again = post(
+        client,
+        "/staff/cards",
+        token,
+        {
+            "iin": number,
+            "surname": "Ш",
+            "name": "А",
+            "birth_date": "1985-01-02",
+            "sex": "m",
+            "category": "citizen",
+            "address": "Бесқөл",
+        },
+    )
     assert again.status_code == 409 and "already exists" in flash(again)
 
 
 # ------------------------------------------------------------------ documents (§6, §12)
 
 
-@pytest.mark.parametrize(("category", "extra"), [("citizen", None),
-                                                 ("foreigner", "residence_permit"),
-                                                 ("kandas", "kandas_certificate")])
-def test_each_category_has_its_documents(client: TestClient, engine: Engine, office_id: int,
-                                         category: str, extra: str | None) -> None:
+@pytest.mark.parametrize(
+    ("category", "extra"),
+    [("citizen", None), ("foreigner", "residence_permit"), ("kandas", "kandas_certificate")],
+)
+def test_each_category_has_its_documents(
+    client: TestClient, engine: Engine, office_id: int, category: str, extra: str | None
+) -> None:
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab4"})
     card_id = new_card(client, token, good_iin(date(1979, 6, 1)), category=category)
     app = start_app(client, engine, token, card_id)
-    boxes = [b["value"] for b in soup(client.get(f"/staff/cards/{card_id}"))
-             .select('input[name="documents"]')]
+    boxes = [
+        b["value"]
+        for b in soup(client.get(f"/staff/cards/{card_id}")).select('input[name="documents"]')
+    ]
     assert boxes == ALL + ([extra] if extra else [])
     url = f"/staff/applications/{app.id}/documents"
     if extra:  # the common three are not enough for this category
         refused = post(client, url, token, {"documents": ALL, "do": "accept"})
         assert refused.status_code == 409 and "not complete: 1 missing" in flash(refused)
         assert current_app(engine, card_id).status == "open"  # type: ignore[union-attr]
-    accepted = post(client, url, token, {"documents": ALL + ([extra] if extra else []),
-                                         "do": "accept"})
+    accepted = post(
+        client, url, token, {"documents": ALL + ([extra] if extra else []), "do": "accept"}
+    )
     assert accepted.status_code == 200, flash(accepted)
     assert current_app(engine, card_id).status == "accepted"  # type: ignore[union-attr]
 
 
 def test_missing_documents_slip_then_acceptance_on_a_second_visit(
-        client: TestClient, engine: Engine, office_id: int, settings, now: ManualClock) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, engine: Engine, office_id: int, settings, now: ManualClock
+) -> None:  # type: ignore[no-untyped-def]
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     card_id = new_card(client, token, good_iin(date(1970, 7, 7)), category="foreigner")
@@ -195,28 +240,33 @@ def test_missing_documents_slip_then_acceptance_on_a_second_visit(
 # ------------------------------------------------------------------ the deadline (§7)
 
 
-@pytest.mark.parametrize(("accepted", "due"), [
-    (date(2026, 11, 24), date(2026, 12, 4)),  # across a month end
-    (date(2026, 1, 25), date(2026, 2, 4)),
-    (date(2026, 2, 25), date(2026, 3, 7)),  # February of a common year
-    (date(2028, 2, 25), date(2028, 3, 6)),  # and of a leap year
-    (date(2027, 12, 28), date(2028, 1, 7)),  # across a year end
-    (date(2026, 12, 25), date(2027, 1, 4)),  # calendar days: weekends and holidays count
-])
+@pytest.mark.parametrize(
+    ("accepted", "due"),
+    [
+        (date(2026, 11, 24), date(2026, 12, 4)),  # across a month end
+        (date(2026, 1, 25), date(2026, 2, 4)),
+        (date(2026, 2, 25), date(2026, 3, 7)),  # February of a common year
+        (date(2028, 2, 25), date(2028, 3, 6)),  # and of a leap year
+        (date(2027, 12, 28), date(2028, 1, 7)),  # across a year end
+        (date(2026, 12, 25), date(2027, 1, 4)),  # calendar days: weekends and holidays count
+    ],
+)
 def test_deadline_is_ten_calendar_days(accepted: date, due: date) -> None:
     assert applications.deadline(accepted) == due
 
 
-def test_deadline_uses_the_office_day_not_utc(client: TestClient, engine: Engine,
-                                              office_id: int, now: ManualClock) -> None:
+def test_deadline_uses_the_office_day_not_utc(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     # 30 November 2026, 17:55 in Almaty is still 12:55 UTC; the office day decides (UTC+5).
     now.advance(days=6, hours=7, minutes=55)
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
     app = start_app(client, engine, token, card_id)
-    post(client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL,
-                                                                    "do": "accept"})
+    post(
+        client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL, "do": "accept"}
+    )
     page = soup(client.get(f"/staff/cards/{card_id}"))
     assert page.select_one(".deadline").get_text(" ", strip=True).startswith("10.12.2026")
 
@@ -229,27 +279,35 @@ def _accepted(client: TestClient, engine: Engine, office_id: int) -> tuple[str, 
     post(client, "/staff/point", token, {"point": "cab1"})
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
     app = start_app(client, engine, token, card_id)
-    post(client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL,
-                                                                    "do": "accept"})
+    post(
+        client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL, "do": "accept"}
+    )
     assert app.id is not None
     return token, card_id, app.id
 
 
-def test_a_refusal_needs_a_ground_and_a_comment(client: TestClient, engine: Engine,
-                                                office_id: int) -> None:
+def test_a_refusal_needs_a_ground_and_a_comment(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token, card_id, app_id = _accepted(client, engine, office_id)
     url = f"/staff/applications/{app_id}/decision"
-    no_ground = post(client, url, token, {"outcome": "refused", "ground": "",
-                                          "comment": "works"})
+    no_ground = post(client, url, token, {"outcome": "refused", "ground": "", "comment": "works"})
     assert no_ground.status_code == 409 and "grounds of §17" in flash(no_ground)
-    made_up = post(client, url, token, {"outcome": "refused", "ground": "dislike",
-                                        "comment": "x"})
+    made_up = post(client, url, token, {"outcome": "refused", "ground": "dislike", "comment": "x"})
     assert made_up.status_code == 409
     no_comment = post(client, url, token, {"outcome": "refused", "ground": "employed"})
     assert no_comment.status_code == 409 and "comment" in flash(no_comment)
     assert current_app(engine, card_id).status == "accepted"  # type: ignore[union-attr]
-    done = post(client, url, token, {"outcome": "refused", "ground": "employed",
-                                     "comment": "Works under a contract since October"})
+    done = post(
+        client,
+        url,
+        token,
+        {
+            "outcome": "refused",
+            "ground": "employed",
+            "comment": "Works under a contract since October",
+        },
+    )
     assert done.status_code == 200
     app = current_app(engine, card_id)
     assert app is not None and (app.status, app.refusal_ground) == ("refused", "employed")
@@ -257,16 +315,19 @@ def test_a_refusal_needs_a_ground_and_a_comment(client: TestClient, engine: Engi
     assert "Refused: The person is employed under Article 2" in history
 
 
-def test_the_database_refuses_a_refusal_without_a_ground(client: TestClient, engine: Engine,
-                                                         office_id: int) -> None:
+def test_the_database_refuses_a_refusal_without_a_ground(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     _, card_id, app_id = _accepted(client, engine, office_id)
     with pytest.raises(IntegrityError), db.transaction(engine) as session:
-        session.execute(sa.text("UPDATE applications SET status = 'refused' WHERE id = :id"),
-                        {"id": app_id})
+        session.execute(
+            sa.text("UPDATE applications SET status = 'refused' WHERE id = :id"), {"id": app_id}
+        )
 
 
 def test_decided_late_counts_against_indicator_1_1_and_shows_overdue(
-        client: TestClient, engine: Engine, office_id: int, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     token, card_id, app_id = _accepted(client, engine, office_id)
     make_user(engine, office_id, "head", "supervisor")
     now.advance(days=8)  # Wednesday 2 December: due Friday 4th -> due soon
@@ -282,32 +343,54 @@ def test_decided_late_counts_against_indicator_1_1_and_shows_overdue(
     overdue = cases.select("section")[0].get_text(" ", strip=True)
     assert "2026-0001" in overdue and "Overdue: 1" in overdue
     token = login(client, engine, office_id, "clerk1", create=False)
-    post(client, f"/staff/applications/{app_id}/decision", token,
-         {"outcome": "registered", "registered_on": "2026-12-05"})
+    post(
+        client,
+        f"/staff/applications/{app_id}/decision",
+        token,
+        {"outcome": "registered", "registered_on": "2026-12-05"},
+    )
     app = current_app(engine, card_id)
     assert app is not None and app.status == "registered" and app.decided_in_term is False
 
 
 def test_registration_date_must_be_between_acceptance_and_today(
-        client: TestClient, engine: Engine, office_id: int) -> None:
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token, card_id, app_id = _accepted(client, engine, office_id)
     for day in ("2026-11-23", "2026-11-25"):
-        refused = post(client, f"/staff/applications/{app_id}/decision", token,
-                       {"outcome": "registered", "registered_on": day})
+        refused = post(
+            client,
+            f"/staff/applications/{app_id}/decision",
+            token,
+            {"outcome": "registered", "registered_on": day},
+        )
         assert refused.status_code == 409
 
 
 def test_an_open_application_can_be_refused_for_missing_documents_only(
-        client: TestClient, engine: Engine, office_id: int) -> None:
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id)
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
     app = start_app(client, engine, token, card_id)
     url = f"/staff/applications/{app.id}/decision"
-    assert post(client, url, token, {"outcome": "refused", "ground": "employed",
-                                     "comment": "x"}).status_code == 409
+    assert (
+        post(
+            client, url, token, {"outcome": "refused", "ground": "employed", "comment": "x"}
+        ).status_code
+        == 409
+    )
     assert post(client, url, token, {"outcome": "registered"}).status_code == 409
-    done = post(client, url, token, {"outcome": "refused", "ground": "documents_missing",
-                                     "comment": "Did not bring the work record"})
+    done = post(
+        client,
+        url,
+        token,
+        {
+            "outcome": "refused",
+            "ground": "documents_missing",
+            "comment": "Did not bring the work record",
+        },
+    )
     assert done.status_code == 200
     app = current_app(engine, card_id)
     assert app is not None and app.status == "refused" and app.decided_in_term is None
@@ -316,8 +399,9 @@ def test_an_open_application_can_be_refused_for_missing_documents_only(
 # ------------------------------------------------------------------ supervisors, audit (§18.2)
 
 
-def test_audit_trail_is_for_supervisors_and_append_only(client: TestClient, engine: Engine,
-                                                        office_id: int) -> None:
+def test_audit_trail_is_for_supervisors_and_append_only(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token, card_id, app_id = _accepted(client, engine, office_id)
     assert client.get("/staff/audit").status_code == 403
     assert client.get(f"/staff/audit?card={card_id}").status_code == 403
@@ -338,16 +422,23 @@ def test_audit_trail_is_for_supervisors_and_append_only(client: TestClient, engi
         assert len(session.exec(select(AuditEntry)).all()) >= 6
 
 
-def test_marking_a_case_corrected_is_for_supervisors(client: TestClient, engine: Engine,
-                                                     office_id: int) -> None:
+def test_marking_a_case_corrected_is_for_supervisors(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token, card_id, app_id = _accepted(client, engine, office_id)
-    assert post(client, f"/staff/applications/{app_id}/corrected", token,
-                {"reason": "x"}).status_code == 403
+    assert (
+        post(client, f"/staff/applications/{app_id}/corrected", token, {"reason": "x"}).status_code
+        == 403
+    )
     token = login(client, engine, office_id, "head", "supervisor")
     no_reason = post(client, f"/staff/applications/{app_id}/corrected", token, {"reason": ""})
     assert no_reason.status_code == 409
-    done = post(client, f"/staff/applications/{app_id}/corrected", token,
-                {"reason": "Income was not recorded"})
+    done = post(
+        client,
+        f"/staff/applications/{app_id}/corrected",
+        token,
+        {"reason": "Income was not recorded"},
+    )
     assert done.status_code == 200
     app = current_app(engine, card_id)
     assert app is not None and app.corrected_at is not None
@@ -357,25 +448,34 @@ def test_marking_a_case_corrected_is_for_supervisors(client: TestClient, engine:
 # ------------------------------------------------------------------ §25 and history
 
 
-def test_referrals_need_consent_for_public_works(client: TestClient, engine: Engine,
-                                                 office_id: int) -> None:
+def test_referrals_need_consent_for_public_works(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id)
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
     url = f"/staff/cards/{card_id}/referrals"
     refused = post(client, url, token, {"kind": "public_works", "detail": "Ауылды көгалдандыру"})
     assert refused.status_code == 422 and "consent" in flash(refused)
-    post(client, url, token, {"kind": "public_works", "detail": "Ауылды көгалдандыру",
-                              "consent": "yes"})
+    post(
+        client,
+        url,
+        token,
+        {"kind": "public_works", "detail": "Ауылды көгалдандыру", "consent": "yes"},
+    )
     post(client, url, token, {"kind": "training", "detail": "Тракторшы курсы"})
     post(client, url, token, {"kind": "vacancy", "detail": "Есепші, ЖШС Астық"})
     with db.reading(engine) as session:
         refs = session.exec(select(Referral).order_by(Referral.id)).all()
-    assert [(r.kind, r.consent) for r in refs] == [("public_works", True), ("training", False),
-                                                   ("vacancy", False)]
+    assert [(r.kind, r.consent) for r in refs] == [
+        ("public_works", True),
+        ("training", False),
+        ("vacancy", False),
+    ]
 
 
 def test_a_returning_applicant_sees_visits_tickets_and_decisions(
-        client: TestClient, engine: Engine, office_id: int, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     number = good_iin(date(1990, 3, 15), "f")
@@ -384,8 +484,9 @@ def test_a_returning_applicant_sees_visits_tickets_and_decisions(
     card_id = new_card(client, token, number)
     app = current_app(engine, card_id)
     assert app is not None and app.ticket_id == first["id"]  # a registration ticket starts one
-    post(client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL,
-                                                                    "do": "accept"})
+    post(
+        client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL, "do": "accept"}
+    )
     post(client, f"/staff/applications/{app.id}/decision", token, {"outcome": "registered"})
     post(client, f"/staff/tickets/{first['id']}/finish", token)
     now.advance(days=7)  # next Tuesday: the same person comes for a certificate

@@ -39,19 +39,24 @@ def printed(spool: Path) -> list[Image.Image]:
 
 
 def test_acceptance_talon_bytes_match_the_rendered_talon(
-        client: TestClient, engine: Engine, office_id: int, settings) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, engine: Engine, office_id: int, settings
+) -> None:  # type: ignore[no-untyped-def]
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab4"})
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
     app = start_app(client, engine, token, card_id)
-    post(client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL,
-                                                                    "do": "accept"})
+    post(
+        client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL, "do": "accept"}
+    )
     [image] = printed(Path(settings.spool_dir) / "cab4")
     expected = AcceptanceTalon(
-        number="2026-0001", accepted_on=date(2026, 11, 24),
+        number="2026-0001",
+        accepted_on=date(2026, 11, 24),
         deadline=date(2026, 12, 4),  # §7: Tuesday 24 November + 10 calendar days
-        cabinet="№4", phones=("2-16-50", "2-16-84"),
-        office=LocalizedText(kk=OFFICE.kk, ru=OFFICE.ru, en=OFFICE.en))
+        cabinet="№4",
+        phones=("2-16-50", "2-16-84"),
+        office=LocalizedText(kk=OFFICE.kk, ru=OFFICE.ru, en=OFFICE.en),
+    )
     assert same(image, render_acceptance_talon(expected, 576))
     # The comparison sees the deadline: a talon one day off does not match.
     wrong = dataclasses.replace(expected, deadline=date(2026, 12, 5))
@@ -59,25 +64,34 @@ def test_acceptance_talon_bytes_match_the_rendered_talon(
 
 
 def test_missing_documents_slip_lists_what_to_bring(
-        client: TestClient, engine: Engine, office_id: int, settings) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, engine: Engine, office_id: int, settings
+) -> None:  # type: ignore[no-untyped-def]
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"), category="kandas")
     app = start_app(client, engine, token, card_id)
-    post(client, f"/staff/applications/{app.id}/documents", token,
-         {"documents": ["identity", "income"], "do": "missing"})
+    post(
+        client,
+        f"/staff/applications/{app.id}/documents",
+        token,
+        {"documents": ["identity", "income"], "do": "missing"},
+    )
     [image] = printed(Path(settings.spool_dir) / "cab1")
     names = ("Document confirming work history", "Oralman (kandas) certificate")
     expected = MissingDocumentsSlip(
         office=LocalizedText(kk=OFFICE.kk, ru=OFFICE.ru, en=OFFICE.en),
-        issued_on=date(2026, 11, 24), cabinet="№1",
-        documents=tuple(LocalizedText(kk=gettext("kk", n), ru=gettext("ru", n), en=n)
-                        for n in names))
+        issued_on=date(2026, 11, 24),
+        cabinet="№1",
+        documents=tuple(
+            LocalizedText(kk=gettext("kk", n), ru=gettext("ru", n), en=n) for n in names
+        ),
+    )
     assert same(image, render_missing_documents(expected, 576))
 
 
-def test_a_failed_print_is_kept_and_retried(client: TestClient, engine: Engine, office_id: int,
-                                            settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_print_is_kept_and_retried(
+    client: TestClient, engine: Engine, office_id: int, settings
+) -> None:  # type: ignore[no-untyped-def]
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     spool = Path(settings.spool_dir) / "cab1"
@@ -85,8 +99,9 @@ def test_a_failed_print_is_kept_and_retried(client: TestClient, engine: Engine, 
     spool.write_text("a file where the printer's directory should be")  # the printer is broken
     card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
     app = start_app(client, engine, token, card_id)
-    page = post(client, f"/staff/applications/{app.id}/documents", token,
-                {"documents": ALL, "do": "accept"})
+    page = post(
+        client, f"/staff/applications/{app.id}/documents", token, {"documents": ALL, "do": "accept"}
+    )
     # Saved first: the application is accepted although the talon did not print.
     saved = current_app(engine, card_id)
     assert saved is not None and saved.number == "2026-0001" and saved.print_status == "failed"

@@ -40,8 +40,11 @@ def staff_urls() -> list[tuple[str, str, str]]:
 def _try_login(client: TestClient, username: str, password: str):  # type: ignore[no-untyped-def]
     page = client.get("/staff/login")
     token = soup(page).find("input", attrs={"name": "login_token"})["value"]
-    return client.post("/staff/login", data={"username": username, "password": password,
-                                             "login_token": token}, follow_redirects=False)
+    return client.post(
+        "/staff/login",
+        data={"username": username, "password": password, "login_token": token},
+        follow_redirects=False,
+    )
 
 
 def test_every_staff_route_refuses_anonymous(client: TestClient) -> None:
@@ -55,8 +58,9 @@ def test_every_staff_route_refuses_anonymous(client: TestClient) -> None:
         assert "Әбілқасымова" not in response.text
 
 
-def test_every_state_change_needs_the_csrf_token(client: TestClient, engine: Engine,
-                                                 office_id: int) -> None:
+def test_every_state_change_needs_the_csrf_token(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id, "admin1", "admin")
     for method, path, name in staff_urls():
         if method != "POST":
@@ -67,16 +71,21 @@ def test_every_state_change_needs_the_csrf_token(client: TestClient, engine: Eng
         wrong = client.post(path, data={"csrf_token": token[:-2] + "xx"}, follow_redirects=False)
         assert wrong.status_code == 403, path
     # The same token as a header (how htmx sends it) is accepted.
-    ok = client.post("/staff/point", data={"point": "cab1"},
-                     headers={"x-csrf-token": token, "hx-request": "true"})
+    ok = client.post(
+        "/staff/point",
+        data={"point": "cab1"},
+        headers={"x-csrf-token": token, "hx-request": "true"},
+    )
     assert ok.status_code == 200
 
 
-def test_login_gives_a_new_session_and_logout_ends_it(client: TestClient, engine: Engine,
-                                                      office_id: int) -> None:
+def test_login_gives_a_new_session_and_logout_ends_it(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     make_user(engine, office_id, "clerk1", "clerk")
-    client.cookies.set("kezek_staff", "chosen-by-an-attacker", domain="testserver.local",
-                       path="/staff")
+    client.cookies.set(
+        "kezek_staff", "chosen-by-an-attacker", domain="testserver.local", path="/staff"
+    )
     done = _try_login(client, "clerk1", PASSWORD)
     cookie = done.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/staff" in cookie
@@ -106,8 +115,9 @@ def test_secure_cookie_when_configured(settings, engine: Engine, clock) -> None:
         assert "Secure" in _try_login(client, "clerk1", PASSWORD).headers["set-cookie"]
 
 
-def test_roles_are_refused_with_a_403_page(client: TestClient, engine: Engine,
-                                           office_id: int) -> None:
+def test_roles_are_refused_with_a_403_page(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     login(client, engine, office_id, "clerk1", "clerk")
     nav = soup(client.get("/staff/")).select_one(".staff-nav").get_text()
     assert "Audit trail" not in nav  # hidden from clerks, and also refused:
@@ -115,8 +125,9 @@ def test_roles_are_refused_with_a_403_page(client: TestClient, engine: Engine,
         refused = client.get(path)
         assert refused.status_code == 403 and "role does not allow" in flash(refused), path
     token = csrf_of(client)
-    refused = post(client, "/staff/admin/users", token, {"username": "x", "password": "p" * 9,
-                                                         "role": "admin"})
+    refused = post(
+        client, "/staff/admin/users", token, {"username": "x", "password": "p" * 9, "role": "admin"}
+    )
     assert refused.status_code == 403
     login(client, engine, office_id, "head", "supervisor")
     assert client.get("/staff/cases").status_code == 200
@@ -129,7 +140,8 @@ def test_roles_are_refused_with_a_403_page(client: TestClient, engine: Engine,
 
 
 def test_slow_down_then_lock_and_the_lock_survives_a_restart(
-        client: TestClient, engine: Engine, office_id: int, now: ManualClock, app) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock, app
+) -> None:  # type: ignore[no-untyped-def]
     make_user(engine, office_id, "clerk1", "clerk")
     client.headers["accept-language"] = "en"
     for _ in range(3):
@@ -156,16 +168,18 @@ def test_slow_down_then_lock_and_the_lock_survives_a_restart(
         assert all("clerk1" not in k.key_hash and "testclient" not in k.key_hash for k in keys)
 
 
-def test_an_address_is_slowed_after_many_names(client: TestClient, engine: Engine,
-                                               office_id: int, now: ManualClock) -> None:
+def test_an_address_is_slowed_after_many_names(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     for n in range(10):
         now.advance(seconds=30)
         assert _try_login(client, f"nobody{n}", "x").status_code == 401
     assert _try_login(client, "someone-else", "x").status_code == 429
 
 
-def test_sessions_expire_when_idle(client: TestClient, engine: Engine, office_id: int,
-                                   now: ManualClock) -> None:
+def test_sessions_expire_when_idle(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     login(client, engine, office_id)
     now.advance(hours=7, minutes=59)
     assert client.get("/staff/", follow_redirects=False).status_code == 200  # seen: touched
@@ -177,8 +191,12 @@ def test_change_own_password(client: TestClient, engine: Engine, office_id: int)
     token = login(client, engine, office_id)
     bad = post(client, "/staff/password", token, {"current": "nope", "new": "short", "again": ""})
     assert bad.status_code == 422 and "current password is wrong" in flash(bad)
-    done = post(client, "/staff/password", token, {"current": PASSWORD, "new": "a new long one",
-                                                   "again": "a new long one"})
+    done = post(
+        client,
+        "/staff/password",
+        token,
+        {"current": PASSWORD, "new": "a new long one", "again": "a new long one"},
+    )
     assert done.status_code == 200 and "password is changed" in flash(done)
     assert client.get("/staff/").status_code == 200  # this session goes on, with a new id
     client.cookies.clear()
@@ -186,13 +204,22 @@ def test_change_own_password(client: TestClient, engine: Engine, office_id: int)
     assert _try_login(client, "clerk1", "a new long one").status_code == 303
 
 
-def test_admin_manages_users_and_disabling_ends_sessions(engine: Engine, office_id: int,
-                                                         app) -> None:  # type: ignore[no-untyped-def]
+def test_admin_manages_users_and_disabling_ends_sessions(
+    engine: Engine, office_id: int, app
+) -> None:  # type: ignore[no-untyped-def]
     with TestClient(app) as admin, TestClient(app) as clerk:
         token = login(admin, engine, office_id, "boss", "admin")
-        added = post(admin, "/staff/admin/users", token, {
-            "username": "clerk7", "full_name": "Маман №7", "role": "clerk",
-            "password": "long enough 1"})
+        added = post(
+            admin,
+            "/staff/admin/users",
+            token,
+            {
+                "username": "clerk7",
+                "full_name": "Маман №7",
+                "role": "clerk",
+                "password": "long enough 1",
+            },
+        )
         assert added.status_code == 200 and "clerk7" in added.text
         clerk.headers["accept-language"] = "en"
         assert _try_login(clerk, "clerk7", "long enough 1").status_code == 303
@@ -204,10 +231,15 @@ def test_admin_manages_users_and_disabling_ends_sessions(engine: Engine, office_
         assert clerk.get("/staff/", follow_redirects=False).status_code == 303
         assert _try_login(clerk, "clerk7", "long enough 1").status_code == 401
         post(admin, f"/staff/admin/users/{user_id}", token, {"action": "enable"})
-        post(admin, f"/staff/admin/users/{user_id}", token, {"action": "password",
-                                                            "password": "brand new pass"})
-        post(admin, f"/staff/admin/users/{user_id}", token, {"action": "role",
-                                                            "role": "supervisor"})
+        post(
+            admin,
+            f"/staff/admin/users/{user_id}",
+            token,
+            {"action": "password", "password": "brand new pass"},
+        )
+        post(
+            admin, f"/staff/admin/users/{user_id}", token, {"action": "role", "role": "supervisor"}
+        )
         assert _try_login(clerk, "clerk7", "brand new pass").status_code == 303
         assert clerk.get("/staff/cases").status_code == 200
         # An admin cannot lock themselves out.

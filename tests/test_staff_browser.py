@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def wait_for(check, seconds: float = 5.0):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if (found := check()):
+        if found := check():
             return found
         time.sleep(0.05)
     raise AssertionError("timed out")
@@ -36,8 +36,13 @@ def no_serious(page, what: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_clerk_accepts_an_application_in_chromium(
-        live_server: LiveServer, page, artifacts: Path, engine: Engine, office_id: int,  # type: ignore[no-untyped-def]
-        settings) -> None:  # type: ignore[no-untyped-def]
+    live_server: LiveServer,
+    page,
+    artifacts: Path,
+    engine: Engine,
+    office_id: int,  # type: ignore[no-untyped-def]
+    settings,
+) -> None:  # type: ignore[no-untyped-def]
     make_user(engine, office_id, "clerk1", "clerk")
     api = page.request
     first = api.post(live_server.url + "/api/tickets", data={"service": "registration"}).json()
@@ -99,10 +104,17 @@ def test_clerk_accepts_an_application_in_chromium(
     [talon] = wait_for(lambda: sorted(spool.glob("*.bin")))
     image = decode_image(talon.read_bytes())
     office = load_profile("kyzylzhar").name
-    expected = render_acceptance_talon(AcceptanceTalon(
-        number="2026-0001", accepted_on=date(2026, 11, 24), deadline=date(2026, 12, 4),
-        cabinet="№1", phones=("2-16-50", "2-16-84"),
-        office=LocalizedText(kk=office.kk, ru=office.ru, en=office.en)), 576)
+    expected = render_acceptance_talon(
+        AcceptanceTalon(
+            number="2026-0001",
+            accepted_on=date(2026, 11, 24),
+            deadline=date(2026, 12, 4),
+            cabinet="№1",
+            phones=("2-16-50", "2-16-84"),
+            office=LocalizedText(kk=office.kk, ru=office.ru, en=office.en),
+        ),
+        576,
+    )
     assert image is not None and image.size == expected.size
     assert ImageChops.difference(image.convert("L"), expected.convert("L")).getbbox() is None
     image.save(artifacts / "staff-acceptance-talon.png")

@@ -17,17 +17,25 @@ HTMX = {"hx-request": "true", "hx-target": "queue-panel"}
 
 def rows(response) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     """(code, colour class, minutes text) of each waiting row."""
-    return [(r.select_one(".code-cell").get_text(" ", strip=True).split()[0],
-             " ".join(r["class"]), r.select_one(".minutes").get_text(" ", strip=True))
-            for r in soup(response).select("table.queue tbody tr")]
+    return [
+        (
+            r.select_one(".code-cell").get_text(" ", strip=True).split()[0],
+            " ".join(r["class"]),
+            r.select_one(".minutes").get_text(" ", strip=True),
+        )
+        for r in soup(response).select("table.queue tbody tr")
+    ]
 
 
-def test_picking_a_point_for_the_day(client: TestClient, engine: Engine, office_id: int,
-                                     now: ManualClock) -> None:
+def test_picking_a_point_for_the_day(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     token = login(client, engine, office_id)
     picker = client.get("/staff/")
     assert [b.get_text(strip=True) for b in soup(picker).select(".points button")] == [
-        "Room 1", "Room 4"]
+        "Room 1",
+        "Room 4",
+    ]
     post(client, "/staff/point", token, {"point": "cab1"})
     with db.reading(engine) as session:
         point = session.exec(select(ServicePoint).where(ServicePoint.code == "cab1")).one()
@@ -46,8 +54,9 @@ def test_picking_a_point_for_the_day(client: TestClient, engine: Engine, office_
         assert point.clerk_id is None
 
 
-def test_waiting_colours_turn_as_tickets_near_the_target(client: TestClient, engine: Engine,
-                                                         office_id: int, now: ManualClock) -> None:
+def test_waiting_colours_turn_as_tickets_near_the_target(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     first = issue(client)
@@ -63,7 +72,10 @@ def test_waiting_colours_turn_as_tickets_near_the_target(client: TestClient, eng
     ]
     now.advance(minutes=1)
     assert rows(client.get("/staff/queue", headers=HTMX))[1] == (
-        second["code"], "wait-warn", "30 near the target")
+        second["code"],
+        "wait-warn",
+        "30 near the target",
+    )
     # Cabinet 4 does not serve certificates: its clerk does not see that ticket.
     other = login(client, engine, office_id, "clerk4", "clerk")
     post(client, "/staff/point", other, {"point": "cab4"})
@@ -71,7 +83,8 @@ def test_waiting_colours_turn_as_tickets_near_the_target(client: TestClient, eng
 
 
 def test_call_serve_recall_transfer_and_refusals_in_place(
-        client: TestClient, engine: Engine, office_id: int, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     empty = post(client, "/staff/call-next", token, headers=HTMX)
@@ -86,28 +99,44 @@ def test_call_serve_recall_transfer_and_refusals_in_place(
     assert again.status_code == 409 and "still in hand" in flash(again)  # and refused too
     recalled = post(client, f"/staff/tickets/{first['id']}/recall", token, headers=HTMX)
     assert "Called again: 1" in soup(recalled).select_one(".in-hand").get_text()
-    moved = post(client, f"/staff/tickets/{first['id']}/transfer", token,
-                 {"service": "certificate"}, headers=HTMX)
+    moved = post(
+        client,
+        f"/staff/tickets/{first['id']}/transfer",
+        token,
+        {"service": "certificate"},
+        headers=HTMX,
+    )
     assert [r[0] for r in rows(moved)] == [first["code"], second["code"]]  # keeps its place
     called = post(client, "/staff/call-next", token, headers=HTMX)
     assert soup(called).select_one(".in-hand .code").get_text() == first["code"]
-    assert post(client, f"/staff/tickets/{first['id'] + 2}/no-show", token,
-                headers=HTMX).status_code == 200
+    assert (
+        post(client, f"/staff/tickets/{first['id'] + 2}/no-show", token, headers=HTMX).status_code
+        == 200
+    )
     # The other clerk cannot finish this cabinet's ticket.
     other = login(client, engine, office_id, "clerk4", "clerk")
     post(client, "/staff/point", other, {"point": "cab4"})
     refused = post(client, f"/staff/tickets/{second['id']}/finish", other, headers=HTMX)
     assert refused.status_code == 409 and "another service point" in flash(refused)
     # Out of turn: a reason is required and recorded.
-    no_reason = post(client, f"/staff/tickets/{second['id']}/call", other, {"reason": " "},
-                     headers=HTMX)
+    no_reason = post(
+        client, f"/staff/tickets/{second['id']}/call", other, {"reason": " "}, headers=HTMX
+    )
     assert no_reason.status_code == 409 and "reason" in flash(no_reason)
-    out_of_turn = post(client, f"/staff/tickets/{second['id']}/call", other,
-                       {"reason": "a visitor with a baby"}, headers=HTMX)
+    out_of_turn = post(
+        client,
+        f"/staff/tickets/{second['id']}/call",
+        other,
+        {"reason": "a visitor with a baby"},
+        headers=HTMX,
+    )
     assert soup(out_of_turn).select_one(".in-hand .code").get_text() == second["code"]
     with db.reading(engine) as session:
-        event = session.exec(select(TicketEvent).where(TicketEvent.ticket_id == second["id"],
-                                                       TicketEvent.kind == "called")).one()
+        event = session.exec(
+            select(TicketEvent).where(
+                TicketEvent.ticket_id == second["id"], TicketEvent.kind == "called"
+            )
+        ).one()
         assert event.detail == "out of order: a visitor with a baby"
     post(client, f"/staff/tickets/{second['id']}/start", other)
     done = post(client, f"/staff/tickets/{second['id']}/finish", other, follow_redirects=False)
@@ -116,8 +145,9 @@ def test_call_serve_recall_transfer_and_refusals_in_place(
         assert session.get_one(Ticket, second["id"]).status == "served"
 
 
-def test_a_registration_ticket_links_to_the_card(client: TestClient, engine: Engine,
-                                                 office_id: int) -> None:
+def test_a_registration_ticket_links_to_the_card(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     issue(client)
@@ -126,8 +156,9 @@ def test_a_registration_ticket_links_to_the_card(client: TestClient, engine: Eng
     assert link["href"].endswith("/staff/cards/find")
 
 
-def test_failed_kiosk_talons_are_listed_with_a_reprint(client: TestClient, engine: Engine,
-                                                       office_id: int) -> None:
+def test_failed_kiosk_talons_are_listed_with_a_reprint(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     token = login(client, engine, office_id)
     post(client, "/staff/point", token, {"point": "cab1"})
     ticket = issue(client)
@@ -139,4 +170,6 @@ def test_failed_kiosk_talons_are_listed_with_a_reprint(client: TestClient, engin
     listed = page.select_one("section.failed").get_text(" ", strip=True)
     assert ticket["code"] in listed and "paper out" in listed
     assert [b.get_text(strip=True) for b in page.select("section.failed button")] == [
-        "Print again at the kiosk", "Print at my desk"]
+        "Print again at the kiosk",
+        "Print at my desk",
+    ]

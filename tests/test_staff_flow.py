@@ -42,8 +42,15 @@ def csrf_of(client: TestClient) -> str:
     return str(soup(page).find("meta", attrs={"name": "csrf-token"})["content"])
 
 
-def login(client: TestClient, engine: Engine, office_id: int, username: str = "clerk1",
-          role: str = "clerk", *, create: bool = True) -> str:
+def login(
+    client: TestClient,
+    engine: Engine,
+    office_id: int,
+    username: str = "clerk1",
+    role: str = "clerk",
+    *,
+    create: bool = True,
+) -> str:
     """Log in (creating the user) and return the session's CSRF token."""
     if create:
         make_user(engine, office_id, username, role)
@@ -51,8 +58,11 @@ def login(client: TestClient, engine: Engine, office_id: int, username: str = "c
     client.headers["accept-language"] = "en"  # assertions read English; kk/ru have own tests
     page = client.get("/staff/login")
     token = soup(page).find("input", attrs={"name": "login_token"})["value"]
-    done = client.post("/staff/login", data={"username": username, "password": PASSWORD,
-                                             "login_token": token}, follow_redirects=False)
+    done = client.post(
+        "/staff/login",
+        data={"username": username, "password": PASSWORD, "login_token": token},
+        follow_redirects=False,
+    )
     assert done.status_code == 303, done.text
     return csrf_of(client)
 
@@ -72,14 +82,24 @@ def flash(response) -> str:  # type: ignore[no-untyped-def]
     return " ".join(p.get_text(" ", strip=True) for p in found)
 
 
-CARD = {"surname": "Әбілқасымова", "name": "Гүлнұр", "patronymic": "Серікқызы",
-        "birth_date": "1990-03-15", "sex": "f", "category": "citizen",
-        "address": "СҚО, Қызылжар ауданы, Бесқөл ауылы, Мира к-сі 5", "phone": "+7 715 221 6500",
-        "education": "higher", "profession": "бухгалтер", "last_employment": "ЖШС Астық, 2023"}
+CARD = {
+    "surname": "Әбілқасымова",
+    "name": "Гүлнұр",
+    "patronymic": "Серікқызы",
+    "birth_date": "1990-03-15",
+    "sex": "f",
+    "category": "citizen",
+    "address": "СҚО, Қызылжар ауданы, Бесқөл ауылы, Мира к-сі 5",
+    "phone": "+7 715 221 6500",
+    "education": "higher",
+    "profession": "бухгалтер",
+    "last_employment": "ЖШС Астық, 2023",
+}
 
 
-def test_from_call_next_to_decision(client: TestClient, engine: Engine, office_id: int,
-                                    now: ManualClock, settings) -> None:  # type: ignore[no-untyped-def]
+def test_from_call_next_to_decision(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock, settings
+) -> None:  # type: ignore[no-untyped-def]
     token = login(client, engine, office_id)
     ticket = issue(client)
     now.advance(minutes=7)
@@ -111,8 +131,12 @@ def test_from_call_next_to_decision(client: TestClient, engine: Engine, office_i
         card = session.exec(select(Card)).one()
         app = session.exec(select(Application)).one()
         assert session.exec(select(CardVisit)).one().ticket_id == ticket["id"]
-    accepted = post(client, f"/staff/applications/{app.id}/documents", token,
-                    {"documents": ["identity", "work_history", "income"], "do": "accept"})
+    accepted = post(
+        client,
+        f"/staff/applications/{app.id}/documents",
+        token,
+        {"documents": ["identity", "work_history", "income"], "do": "accept"},
+    )
     page = soup(accepted)
     assert page.select_one(".app-number").get_text(strip=True) == "2026-0001"
     # §7: accepted Tuesday 24 November 2026 -> due Friday 4 December.
@@ -123,16 +147,28 @@ def test_from_call_next_to_decision(client: TestClient, engine: Engine, office_i
     talons = sorted(spool.glob("*.bin"))
     assert len(talons) == 1 and decode_image(talons[0].read_bytes()) is not None
 
-    decided = post(client, f"/staff/applications/{app.id}/decision", token,
-                   {"outcome": "registered", "registered_on": "2026-11-24"})
+    decided = post(
+        client,
+        f"/staff/applications/{app.id}/decision",
+        token,
+        {"outcome": "registered", "registered_on": "2026-11-24"},
+    )
     assert decided.status_code == 200
     with db.reading(engine) as session:
         app = session.get_one(Application, app.id)
         assert app.status == "registered" and app.decided_in_term is True
         assert app.complete_on_first_visit is True
         actions = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
-    assert {"create", "visit", "application", "documents", "accept", "print", "decide",
-            "view"} <= set(actions)
+    assert {
+        "create",
+        "visit",
+        "application",
+        "documents",
+        "accept",
+        "print",
+        "decide",
+        "view",
+    } <= set(actions)
     cert = client.get(f"/staff/applications/{app.id}/certificate")
     assert cert.status_code == 200
     text = soup(cert).get_text(" ", strip=True)
@@ -149,8 +185,11 @@ def new_card(client: TestClient, token: str, number: str, **fields: str) -> int:
 
 def current_app(engine: Engine, card_id: int) -> Application | None:
     with db.reading(engine) as session:
-        return session.exec(select(Application).where(Application.card_id == card_id)
-                            .order_by(Application.id.desc())).first()  # type: ignore[union-attr]
+        return session.exec(
+            select(Application)
+            .where(Application.card_id == card_id)
+            .order_by(Application.id.desc())
+        ).first()  # type: ignore[union-attr]
 
 
 def start_app(client: TestClient, engine: Engine, token: str, card_id: int) -> Application:

@@ -3,12 +3,11 @@ the decision (§17), corrections (indicator 2.2), referrals (§25)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.intake import audit, documents
@@ -30,8 +29,9 @@ DUE_SOON_DAYS = 2  # supervisors see a case this many days before its deadline
 IN_PROGRESS = (AppStatus.open, AppStatus.accepted)
 GROUND_NAMES = {
     RefusalGround.documents_missing: N_("Documents required for registration are missing (§17.1)"),
-    RefusalGround.employed: N_("The person is employed under Article 2 of the Employment law "
-                               "(§17.2)"),
+    RefusalGround.employed: N_(
+        "The person is employed under Article 2 of the Employment law (§17.2)"
+    ),
 }
 REFERRAL_NAMES = {
     ReferralKind.vacancy: N_("Vacancy notice given"),
@@ -53,24 +53,36 @@ def get(session: Session, office_id: int, application_id: int) -> Application | 
 
 def current(session: Session, card: Card) -> Application | None:
     """The card's application still in progress (documents being collected or awaiting decision)."""
-    return session.exec(select(Application).where(
-        Application.card_id == card.id,
-        Application.status.in_(IN_PROGRESS))  # type: ignore[attr-defined]
-        .order_by(Application.id.desc())).first()  # type: ignore[union-attr]
+    return session.exec(
+        select(Application)
+        .where(Application.card_id == card.id, col(Application.status).in_(IN_PROGRESS))
+        .order_by(col(Application.id).desc())
+    ).first()
 
 
 def presented(session: Session, app: Application) -> set[str]:
-    return set(session.exec(select(ApplicationDocument.code).where(
-        ApplicationDocument.application_id == app.id)).all())
+    return set(
+        session.exec(
+            select(ApplicationDocument.code).where(ApplicationDocument.application_id == app.id)
+        ).all()
+    )
 
 
-def start(session: Session, card: Card, actor_id: int | None, at: datetime,
-          ticket_id: int | None = None) -> Application:
+def start(
+    session: Session, card: Card, actor_id: int | None, at: datetime, ticket_id: int | None = None
+) -> Application:
     """A new application on a card; one at a time."""
     if current(session, card) is not None:
         raise IntakeError(N_("This card already has an application in progress."))
-    app = Application(office_id=card.office_id, card_id=card.id, category=card.category,  # type: ignore[arg-type]
-                      opened_at=at, opened_by=actor_id, ticket_id=ticket_id)
+    assert card.id is not None
+    app = Application(
+        office_id=card.office_id,
+        card_id=card.id,
+        category=card.category,
+        opened_at=at,
+        opened_by=actor_id,
+        ticket_id=ticket_id,
+    )
     session.add(app)
     session.flush()
     audit.write(session, card, actor_id, at, "application", application_id=app.id)
@@ -82,8 +94,14 @@ def _require(app: Application, *allowed: AppStatus) -> None:
         raise IntakeError(N_("This is not possible for the application in its present state."))
 
 
-def set_documents(session: Session, card: Card, app: Application, codes: set[str],
-                  actor_id: int | None, at: datetime) -> set[str]:
+def set_documents(
+    session: Session,
+    card: Card,
+    app: Application,
+    codes: set[str],
+    actor_id: int | None,
+    at: datetime,
+) -> set[str]:
     """Record which §12 documents of the card's category were presented."""
     _require(app, AppStatus.open)
     app.category = card.category  # the checklist follows the category on the card (§6)
@@ -94,14 +112,29 @@ def set_documents(session: Session, card: Card, app: Application, codes: set[str
         row = session.get(ApplicationDocument, (app.id, code))
         if row is not None:
             session.delete(row)
+    assert app.id is not None
     for code in sorted(codes - before):
-        session.add(ApplicationDocument(application_id=app.id, code=code, office_id=app.office_id,  # type: ignore[arg-type]
-                                        presented_at=at, recorded_by=actor_id))
+        session.add(
+            ApplicationDocument(
+                application_id=app.id,
+                code=code,
+                office_id=app.office_id,
+                presented_at=at,
+                recorded_by=actor_id,
+            )
+        )
     session.add(app)
     session.flush()
     if codes != before:
-        audit.write(session, card, actor_id, at, "documents",
-                    {"documents": [sorted(before), sorted(codes)]}, application_id=app.id)
+        audit.write(
+            session,
+            card,
+            actor_id,
+            at,
+            "documents",
+            {"documents": [sorted(before), sorted(codes)]},
+            application_id=app.id,
+        )
     return codes
 
 
@@ -117,21 +150,31 @@ def next_number(session: Session, office_id: int, year: int) -> int:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         insert = sqlite_insert(table)
-    stmt = (insert.values(office_id=office_id, year=year, last_number=1)
-            .on_conflict_do_update(index_elements=["office_id", "year"],
-                                   set_={"last_number": table.c.last_number + 1})
-            .returning(table.c.last_number))
+    stmt = (
+        insert.values(office_id=office_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=["office_id", "year"], set_={"last_number": table.c.last_number + 1}
+        )
+        .returning(table.c.last_number)
+    )
     return int(session.execute(stmt).scalar_one())
 
 
-def accept(session: Session, clock: Clock, card: Card, app: Application, actor_id: int | None,
-           point_id: int | None) -> Application:
+def accept(
+    session: Session,
+    clock: Clock,
+    card: Card,
+    app: Application,
+    actor_id: int | None,
+    point_id: int | None,
+) -> Application:
     """§15: all required documents handed in — number, acceptance date, deadline (§7)."""
     _require(app, AppStatus.open)
     lacking = documents.missing(card.category, presented(session, app))
     if lacking:
-        raise IntakeError(N_("The set of documents is not complete: %(count)s missing."),
-                          count=len(lacking))
+        raise IntakeError(
+            N_("The set of documents is not complete: %(count)s missing."), count=len(lacking)
+        )
     now = clock.now()
     today = clock.business_day(now)
     app.number = f"{today.year}-{next_number(session, app.office_id, today.year):04d}"
@@ -142,14 +185,21 @@ def accept(session: Session, clock: Clock, card: Card, app: Application, actor_i
         app.complete_on_first_visit = True
     session.add(app)
     session.flush()
-    audit.write(session, card, actor_id, now, "accept",
-                {"number": app.number, "deadline": app.deadline.isoformat()},
-                application_id=app.id)
+    audit.write(
+        session,
+        card,
+        actor_id,
+        now,
+        "accept",
+        {"number": app.number, "deadline": app.deadline.isoformat()},
+        application_id=app.id,
+    )
     return app
 
 
-def mark_incomplete(session: Session, clock: Clock, card: Card, app: Application,
-                    actor_id: int | None) -> list[documents.Document]:
+def mark_incomplete(
+    session: Session, clock: Clock, card: Card, app: Application, actor_id: int | None
+) -> list[documents.Document]:
     """The set is incomplete: the applicant gets the list of what to bring (§12, §17.1)."""
     _require(app, AppStatus.open)
     lacking = documents.missing(card.category, presented(session, app))
@@ -161,14 +211,30 @@ def mark_incomplete(session: Session, clock: Clock, card: Card, app: Application
         app.complete_on_first_visit = False
     session.add(app)
     session.flush()
-    audit.write(session, card, actor_id, now, "incomplete",
-                {"missing": [doc.value for doc in lacking]}, application_id=app.id)
+    audit.write(
+        session,
+        card,
+        actor_id,
+        now,
+        "incomplete",
+        {"missing": [doc.value for doc in lacking]},
+        application_id=app.id,
+    )
     return lacking
 
 
-def decide(session: Session, clock: Clock, card: Card, app: Application, actor_id: int | None,
-           *, outcome: str, ground: str = "", comment: str = "",
-           registered_on: date | None = None) -> Application:
+def decide(
+    session: Session,
+    clock: Clock,
+    card: Card,
+    app: Application,
+    actor_id: int | None,
+    *,
+    outcome: str,
+    ground: str = "",
+    comment: str = "",
+    registered_on: date | None = None,
+) -> Application:
     """Registered as unemployed (a date), or refused on a §17 ground with a comment."""
     comment = " ".join(comment.split())[:1000]
     now = clock.now()
@@ -178,8 +244,10 @@ def decide(session: Session, clock: Clock, card: Card, app: Application, actor_i
         registered_on = registered_on or today
         accepted_on = clock.business_day(app.accepted_at)
         if not accepted_on <= registered_on <= today:
-            raise IntakeError(N_("The date of registration must be between the acceptance and "
-                                 "today."), field="registered_on")
+            raise IntakeError(
+                N_("The date of registration must be between the acceptance and today."),
+                field="registered_on",
+            )
         app.registered_on, app.refusal_ground = registered_on, None
     elif outcome == AppStatus.refused:
         if ground not in {g.value for g in RefusalGround}:
@@ -188,8 +256,11 @@ def decide(session: Session, clock: Clock, card: Card, app: Application, actor_i
             raise IntakeError(N_("Write a comment on the refusal."), field="comment")
         # Missing documents may end an application that was never accepted; employment
         # is decided on an accepted one.
-        allowed = ((AppStatus.open, AppStatus.accepted)
-                   if ground == RefusalGround.documents_missing else (AppStatus.accepted,))
+        allowed = (
+            (AppStatus.open, AppStatus.accepted)
+            if ground == RefusalGround.documents_missing
+            else (AppStatus.accepted,)
+        )
         _require(app, *allowed)
         app.refusal_ground = ground
     else:
@@ -200,15 +271,25 @@ def decide(session: Session, clock: Clock, card: Card, app: Application, actor_i
     app.decided_in_term = today <= app.deadline if app.deadline else None
     session.add(app)
     session.flush()
-    audit.write(session, card, actor_id, now, "decide",
-                {"outcome": outcome, "ground": app.refusal_ground,
-                 "registered_on": registered_on.isoformat() if registered_on else None},
-                application_id=app.id)
+    audit.write(
+        session,
+        card,
+        actor_id,
+        now,
+        "decide",
+        {
+            "outcome": outcome,
+            "ground": app.refusal_ground,
+            "registered_on": registered_on.isoformat() if registered_on else None,
+        },
+        application_id=app.id,
+    )
     return app
 
 
-def mark_corrected(session: Session, clock: Clock, card: Card, app: Application,
-                   actor_id: int | None, reason: str) -> Application:
+def mark_corrected(
+    session: Session, clock: Clock, card: Card, app: Application, actor_id: int | None, reason: str
+) -> Application:
     """Indicator 2.2: the supervisor found the case processed incorrectly and had it corrected."""
     reason = " ".join(reason.split())[:1000]
     if not reason:
@@ -221,20 +302,33 @@ def mark_corrected(session: Session, clock: Clock, card: Card, app: Application,
     app.corrected_at, app.corrected_by, app.correction_reason = now, actor_id, reason
     session.add(app)
     session.flush()
-    audit.write(session, card, actor_id, now, "correct", {"reason": reason},
-                application_id=app.id)
+    audit.write(session, card, actor_id, now, "correct", {"reason": reason}, application_id=app.id)
     return app
 
 
-def record_print(session: Session, card: Card, app: Application, kind: str, error: str | None,
-                 actor_id: int | None, at: datetime) -> None:
+def record_print(
+    session: Session,
+    card: Card,
+    app: Application,
+    kind: str,
+    error: str | None,
+    actor_id: int | None,
+    at: datetime,
+) -> None:
     """The outcome of a desk print, kept so a failed one is shown with a retry."""
     app.print_kind = kind
     app.print_status = "failed" if error else "printed"
     app.print_error = error[:200] if error else None
     session.add(app)
-    audit.write(session, card, actor_id, at, "print", {"kind": kind, "ok": error is None},
-                application_id=app.id)
+    audit.write(
+        session,
+        card,
+        actor_id,
+        at,
+        "print",
+        {"kind": kind, "ok": error is None},
+        application_id=app.id,
+    )
 
 
 @dataclass(frozen=True)
@@ -244,21 +338,35 @@ class DueCase:
     days_left: int  # negative: overdue by that many days
 
 
-def due(session: Session, clock: Clock, office_id: int,
-        soon_days: int = DUE_SOON_DAYS) -> tuple[list[DueCase], list[DueCase]]:
+def due(
+    session: Session, clock: Clock, office_id: int, soon_days: int = DUE_SOON_DAYS
+) -> tuple[list[DueCase], list[DueCase]]:
     """(due soon, overdue): accepted applications without a decision, by deadline (§7)."""
     today = clock.business_day()
-    rows = session.exec(select(Application, Card).join(Card, Card.id == Application.card_id)  # type: ignore[arg-type]
-                        .where(Application.office_id == office_id,
-                               Application.status == AppStatus.accepted,
-                               Application.deadline <= today + timedelta(days=soon_days))  # type: ignore[operator]
-                        .order_by(Application.deadline, Application.id)).all()  # type: ignore[arg-type]
+    rows = session.exec(
+        select(Application, Card)
+        .join(Card, col(Card.id) == col(Application.card_id))
+        .where(
+            Application.office_id == office_id,
+            Application.status == AppStatus.accepted,
+            col(Application.deadline) <= today + timedelta(days=soon_days),
+        )
+        .order_by(col(Application.deadline), col(Application.id))
+    ).all()
     cases = [DueCase(app, card, (app.deadline - today).days) for app, card in rows if app.deadline]
     return [c for c in cases if c.days_left >= 0], [c for c in cases if c.days_left < 0]
 
 
-def refer(session: Session, clock: Clock, card: Card, actor_id: int | None, *, kind: str,
-          detail: str, consent: bool) -> Referral:
+def refer(
+    session: Session,
+    clock: Clock,
+    card: Card,
+    actor_id: int | None,
+    *,
+    kind: str,
+    detail: str,
+    consent: bool,
+) -> Referral:
     """§25: a vacancy notice, or a referral to public works (with consent) or training."""
     detail = " ".join(detail.split())[:500]
     if kind not in {k.value for k in ReferralKind}:
@@ -267,12 +375,20 @@ def refer(session: Session, clock: Clock, card: Card, actor_id: int | None, *, k
         raise IntakeError(N_("Write the vacancy, the works or the course."), field="detail")
     if kind == ReferralKind.public_works and not consent:
         # §25.2: public works only with the applicant's consent, recorded.
-        raise IntakeError(N_("A referral to public works needs the applicant's consent."),
-                          field="consent")
+        raise IntakeError(
+            N_("A referral to public works needs the applicant's consent."), field="consent"
+        )
     now = clock.now()
     assert card.id is not None
-    row = Referral(office_id=card.office_id, card_id=card.id, kind=kind, detail=detail,
-                   consent=consent, at=now, by=actor_id)
+    row = Referral(
+        office_id=card.office_id,
+        card_id=card.id,
+        kind=kind,
+        detail=detail,
+        consent=consent,
+        at=now,
+        by=actor_id,
+    )
     session.add(row)
     session.flush()
     audit.write(session, card, actor_id, now, "referral", {"kind": kind, "consent": consent})
@@ -281,11 +397,8 @@ def refer(session: Session, clock: Clock, card: Card, actor_id: int | None, *, k
 
 def registered(session: Session, card: Card) -> Application | None:
     """The card's latest registration as unemployed (for the §25.4 certificate)."""
-    return session.exec(select(Application).where(
-        Application.card_id == card.id, Application.status == AppStatus.registered)
-        .order_by(Application.id.desc())).first()  # type: ignore[union-attr]
-
-
-def of_card(session: Session, card: Card) -> Sequence[Application]:
-    return session.exec(select(Application).where(Application.card_id == card.id)
-                        .order_by(Application.id.desc())).all()  # type: ignore[union-attr]
+    return session.exec(
+        select(Application)
+        .where(Application.card_id == card.id, Application.status == AppStatus.registered)
+        .order_by(col(Application.id).desc())
+    ).first()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.intake.models import AuditEntry, Card
@@ -33,27 +33,45 @@ ACTIONS = {
 }
 
 
-def write(session: Session, card: Card, actor_id: int | None, at: datetime, action: str,
-          changes: dict[str, Any] | None = None, application_id: int | None = None) -> None:
+def write(
+    session: Session,
+    card: Card,
+    actor_id: int | None,
+    at: datetime,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    application_id: int | None = None,
+) -> None:
     assert card.id is not None and action in ACTIONS
     text = json.dumps(changes, ensure_ascii=False, default=str)[:4000] if changes else None
-    session.add(AuditEntry(office_id=card.office_id, card_id=card.id, application_id=application_id,
-                           actor_id=actor_id, at=at, action=action, changes=text))
+    session.add(
+        AuditEntry(
+            office_id=card.office_id,
+            card_id=card.id,
+            application_id=application_id,
+            actor_id=actor_id,
+            at=at,
+            action=action,
+            changes=text,
+        )
+    )
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{"field": [old, new]} for the fields that changed."""
-    return {key: [before.get(key), value] for key, value in after.items()
-            if before.get(key) != value}
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
 
 
-def trail(session: Session, office_id: int, card_id: int | None = None,
-          limit: int = 200) -> Sequence[AuditEntry]:
+def trail(
+    session: Session, office_id: int, card_id: int | None = None, limit: int = 200
+) -> Sequence[AuditEntry]:
     """The newest entries first, of one card or of the whole office."""
     query = select(AuditEntry).where(AuditEntry.office_id == office_id)
     if card_id is not None:
         query = query.where(AuditEntry.card_id == card_id)
-    return session.exec(query.order_by(AuditEntry.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+    return session.exec(query.order_by(col(AuditEntry.id).desc()).limit(limit)).all()
 
 
 def changes_of(entry: AuditEntry) -> dict[str, Any]:

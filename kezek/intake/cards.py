@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.intake import audit, iin
@@ -17,8 +17,16 @@ from kezek.queue.models import Service, Ticket
 
 Message = tuple[str, dict[str, Any]]  # an English msgid and its parameters
 
-TEXT_LIMITS = {"surname": 100, "name": 100, "patronymic": 100, "address": 300, "phone": 40,
-               "education": 200, "profession": 200, "last_employment": 300}
+TEXT_LIMITS = {
+    "surname": 100,
+    "name": 100,
+    "patronymic": 100,
+    "address": 300,
+    "phone": 40,
+    "education": 200,
+    "profession": 200,
+    "last_employment": 300,
+}
 REQUIRED_TEXT = ("surname", "name", "address")
 PHONE = re.compile(r"^\+?[0-9 ()\-]{5,20}$")
 
@@ -119,18 +127,34 @@ def warnings(card: Card | CardInput | dict[str, Any], district: str | None) -> l
     if number and len(number) == 12 and number.isdigit():
         encoded = iin.birth_date(number)
         if born and encoded != born:
-            found.append((N_("The IIN encodes the birth date %(encoded)s, but the date of birth is "
-                             "%(born)s. Check both against the identity document."),
-                          {"encoded": encoded.strftime("%d.%m.%Y") if encoded else "—",
-                           "born": born.strftime("%d.%m.%Y")}))
+            found.append(
+                (
+                    N_(
+                        "The IIN encodes the birth date %(encoded)s, but the date of birth is "
+                        "%(born)s. Check both against the identity document."
+                    ),
+                    {
+                        "encoded": encoded.strftime("%d.%m.%Y") if encoded else "—",
+                        "born": born.strftime("%d.%m.%Y"),
+                    },
+                )
+            )
         if get("sex") in ("m", "f") and iin.sex(number) != get("sex"):
-            found.append((N_("The IIN encodes the other sex. Check it against the identity "
-                             "document."), {}))
+            found.append(
+                (N_("The IIN encodes the other sex. Check it against the identity document."), {})
+            )
     address = get("address") or ""
     if district and address and _fold(district)[:6] not in _fold(address):
         # §3: registration is at the place of residence.
-        found.append((N_("The address does not name %(district)s district: registration is at "
-                         "the place of residence (§3)."), {"district": district}))
+        found.append(
+            (
+                N_(
+                    "The address does not name %(district)s district: registration is at "
+                    "the place of residence (§3)."
+                ),
+                {"district": district},
+            )
+        )
     return found
 
 
@@ -143,8 +167,9 @@ def get(session: Session, office_id: int, card_id: int) -> Card | None:
     return card if card is not None and card.office_id == office_id else None
 
 
-def view(session: Session, office_id: int, card_id: int, actor_id: int | None,
-         at: datetime) -> Card | None:
+def view(
+    session: Session, office_id: int, card_id: int, actor_id: int | None, at: datetime
+) -> Card | None:
     """Read a card for a person: the view is written to the audit trail (§18.2)."""
     card = get(session, office_id, card_id)
     if card is not None:
@@ -152,21 +177,24 @@ def view(session: Session, office_id: int, card_id: int, actor_id: int | None,
     return card
 
 
-def create(session: Session, office_id: int, data: CardInput, actor_id: int | None,
-           at: datetime) -> Card:
+def create(
+    session: Session, office_id: int, data: CardInput, actor_id: int | None, at: datetime
+) -> Card:
     values = check(data)
     if find(session, office_id, values["iin"]) is not None:
         raise IntakeError(N_("A card with this IIN already exists."), field="iin")
     card = Card(office_id=office_id, created_at=at, created_by=actor_id, **values)
     session.add(card)
     session.flush()
-    audit.write(session, card, actor_id, at, "create",
-                {key: [None, value] for key, value in values.items()})
+    audit.write(
+        session, card, actor_id, at, "create", {key: [None, value] for key, value in values.items()}
+    )
     return card
 
 
-def update(session: Session, card: Card, data: CardInput, actor_id: int | None,
-           at: datetime) -> dict[str, list[Any]]:
+def update(
+    session: Session, card: Card, data: CardInput, actor_id: int | None, at: datetime
+) -> dict[str, list[Any]]:
     """Change a card; returns what changed (also written to the audit trail)."""
     values = check(data)
     if values["iin"] != card.iin and find(session, card.office_id, values["iin"]) is not None:
@@ -182,18 +210,23 @@ def update(session: Session, card: Card, data: CardInput, actor_id: int | None,
     return changed
 
 
-def link_visit(session: Session, card: Card, ticket: Ticket, clerk_id: int | None,
-               at: datetime) -> bool:
+def link_visit(
+    session: Session, card: Card, ticket: Ticket, clerk_id: int | None, at: datetime
+) -> bool:
     """Record that the card was worked on during this ticket (once per ticket)."""
     assert card.id is not None and ticket.id is not None
     if ticket.office_id != card.office_id:
         return False
-    exists = session.exec(select(CardVisit).where(CardVisit.card_id == card.id,
-                                                  CardVisit.ticket_id == ticket.id)).first()
+    exists = session.exec(
+        select(CardVisit).where(CardVisit.card_id == card.id, CardVisit.ticket_id == ticket.id)
+    ).first()
     if exists:
         return False
-    session.add(CardVisit(office_id=card.office_id, card_id=card.id, ticket_id=ticket.id, at=at,
-                          clerk_id=clerk_id))
+    session.add(
+        CardVisit(
+            office_id=card.office_id, card_id=card.id, ticket_id=ticket.id, at=at, clerk_id=clerk_id
+        )
+    )
     audit.write(session, card, clerk_id, at, "visit", {"ticket": ticket.code})
     return True
 
@@ -215,15 +248,28 @@ class History:
 
 def history(session: Session, card: Card) -> History:
     """A returning applicant's visits, tickets, applications with decisions, referrals."""
-    rows = session.exec(select(CardVisit, Ticket, Service)
-                        .join(Ticket, Ticket.id == CardVisit.ticket_id)  # type: ignore[arg-type]
-                        .join(Service, Service.id == Ticket.service_id)  # type: ignore[arg-type]
-                        .where(CardVisit.card_id == card.id)
-                        .order_by(CardVisit.at.desc())).all()  # type: ignore[union-attr]
-    visits = [Visit(at=v.at or t.issued_at, code=t.code, service=s, status=t.status)  # type: ignore[arg-type]
-              for v, t, s in rows]
-    apps = session.exec(select(Application).where(Application.card_id == card.id)
-                        .order_by(Application.id.desc())).all()  # type: ignore[union-attr]
-    refs = session.exec(select(Referral).where(Referral.card_id == card.id)
-                        .order_by(Referral.id.desc())).all()  # type: ignore[union-attr]
+    rows = session.exec(
+        select(CardVisit, Ticket, Service)
+        .join(Ticket, col(Ticket.id) == col(CardVisit.ticket_id))
+        .join(Service, col(Service.id) == col(Ticket.service_id))
+        .where(CardVisit.card_id == card.id)
+        .order_by(col(CardVisit.at).desc())
+    ).all()
+    visits = [
+        Visit(
+            at=v.at or t.issued_at or card.created_at or datetime.min,
+            code=t.code,
+            service=s,
+            status=t.status,
+        )
+        for v, t, s in rows
+    ]
+    apps = session.exec(
+        select(Application)
+        .where(Application.card_id == card.id)
+        .order_by(col(Application.id).desc())
+    ).all()
+    refs = session.exec(
+        select(Referral).where(Referral.card_id == card.id).order_by(col(Referral.id).desc())
+    ).all()
     return History(visits=visits, applications=list(apps), referrals=list(refs))

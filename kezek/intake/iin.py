@@ -52,8 +52,12 @@ def validate(raw: str) -> str:
         raise IINError(N_("The 7th digit of the IIN must be from 1 to 6."))
     expected = check_digit(iin[:11])
     if expected is None or expected != int(iin[11]):
-        raise IINError(N_("This IIN is not valid: its check digit does not match. "
-                          "Check the number on the identity document."))
+        raise IINError(
+            N_(
+                "This IIN is not valid: its check digit does not match. "
+                "Check the number on the identity document."
+            )
+        )
     return iin
 
 
@@ -69,7 +73,7 @@ def birth_date(iin: str) -> date | None:
 
 
 def sex(iin: str) -> str:
-    """"m" or "f" as the 7th digit encodes it."""
+    """ "m" or "f" as the 7th digit encodes it."""
     return "m" if int(iin[6]) % 2 else "f"
 
 

@@ -82,8 +82,10 @@ class Application(SQLModel, table=True):
         sa.UniqueConstraint("office_id", "number"),
         sa.Index("ix_applications_due", "office_id", "status", "deadline"),
         # §17: a refusal without a ground is impossible, in the database too.
-        sa.CheckConstraint("status != 'refused' OR refusal_ground IS NOT NULL",
-                           name="ck_applications_refusal_ground"),
+        sa.CheckConstraint(
+            "status != 'refused' OR refusal_ground IS NOT NULL",
+            name="ck_applications_refusal_ground",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     office_id: int = Field(foreign_key="offices.id")

@@ -61,13 +61,24 @@ Handler = Callable[[Request, Staff], Any]
 
 
 def set_session_cookie(response: Response, request: Request, raw: str) -> None:
-    response.set_cookie(COOKIE, raw, path="/staff", httponly=True, samesite="lax",
-                        secure=web.state(request).settings.secure_cookies)
+    response.set_cookie(
+        COOKIE,
+        raw,
+        path="/staff",
+        httponly=True,
+        samesite="lax",
+        secure=web.state(request).settings.secure_cookies,
+    )
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(COOKIE, path="/staff", httponly=True, samesite="lax",
-                           secure=web.state(request).settings.secure_cookies)
+    response.delete_cookie(
+        COOKIE,
+        path="/staff",
+        httponly=True,
+        samesite="lax",
+        secure=web.state(request).settings.secure_cookies,
+    )
 
 
 def login_url(request: Request) -> str:
@@ -80,9 +91,14 @@ def refuse(request: Request, message: str, status_code: int = 403) -> Response:
     """The 403 page (or its fragment for htmx, so the refusal shows where the click was)."""
     ctx = {"message": message}
     if web.is_htmx(request):
-        return web.render(request, "staff/forbidden.html", ctx, status_code=status_code,
-                          block="refusal",
-                          headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+        return web.render(
+            request,
+            "staff/forbidden.html",
+            ctx,
+            status_code=status_code,
+            block="refusal",
+            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+        )
     return web.render(request, "staff/forbidden.html", ctx, status_code=status_code)
 
 
@@ -107,8 +123,13 @@ def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Respo
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
         if not isinstance(sent, str) or not secrets.compare_digest(sent, row.csrf_token):
-            return refuse(request, N_("This form has expired or did not come from this page. "
-                                      "Reload the page and try again."))
+            return refuse(
+                request,
+                N_(
+                    "This form has expired or did not come from this page. "
+                    "Reload the page and try again."
+                ),
+            )
     request.state.user = user
     request.state.csrf_token = row.csrf_token
     if sessions.rank(user.role) < sessions.rank(role):

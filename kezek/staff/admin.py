@@ -17,19 +17,37 @@ from kezek.staff import sessions
 from kezek.staff.access import Staff, staff
 from kezek.staff.desk import printer_url
 
-ROLE_NAMES = {Role.clerk: N_("clerk"), Role.supervisor: N_("supervisor"),
-              Role.admin: N_("administrator")}
+ROLE_NAMES = {
+    Role.clerk: N_("clerk"),
+    Role.supervisor: N_("supervisor"),
+    Role.admin: N_("administrator"),
+}
 
 
-def _page(request: Request, who: Staff, *, error: tuple[str, dict[str, Any]] | None = None,
-          notice: tuple[str, dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    who: Staff,
+    *,
+    error: tuple[str, dict[str, Any]] | None = None,
+    notice: tuple[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> Response:
     st = who.st
     with db.reading(st.engine) as session:
-        users = session.exec(select(User).where(User.office_id == st.office_id)
-                             .order_by(User.username)).all()
-    return web.render(request, "staff/admin_users.html", {
-        "users": users, "roles": ROLE_NAMES, "error": error, "notice": notice,
-    }, status_code=status_code)
+        users = session.exec(
+            select(User).where(User.office_id == st.office_id).order_by(User.username)
+        ).all()
+    return web.render(
+        request,
+        "staff/admin_users.html",
+        {
+            "users": users,
+            "roles": ROLE_NAMES,
+            "error": error,
+            "notice": notice,
+        },
+        status_code=status_code,
+    )
 
 
 @staff(Role.admin)
@@ -40,18 +58,37 @@ def users(request: Request, who: Staff) -> Response:
     password = who.field("password", 256)
     role = who.field("role", 16)
     if len(password) < auth.MIN_PASSWORD:
-        return _page(request, who, error=(N_("The new password needs at least 8 characters."), {}),
-                     status_code=422)
+        return _page(
+            request,
+            who,
+            error=(N_("The new password needs at least 8 characters."), {}),
+            status_code=422,
+        )
     if role not in Role.__members__:
         return _page(request, who, error=(N_("Choose a role."), {}), status_code=422)
     try:
         with db.transaction(st.engine) as session:
-            auth.create_user(session, st.office_id, who.field("username", 64), password, role,
-                             who.field("full_name", 200))
+            auth.create_user(
+                session,
+                st.office_id,
+                who.field("username", 64),
+                password,
+                role,
+                who.field("full_name", 200),
+            )
     except auth.AuthError:
-        return _page(request, who, error=(N_("This user name is taken or not valid: use 1–64 "
-                                             "letters, digits, dots or underscores."), {}),
-                     status_code=422)
+        return _page(
+            request,
+            who,
+            error=(
+                N_(
+                    "This user name is taken or not valid: use 1–64 "
+                    "letters, digits, dots or underscores."
+                ),
+                {},
+            ),
+            status_code=422,
+        )
     return RedirectResponse(request.url_for("staff_admin_users"), status_code=303)
 
 
@@ -68,8 +105,12 @@ def change_user(request: Request, who: Staff) -> Response:
             return _page(request, who, error=(N_("No such user."), {}), status_code=404)
         if user.id == who.user_id and action in ("disable", "role"):
             # An admin who locks themselves out leaves the office without one.
-            return _page(request, who, error=(N_("You cannot disable yourself or change your "
-                                                 "own role."), {}), status_code=409)
+            return _page(
+                request,
+                who,
+                error=(N_("You cannot disable yourself or change your own role."), {}),
+                status_code=409,
+            )
         if action == "disable":
             user.active = False
             sessions.end_all(session, user_id)
@@ -78,8 +119,12 @@ def change_user(request: Request, who: Staff) -> Response:
         elif action == "password":
             password = who.field("password", 256)
             if len(password) < auth.MIN_PASSWORD:
-                return _page(request, who, error=(N_("The new password needs at least 8 "
-                                                     "characters."), {}), status_code=422)
+                return _page(
+                    request,
+                    who,
+                    error=(N_("The new password needs at least 8 characters."), {}),
+                    status_code=422,
+                )
             auth.set_password(session, user, password)
             sessions.end_all(session, user_id)
         elif action == "role" and who.field("role", 16) in Role.__members__:
@@ -96,5 +141,6 @@ def office(request: Request, who: Staff) -> Response:
     st = who.st
     desk = {code: printer_url(st, code) for code in st.profile.printers.desk}
     weekdays = dict(zip(WEEKDAYS, web.WEEKDAY_NAMES, strict=True))
-    return web.render(request, "staff/admin_office.html",
-                      {"p": st.profile, "desk": desk, "weekdays": weekdays})
+    return web.render(
+        request, "staff/admin_office.html", {"p": st.profile, "desk": desk, "weekdays": weekdays}
+    )

@@ -30,8 +30,9 @@ def _input(who: Staff) -> CardInput:
     return CardInput(**{name: who.field(name, 400) for name in CARD_FIELDS})
 
 
-def _in_hand(session: Session, st: web.State, user_id: int) -> tuple[ServicePoint | None,
-                                                                      Ticket | None]:
+def _in_hand(
+    session: Session, st: web.State, user_id: int
+) -> tuple[ServicePoint | None, Ticket | None]:
     point = my_point(session, st, user_id)
     return point, tickets.in_hand(session, point) if point else None
 
@@ -63,8 +64,9 @@ def find(request: Request, who: Staff) -> Response:
     try:
         number = iin.validate(raw)
     except iin.IINError as exc:
-        return web.render(request, "staff/card_find.html", {"iin": raw, "error": exc.message},
-                          status_code=422)
+        return web.render(
+            request, "staff/card_find.html", {"iin": raw, "error": exc.message}, status_code=422
+        )
     with db.transaction(st.engine, st.broker) as session:
         card = cards.find(session, st.office_id, number)
         if card is not None:
@@ -77,29 +79,56 @@ def find(request: Request, who: Staff) -> Response:
     return _new_form(request, who, data, {}, status_code=200)
 
 
-def _new_form(request: Request, who: Staff, data: CardInput, errors: dict[str, Message],
-              *, status_code: int, error: Message | None = None) -> Response:
-    return web.render(request, "staff/card_new.html", {
-        **_choices(), "form": data.as_dict(), "errors": errors, "error": error,
-        "warnings": cards.warnings(data, who.st.profile.district),
-    }, status_code=status_code)
+def _new_form(
+    request: Request,
+    who: Staff,
+    data: CardInput,
+    errors: dict[str, Message],
+    *,
+    status_code: int,
+    error: Message | None = None,
+) -> Response:
+    return web.render(
+        request,
+        "staff/card_new.html",
+        {
+            **_choices(),
+            "form": data.as_dict(),
+            "errors": errors,
+            "error": error,
+            "warnings": cards.warnings(data, who.st.profile.district),
+        },
+        status_code=status_code,
+    )
 
 
 def _choices() -> dict[str, Any]:
-    return {"categories": documents.CATEGORY_NAMES, "sexes": SEX_NAMES,
-            "education_levels": EDUCATION}
+    return {
+        "categories": documents.CATEGORY_NAMES,
+        "sexes": SEX_NAMES,
+        "education_levels": EDUCATION,
+    }
 
 
 SEX_NAMES = {"m": N_("male"), "f": N_("female")}
 # §25.4: the certificate's text, printed in kk and ru whatever the screen language.
 CERTIFICATE_TEXT = (
-    N_("CERTIFICATE"), N_("No. %(number)s of %(date)s"),
-    N_("This certifies that %(person)s, IIN %(iin)s, born %(born)s, is registered as unemployed "
-       "with %(office)s since %(date)s."),
-    N_("Issued for presentation at the place of request."), N_("Specialist"),
+    N_("CERTIFICATE"),
+    N_("No. %(number)s of %(date)s"),
+    N_(
+        "This certifies that %(person)s, IIN %(iin)s, born %(born)s, is registered as unemployed "
+        "with %(office)s since %(date)s."
+    ),
+    N_("Issued for presentation at the place of request."),
+    N_("Specialist"),
 )
-EDUCATION = (N_("primary"), N_("basic secondary"), N_("general secondary"),
-             N_("technical and vocational"), N_("higher"))
+EDUCATION = (
+    N_("primary"),
+    N_("basic secondary"),
+    N_("general secondary"),
+    N_("technical and vocational"),
+    N_("higher"),
+)
 
 
 @staff()
@@ -115,14 +144,27 @@ def create(request: Request, who: Staff) -> Response:
     except CardInvalid as exc:
         return _new_form(request, who, data, exc.errors, status_code=422, error=(exc.message, {}))
     except IntakeError as exc:
-        return _new_form(request, who, data, {exc.field or "iin": (exc.message, exc.params)},
-                         status_code=409, error=(exc.message, exc.params))
+        return _new_form(
+            request,
+            who,
+            data,
+            {exc.field or "iin": (exc.message, exc.params)},
+            status_code=409,
+            error=(exc.message, exc.params),
+        )
     return RedirectResponse(_card_url(request, card_id), status_code=303)
 
 
-def _card_page(request: Request, who: Staff, card_id: int, *, form: CardInput | None = None,
-               errors: dict[str, Message] | None = None, error: Message | None = None,
-               status_code: int = 200) -> Response:
+def _card_page(
+    request: Request,
+    who: Staff,
+    card_id: int,
+    *,
+    form: CardInput | None = None,
+    errors: dict[str, Message] | None = None,
+    error: Message | None = None,
+    status_code: int = 200,
+) -> Response:
     """The card: written to the audit trail as a view of it (§18.2)."""
     st = who.st
     with db.transaction(st.engine) as session:
@@ -132,16 +174,23 @@ def _card_page(request: Request, who: Staff, card_id: int, *, form: CardInput | 
         app = applications.current(session, card)
         history = cards.history(session, card)
         ctx = {
-            **_choices(), "card": card,
-            "form": (form or CardInput.from_card(card)).as_dict(), "errors": errors or {},
-            "error": error, "warnings": cards.warnings(card, st.profile.district),
-            "app": app, "presented": applications.presented(session, app) if app else set(),
+            **_choices(),
+            "card": card,
+            "form": (form or CardInput.from_card(card)).as_dict(),
+            "errors": errors or {},
+            "error": error,
+            "warnings": cards.warnings(card, st.profile.district),
+            "app": app,
+            "presented": applications.presented(session, app) if app else set(),
             "required": documents.required(card.category),
-            "document_names": documents.DOCUMENT_NAMES, "history": history,
+            "document_names": documents.DOCUMENT_NAMES,
+            "history": history,
             "registered": applications.registered(session, card),
-            "grounds": applications.GROUND_NAMES, "referral_kinds": applications.REFERRAL_NAMES,
+            "grounds": applications.GROUND_NAMES,
+            "referral_kinds": applications.REFERRAL_NAMES,
             "may_correct": who.may(Role.supervisor),
-            "today": st.clock.business_day(), "status_names": web.STATUS_NAMES,
+            "today": st.clock.business_day(),
+            "status_names": web.STATUS_NAMES,
         }
     return web.render(request, "staff/card.html", ctx, status_code=status_code)
 
@@ -160,12 +209,25 @@ def card_page(request: Request, who: Staff) -> Response:
                 return refuse(request, N_("No such card."), 404)
             cards.update(session, card, data, who.user_id, st.clock.now())
     except CardInvalid as exc:
-        return _card_page(request, who, card_id, form=data, errors=exc.errors,
-                          error=(exc.message, {}), status_code=422)
+        return _card_page(
+            request,
+            who,
+            card_id,
+            form=data,
+            errors=exc.errors,
+            error=(exc.message, {}),
+            status_code=422,
+        )
     except IntakeError as exc:
-        return _card_page(request, who, card_id, form=data,
-                          errors={exc.field or "iin": (exc.message, exc.params)},
-                          error=(exc.message, exc.params), status_code=409)
+        return _card_page(
+            request,
+            who,
+            card_id,
+            form=data,
+            errors={exc.field or "iin": (exc.message, exc.params)},
+            error=(exc.message, exc.params),
+            status_code=409,
+        )
     return RedirectResponse(_card_url(request, card_id), status_code=303)
 
 
@@ -185,8 +247,7 @@ def _with_app(request: Request, who: Staff, fn: Any) -> Response:
             result = fn(session, card, app)
     except IntakeError as exc:
         assert card_id is not None
-        return _card_page(request, who, card_id, error=(exc.message, exc.params),
-                          status_code=409)
+        return _card_page(request, who, card_id, error=(exc.message, exc.params), status_code=409)
     if isinstance(result, Response):
         return result
     return RedirectResponse(_card_url(request, card_id), status_code=303)
@@ -202,8 +263,9 @@ def start(request: Request, who: Staff) -> Response:
             if card is None:
                 return refuse(request, N_("No such card."), 404)
             _, ticket = _in_hand(session, st, who.user_id)
-            applications.start(session, card, who.user_id, st.clock.now(),
-                               ticket_id=ticket.id if ticket else None)
+            applications.start(
+                session, card, who.user_id, st.clock.now(), ticket_id=ticket.id if ticket else None
+            )
     except IntakeError as exc:
         return _card_page(request, who, card_id, error=(exc.message, exc.params), status_code=409)
     return RedirectResponse(_card_url(request, card_id), status_code=303)
@@ -224,8 +286,7 @@ def checklist(request: Request, who: Staff) -> Response:
             return None
         point = my_point(session, st, who.user_id)
         if point is None:
-            raise IntakeError(N_("Choose your service point first: the talon prints at its "
-                                 "desk."))
+            raise IntakeError(N_("Choose your service point first: the talon prints at its desk."))
         if do == "accept":
             applications.accept(session, st.clock, card, app, who.user_id, point.id)
             printed["talon"] = desk.acceptance_talon(st, app, point)
@@ -249,8 +310,9 @@ def _print(who: Staff, app_id: int, job: dict[str, Any]) -> None:
     with db.transaction(st.engine) as session:
         app = session.get_one(Application, app_id)
         card = session.get_one(Card, app.card_id)
-        applications.record_print(session, card, app, job["kind"], error, who.user_id,
-                                  st.clock.now())
+        applications.record_print(
+            session, card, app, job["kind"], error, who.user_id, st.clock.now()
+        )
 
 
 @staff()
@@ -262,14 +324,16 @@ def reprint(request: Request, who: Staff) -> Response:
     def work(session: Session, card: Card, app: Application) -> None:
         point = my_point(session, st, who.user_id)
         if point is None:
-            raise IntakeError(N_("Choose your service point first: the talon prints at its "
-                                 "desk."))
+            raise IntakeError(N_("Choose your service point first: the talon prints at its desk."))
         if app.print_kind == "talon" and app.number:
             job.update(talon=desk.acceptance_talon(st, app, point), name=app.number, kind="talon")
         elif app.print_kind == "missing" and app.status == AppStatus.open:
             lacking = documents.missing(card.category, applications.presented(session, app))
-            job.update(talon=desk.missing_slip(st, lacking, point, st.clock.business_day()),
-                       name=f"missing-{app.id}", kind="missing")
+            job.update(
+                talon=desk.missing_slip(st, lacking, point, st.clock.business_day()),
+                name=f"missing-{app.id}",
+                kind="missing",
+            )
         else:
             raise IntakeError(N_("There is nothing to print again."))
         job["point"] = point
@@ -290,17 +354,32 @@ def decision(request: Request, who: Staff) -> Response:
         registered_on = date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
         registered_on = None
-    return _with_app(request, who, lambda s, c, a: applications.decide(
-        s, st.clock, c, a, who.user_id, outcome=outcome, ground=ground, comment=comment,
-        registered_on=registered_on))
+    return _with_app(
+        request,
+        who,
+        lambda s, c, a: applications.decide(
+            s,
+            st.clock,
+            c,
+            a,
+            who.user_id,
+            outcome=outcome,
+            ground=ground,
+            comment=comment,
+            registered_on=registered_on,
+        ),
+    )
 
 
 @staff(Role.supervisor)
 def corrected(request: Request, who: Staff) -> Response:
     st = who.st
     reason = who.field("reason")
-    return _with_app(request, who, lambda s, c, a: applications.mark_corrected(
-        s, st.clock, c, a, who.user_id, reason))
+    return _with_app(
+        request,
+        who,
+        lambda s, c, a: applications.mark_corrected(s, st.clock, c, a, who.user_id, reason),
+    )
 
 
 @staff()
@@ -312,9 +391,15 @@ def referral(request: Request, who: Staff) -> Response:
             card = cards.get(session, st.office_id, card_id)
             if card is None:
                 return refuse(request, N_("No such card."), 404)
-            applications.refer(session, st.clock, card, who.user_id, kind=who.field("kind", 16),
-                               detail=who.field("detail", 500),
-                               consent=who.field("consent", 8) == "yes")
+            applications.refer(
+                session,
+                st.clock,
+                card,
+                who.user_id,
+                kind=who.field("kind", 16),
+                detail=who.field("detail", 500),
+                consent=who.field("consent", 8) == "yes",
+            )
     except IntakeError as exc:
         return _card_page(request, who, card_id, error=(exc.message, exc.params), status_code=422)
     return RedirectResponse(_card_url(request, card_id) + "#referrals", status_code=303)
@@ -328,13 +413,28 @@ def certificate(request: Request, who: Staff) -> Response:
     with db.transaction(st.engine) as session:
         app = applications.get(session, st.office_id, app_id)
         if app is None or app.status != AppStatus.registered:
-            return refuse(request, N_("A certificate is given only for a registration as "
-                                      "unemployed."), 404)
+            return refuse(
+                request, N_("A certificate is given only for a registration as unemployed."), 404
+            )
         card = session.get_one(Card, app.card_id)
-        audit.write(session, card, who.user_id, st.clock.now(), "certificate",
-                    {"number": app.number}, application_id=app.id)
-    return web.render(request, "staff/certificate.html", {
-        "card": card, "app": app, "kk": Translator("kk"), "ru": Translator("ru"),
-        "issued_on": st.clock.business_day(), "clerk": who.user,
-    })
-
+        audit.write(
+            session,
+            card,
+            who.user_id,
+            st.clock.now(),
+            "certificate",
+            {"number": app.number},
+            application_id=app.id,
+        )
+    return web.render(
+        request,
+        "staff/certificate.html",
+        {
+            "card": card,
+            "app": app,
+            "kk": Translator("kk"),
+            "ru": Translator("ru"),
+            "issued_on": st.clock.business_day(),
+            "clerk": who.user,
+        },
+    )

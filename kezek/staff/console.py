@@ -32,9 +32,13 @@ HEARTBEAT_SECONDS = 15.0
 def my_point(session: Session, st: web.State, user_id: int) -> ServicePoint | None:
     """The service point this clerk opened today (yesterday's choice does not carry over)."""
     today = st.clock.business_day()
-    for point in session.exec(select(ServicePoint).where(
-            ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == user_id,
-            ServicePoint.active.is_(True))):  # type: ignore[attr-defined]
+    for point in session.exec(
+        select(ServicePoint).where(
+            ServicePoint.office_id == st.office_id,
+            ServicePoint.clerk_id == user_id,
+            col(ServicePoint.active).is_(True),
+        )
+    ):
         if point.opened_at is not None and st.clock.business_day(point.opened_at) == today:
             return point
     return None
@@ -61,45 +65,75 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
     """Everything the queue panel shows for one service point."""
     now = st.clock.now()
     today = st.clock.business_day(now)
-    service_ids = list(session.exec(select(PointService.service_id)
-                                    .where(PointService.point_id == point.id)).all())
-    services = {s.id: s for s in session.exec(select(Service).where(
-        Service.office_id == st.office_id))}
-    waiting = session.exec(select(Ticket).where(
-        Ticket.office_id == st.office_id, Ticket.business_day == today,
-        Ticket.status == Status.waiting,
-        Ticket.service_id.in_(service_ids))  # type: ignore[attr-defined]
+    service_ids = list(
+        session.exec(select(PointService.service_id).where(PointService.point_id == point.id)).all()
+    )
+    services = {
+        s.id: s for s in session.exec(select(Service).where(Service.office_id == st.office_id))
+    }
+    waiting = session.exec(
+        select(Ticket)
+        .where(
+            Ticket.office_id == st.office_id,
+            Ticket.business_day == today,
+            Ticket.status == Status.waiting,
+            col(Ticket.service_id).in_(service_ids),
+        )
         .order_by(col(Ticket.priority).desc(), col(Ticket.issued_at), col(Ticket.id))
-        .limit(200)).all()
+        .limit(200)
+    ).all()
     rows = []
     for ticket in waiting:
         assert ticket.issued_at is not None
         minutes = int((now - ticket.issued_at).total_seconds() // 60)
-        rows.append(Row(ticket, services[ticket.service_id], minutes,
-                        wait_level(minutes, st.profile.warn_wait_minutes,
-                                   ticket.target_wait_minutes)))
+        rows.append(
+            Row(
+                ticket,
+                services[ticket.service_id],
+                minutes,
+                wait_level(minutes, st.profile.warn_wait_minutes, ticket.target_wait_minutes),
+            )
+        )
     current = tickets.in_hand(session, point)
     card_id = None
     if current is not None:
-        card_id = session.exec(select(CardVisit.card_id).where(
-            CardVisit.ticket_id == current.id)).first()
-    failed = session.exec(select(Ticket).where(
-        Ticket.office_id == st.office_id, Ticket.business_day == today,
-        Ticket.print_status == "failed",
-        Ticket.status.in_([Status.waiting, Status.called, Status.serving]))  # type: ignore[attr-defined]
-        .order_by(col(Ticket.issued_at)).limit(50)).all()
+        card_id = session.exec(
+            select(CardVisit.card_id).where(CardVisit.ticket_id == current.id)
+        ).first()
+    failed = session.exec(
+        select(Ticket)
+        .where(
+            Ticket.office_id == st.office_id,
+            Ticket.business_day == today,
+            Ticket.print_status == "failed",
+            col(Ticket.status).in_([Status.waiting, Status.called, Status.serving]),
+        )
+        .order_by(col(Ticket.issued_at))
+        .limit(50)
+    ).all()
     return {
-        "point": point, "rows": rows, "current": current,
+        "point": point,
+        "rows": rows,
+        "current": current,
         "current_service": services.get(current.service_id) if current else None,
-        "card_id": card_id, "failed": failed, "services": services,
+        "card_id": card_id,
+        "failed": failed,
+        "services": services,
         "status_names": web.STATUS_NAMES,
-        "transfer_to": [s for s in st.services.values()
-                        if current is None or s.id != current.service_id],
+        "transfer_to": [
+            s for s in st.services.values() if current is None or s.id != current.service_id
+        ],
     }
 
 
-def _render(request: Request, who: Staff, *, error: tuple[str, dict[str, Any]] | None = None,
-            notice: tuple[str, dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+def _render(
+    request: Request,
+    who: Staff,
+    *,
+    error: tuple[str, dict[str, Any]] | None = None,
+    notice: tuple[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> Response:
     st = who.st
     with db.reading(st.engine) as session:
         point = my_point(session, st, who.user_id)
@@ -115,24 +149,39 @@ def _fragment(request: Request) -> bool:
     return web.is_htmx(request) and request.headers.get("hx-target") == "queue-panel"
 
 
-def _picker(request: Request, who: Staff, session: Session, *,
-            error: tuple[str, dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+def _picker(
+    request: Request,
+    who: Staff,
+    session: Session,
+    *,
+    error: tuple[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> Response:
     st = who.st
     today = st.clock.business_day()
     points = []
-    for point in session.exec(select(ServicePoint).where(
-            ServicePoint.office_id == st.office_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
-            .order_by(ServicePoint.code)):
+    for point in session.exec(
+        select(ServicePoint)
+        .where(ServicePoint.office_id == st.office_id, col(ServicePoint.active).is_(True))
+        .order_by(ServicePoint.code)
+    ):
         holder = None
-        if (point.clerk_id is not None and point.opened_at is not None
-                and st.clock.business_day(point.opened_at) == today):
+        if (
+            point.clerk_id is not None
+            and point.opened_at is not None
+            and st.clock.business_day(point.opened_at) == today
+        ):
             holder = session.get(User, point.clerk_id)
         points.append((point, holder))
     if _fragment(request):
         # The point was given up in another tab: the whole page must change.
         return Response(status_code=200, headers={"HX-Redirect": str(request.url_for("staff"))})
-    return web.render(request, "staff/pick_point.html", {"points": points, "error": error},
-                      status_code=status_code)
+    return web.render(
+        request,
+        "staff/pick_point.html",
+        {"points": points, "error": error},
+        status_code=status_code,
+    )
 
 
 @staff()
@@ -152,20 +201,32 @@ def take_point(request: Request, who: Staff) -> Response:
     code = who.field("point", 32)
     error: tuple[str, dict[str, Any]] | None = None
     with db.transaction(st.engine, st.broker) as session:
-        point = session.exec(select(ServicePoint).where(
-            ServicePoint.office_id == st.office_id, ServicePoint.code == code,
-            ServicePoint.active.is_(True))).first()  # type: ignore[attr-defined]
+        point = session.exec(
+            select(ServicePoint).where(
+                ServicePoint.office_id == st.office_id,
+                ServicePoint.code == code,
+                col(ServicePoint.active).is_(True),
+            )
+        ).first()
         today = st.clock.business_day()
         if point is None:
             error = (N_("No such service point."), {})
-        elif (point.clerk_id not in (None, who.user_id) and point.opened_at is not None
-              and st.clock.business_day(point.opened_at) == today):
+        elif (
+            point.clerk_id not in (None, who.user_id)
+            and point.opened_at is not None
+            and st.clock.business_day(point.opened_at) == today
+        ):
             holder = session.get(User, point.clerk_id)
-            error = (N_("%(name)s works at this service point today."),
-                     {"name": holder.full_name or holder.username if holder else "?"})
+            error = (
+                N_("%(name)s works at this service point today."),
+                {"name": holder.full_name or holder.username if holder else "?"},
+            )
         else:
-            for mine in session.exec(select(ServicePoint).where(
-                    ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == who.user_id)):
+            for mine in session.exec(
+                select(ServicePoint).where(
+                    ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == who.user_id
+                )
+            ):
                 mine.clerk_id, mine.opened_at = None, None
                 session.add(mine)
             session.flush()
@@ -187,8 +248,12 @@ def leave_point(request: Request, who: Staff) -> Response:
     return RedirectResponse(request.url_for("staff"), status_code=303)
 
 
-def _after(request: Request, who: Staff, error: tuple[str, dict[str, Any]] | None,
-           notice: tuple[str, dict[str, Any]] | None = None) -> Response:
+def _after(
+    request: Request,
+    who: Staff,
+    error: tuple[str, dict[str, Any]] | None,
+    notice: tuple[str, dict[str, Any]] | None = None,
+) -> Response:
     """htmx: the refreshed panel; a plain form post: back to the console (POST/redirect/GET)."""
     if _fragment(request) or error:
         return _render(request, who, error=error, notice=notice, status_code=409 if error else 200)
@@ -198,9 +263,12 @@ def _after(request: Request, who: Staff, error: tuple[str, dict[str, Any]] | Non
 def _queue_error(request: Request, exc: QueueError) -> tuple[str, dict[str, Any]]:
     """The refusal in the clerk's language; a status parameter is translated too."""
     language = web.lang(request)
-    params = {key: i18n.gettext(language, web.STATUS_NAMES[value])
-              if key == "status" and value in web.STATUS_NAMES else value
-              for key, value in exc.params.items()}
+    params = {
+        key: i18n.gettext(language, web.STATUS_NAMES[value])
+        if key == "status" and value in web.STATUS_NAMES
+        else value
+        for key, value in exc.params.items()
+    }
     return exc.message, params
 
 
@@ -222,8 +290,9 @@ def _act(request: Request, who: Staff, act: Act, *, own_ticket: bool = True) -> 
                 if ticket is None or ticket.office_id != st.office_id:
                     return _after(request, who, (N_("No such ticket."), {}))
                 if own_ticket and ticket.service_point_id != point.id:
-                    return _after(request, who, (N_("This ticket is handled at another service "
-                                                    "point."), {}))
+                    return _after(
+                        request, who, (N_("This ticket is handled at another service point."), {})
+                    )
             result = act(session, point, ticket)
     except QueueError as exc:
         return _after(request, who, _queue_error(request, exc))
@@ -239,7 +308,9 @@ def call_next(request: Request, who: Staff) -> Response:
 
 
 ACTIONS: dict[str, Callable[..., Ticket]] = {
-    "recall": tickets.recall, "start": tickets.start, "finish": tickets.finish,
+    "recall": tickets.recall,
+    "start": tickets.start,
+    "finish": tickets.finish,
     "no-show": tickets.no_show,
 }
 
@@ -319,6 +390,8 @@ async def events(request: Request, who: Staff) -> Response:
                     continue
                 yield f"event: changed\ndata: {event.kind}\n\n"
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
-
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+    )

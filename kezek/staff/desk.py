@@ -37,7 +37,7 @@ def printer_url(st: web.State, point_code: str) -> str | None:
 
 
 def cabinet(point: ServicePoint) -> str:
-    """"№1" out of "Кабинет №1"; the whole name when it has no number sign."""
+    """ "№1" out of "Кабинет №1"; the whole name when it has no number sign."""
     found = re.search(r"№\s*\S+", point.name_ru) or re.search(r"№\s*\S+", point.name_kk)
     return found.group(0) if found else point.name_ru
 
@@ -49,21 +49,33 @@ def office(st: web.State) -> LocalizedText:
 
 def acceptance_talon(st: web.State, app: Application, point: ServicePoint) -> AcceptanceTalon:
     assert app.number and app.accepted_at and app.deadline
-    return AcceptanceTalon(number=app.number, accepted_on=st.clock.business_day(app.accepted_at),
-                           deadline=app.deadline, cabinet=cabinet(point),
-                           phones=tuple(st.profile.phones), office=office(st))
+    return AcceptanceTalon(
+        number=app.number,
+        accepted_on=st.clock.business_day(app.accepted_at),
+        deadline=app.deadline,
+        cabinet=cabinet(point),
+        phones=tuple(st.profile.phones),
+        office=office(st),
+    )
 
 
-def missing_slip(st: web.State, lacking: list[documents.Document], point: ServicePoint,
-                 today: date) -> MissingDocumentsSlip:
-    docs = tuple(LocalizedText(**{lang: gettext(lang, documents.DOCUMENT_NAMES[doc])
-                                  for lang in ("kk", "ru", "en")}) for doc in lacking)
-    return MissingDocumentsSlip(office=office(st), issued_on=today, documents=docs,
-                                cabinet=cabinet(point))
+def missing_slip(
+    st: web.State, lacking: list[documents.Document], point: ServicePoint, today: date
+) -> MissingDocumentsSlip:
+    docs = tuple(
+        LocalizedText(
+            **{lang: gettext(lang, documents.DOCUMENT_NAMES[doc]) for lang in ("kk", "ru", "en")}
+        )
+        for doc in lacking
+    )
+    return MissingDocumentsSlip(
+        office=office(st), issued_on=today, documents=docs, cabinet=cabinet(point)
+    )
 
 
-def print_talon(st: web.State, point: ServicePoint, talon: AcceptanceTalon | MissingDocumentsSlip,
-                name: str) -> str | None:
+def print_talon(
+    st: web.State, point: ServicePoint, talon: AcceptanceTalon | MissingDocumentsSlip, name: str
+) -> str | None:
     """Print at the point's desk; the error (short English, for staff) or None."""
     url = printer_url(st, point.code)
     if not url:

@@ -32,15 +32,33 @@ def _next(raw: object) -> str:
     return "/staff/"
 
 
-def _page(request: Request, *, message: tuple[str, dict[str, object]] | None = None,
-          username: str = "", status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    *,
+    message: tuple[str, dict[str, object]] | None = None,
+    username: str = "",
+    status_code: int = 200,
+) -> Response:
     token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
-    response = web.render(request, "staff/login.html",
-                          {"login_token": token, "message": message, "username": username,
-                           "next": _next(request.query_params.get("next"))},
-                          status_code=status_code)
-    response.set_cookie(LOGIN_COOKIE, token, path="/staff", httponly=True, samesite="lax",
-                        secure=web.state(request).settings.secure_cookies)
+    response = web.render(
+        request,
+        "staff/login.html",
+        {
+            "login_token": token,
+            "message": message,
+            "username": username,
+            "next": _next(request.query_params.get("next")),
+        },
+        status_code=status_code,
+    )
+    response.set_cookie(
+        LOGIN_COOKIE,
+        token,
+        path="/staff",
+        httponly=True,
+        samesite="lax",
+        secure=web.state(request).settings.secure_cookies,
+    )
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -56,8 +74,13 @@ def _login(request: Request, form: FormData) -> Response:
     st = web.state(request)
     sent, expected = form.get("login_token"), request.cookies.get(LOGIN_COOKIE)
     if not (isinstance(sent, str) and expected and secrets.compare_digest(sent, expected)):
-        return refuse(request, N_("This form has expired or did not come from this page. "
-                                  "Reload the page and try again."))
+        return refuse(
+            request,
+            N_(
+                "This form has expired or did not come from this page. "
+                "Reload the page and try again."
+            ),
+        )
     username = str(form.get("username") or "").strip().lower()[:64]
     password = str(form.get("password") or "")[:256]
     address = request.client.host if request.client else "unknown"
@@ -75,8 +98,12 @@ def _login(request: Request, form: FormData) -> Response:
             lock = sessions.failed(session, st.office_id, keys, now)
         if lock is not None:
             return _refused(request, lock, username)
-        return _page(request, message=(N_("Wrong user name or password."), {}),
-                     username=username, status_code=401)
+        return _page(
+            request,
+            message=(N_("Wrong user name or password."), {}),
+            username=username,
+            status_code=401,
+        )
     with db.transaction(st.engine) as session:
         sessions.succeeded(session, username)
         sessions.end(session, request.cookies.get(COOKIE))  # a new id at every login
@@ -90,12 +117,19 @@ def _login(request: Request, form: FormData) -> Response:
 def _refused(request: Request, block: sessions.Blocked, username: str) -> Response:
     message: tuple[str, dict[str, object]]
     if block.locked:
-        message = (N_("Too many failed attempts: logging in with this name or from this "
-                      "computer is locked for %(minutes)s min. Ask the administrator if the "
-                      "password is forgotten."), {"minutes": (block.seconds + 59) // 60})
+        message = (
+            N_(
+                "Too many failed attempts: logging in with this name or from this "
+                "computer is locked for %(minutes)s min. Ask the administrator if the "
+                "password is forgotten."
+            ),
+            {"minutes": (block.seconds + 59) // 60},
+        )
     else:
-        message = (N_("Too many failed attempts. Wait %(seconds)s s and try again."),
-                   {"seconds": block.seconds})
+        message = (
+            N_("Too many failed attempts. Wait %(seconds)s s and try again."),
+            {"seconds": block.seconds},
+        )
     response = _page(request, message=message, username=username, status_code=429)
     response.headers["retry-after"] = str(block.seconds)
     return response
@@ -107,8 +141,11 @@ def logout(request: Request, who: Staff) -> Response:
     with db.transaction(st.engine) as session:
         sessions.end(session, request.cookies.get(COOKIE))
         # A clerk who leaves frees the cabinet, so wait estimates stop counting it.
-        for point in session.exec(select(ServicePoint).where(
-                ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == who.user_id)):
+        for point in session.exec(
+            select(ServicePoint).where(
+                ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == who.user_id
+            )
+        ):
             point.clerk_id, point.opened_at = None, None
             session.add(point)
     response = RedirectResponse(request.url_for("staff_login"), status_code=303)
@@ -121,8 +158,11 @@ def password(request: Request, who: Staff) -> Response:
     if request.method == "GET":
         return web.render(request, "staff/password.html", {"errors": {}, "done": False})
     st = who.st
-    current, new, again = (who.field("current", 256), who.field("new", 256),
-                           who.field("again", 256))
+    current, new, again = (
+        who.field("current", 256),
+        who.field("new", 256),
+        who.field("again", 256),
+    )
     errors: dict[str, str] = {}
     if not auth.verify_password(who.user.password_hash, current):
         errors["current"] = N_("The current password is wrong.")
@@ -131,8 +171,9 @@ def password(request: Request, who: Staff) -> Response:
     elif new != again:
         errors["again"] = N_("The two new passwords differ.")
     if errors:
-        return web.render(request, "staff/password.html", {"errors": errors, "done": False},
-                          status_code=422)
+        return web.render(
+            request, "staff/password.html", {"errors": errors, "done": False}, status_code=422
+        )
     with db.transaction(st.engine) as session:
         user = session.get_one(User, who.user_id)
         auth.set_password(session, user, new)

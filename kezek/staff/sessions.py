@@ -38,11 +38,13 @@ class Policy:
     forget_after: timedelta  # failures older than this no longer count
 
 
-USER_POLICY = Policy(3, 8, timedelta(seconds=5), timedelta(seconds=60), timedelta(minutes=15),
-                     timedelta(hours=1))
+USER_POLICY = Policy(
+    3, 8, timedelta(seconds=5), timedelta(seconds=60), timedelta(minutes=15), timedelta(hours=1)
+)
 # One address is shared by a whole office behind NAT: more room before it slows everyone.
-ADDRESS_POLICY = Policy(10, 30, timedelta(seconds=2), timedelta(seconds=30),
-                        timedelta(minutes=15), timedelta(hours=1))
+ADDRESS_POLICY = Policy(
+    10, 30, timedelta(seconds=2), timedelta(seconds=30), timedelta(minutes=15), timedelta(hours=1)
+)
 
 
 def digest(value: str) -> str:
@@ -60,15 +62,22 @@ def create(session: Session, user: User, now: datetime) -> tuple[str, StaffSessi
     """A new session for ``user``; returns the raw id (for the cookie only) and the row."""
     assert user.id is not None
     raw = secrets.token_urlsafe(32)
-    row = StaffSession(id_hash=digest(raw), office_id=user.office_id, user_id=user.id,
-                       csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now)
+    row = StaffSession(
+        id_hash=digest(raw),
+        office_id=user.office_id,
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        last_seen_at=now,
+    )
     session.add(row)
     session.flush()
     return raw, row
 
 
-def lookup(session: Session, raw: str | None, office_id: int,
-           now: datetime) -> tuple[StaffSession, User] | None:
+def lookup(
+    session: Session, raw: str | None, office_id: int, now: datetime
+) -> tuple[StaffSession, User] | None:
     """The live session and its active user of this office, or None."""
     if not raw or len(raw) > 100:
         return None
@@ -120,8 +129,10 @@ class Blocked:
 
 
 def throttle_keys(username: str, address: str) -> list[tuple[str, Policy]]:
-    return [(digest("user:" + username.strip().lower()), USER_POLICY),
-            (digest("addr:" + address), ADDRESS_POLICY)]
+    return [
+        (digest("user:" + username.strip().lower()), USER_POLICY),
+        (digest("addr:" + address), ADDRESS_POLICY),
+    ]
 
 
 def _delay(policy: Policy, failures: int) -> timedelta:
@@ -138,9 +149,12 @@ def blocked(session: Session, keys: list[tuple[str, Policy]], now: datetime) -> 
             continue
         if row.locked_until is not None and now < row.locked_until:
             found = Blocked(True, math.ceil((row.locked_until - now).total_seconds()))
-        elif (row.failures >= policy.slow_after and row.last_failure_at is not None
-              and now - row.last_failure_at < policy.forget_after
-              and now < row.last_failure_at + _delay(policy, row.failures)):
+        elif (
+            row.failures >= policy.slow_after
+            and row.last_failure_at is not None
+            and now - row.last_failure_at < policy.forget_after
+            and now < row.last_failure_at + _delay(policy, row.failures)
+        ):
             wait = row.last_failure_at + _delay(policy, row.failures) - now
             found = Blocked(False, math.ceil(wait.total_seconds()))
         else:
@@ -150,8 +164,9 @@ def blocked(session: Session, keys: list[tuple[str, Policy]], now: datetime) -> 
     return worst
 
 
-def failed(session: Session, office_id: int, keys: list[tuple[str, Policy]],
-           now: datetime) -> Blocked | None:
+def failed(
+    session: Session, office_id: int, keys: list[tuple[str, Policy]], now: datetime
+) -> Blocked | None:
     """Count a failed login on every key; returns the lock it caused, if any."""
     result: Blocked | None = None
     for key, policy in keys:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,10 +18,17 @@ def cases(request: Request, who: Staff) -> Response:
     st = who.st
     with db.reading(st.engine) as session:
         soon, overdue = applications.due(session, st.clock, st.office_id)
-    return web.render(request, "staff/cases.html", {
-        "soon": soon, "overdue": overdue, "mask": iin.mask, "today": st.clock.business_day(),
-        "soon_days": applications.DUE_SOON_DAYS,
-    })
+    return web.render(
+        request,
+        "staff/cases.html",
+        {
+            "soon": soon,
+            "overdue": overdue,
+            "mask": iin.mask,
+            "today": st.clock.business_day(),
+            "soon_days": applications.DUE_SOON_DAYS,
+        },
+    )
 
 
 @staff(Role.supervisor)
@@ -34,10 +41,23 @@ def audit_trail(request: Request, who: Staff) -> Response:
     with db.reading(st.engine) as session:
         entries = audit.trail(session, st.office_id, card_id)
         card_ids = {e.card_id for e in entries}
-        cards = {c.id: c for c in session.exec(select(Card).where(
-            Card.office_id == st.office_id, Card.id.in_(card_ids)))}  # type: ignore[union-attr]
+        cards = {
+            c.id: c
+            for c in session.exec(
+                select(Card).where(Card.office_id == st.office_id, col(Card.id).in_(card_ids))
+            )
+        }
         users = {u.id: u for u in session.exec(select(User).where(User.office_id == st.office_id))}
-    return web.render(request, "staff/audit.html", {
-        "entries": entries, "cards": cards, "users": users, "mask": iin.mask,
-        "actions": audit.ACTIONS, "changes_of": audit.changes_of, "card_id": card_id,
-    })
+    return web.render(
+        request,
+        "staff/audit.html",
+        {
+            "entries": entries,
+            "cards": cards,
+            "users": users,
+            "mask": iin.mask,
+            "actions": audit.ACTIONS,
+            "changes_of": audit.changes_of,
+            "card_id": card_id,
+        },
+    )

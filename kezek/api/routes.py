@@ -5,6 +5,7 @@ Endpoints read the body in the event loop and do the database work in the thread
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -94,8 +95,10 @@ def status_url(request: Request, token: str) -> str:
 
 
 def unknown_service(request: Request, code: str) -> Response:
+    if not re.fullmatch(r"[a-z0-9_-]{1,32}", code):  # echo a code, never markup or a 10 KB string
+        return error_json(request, 422, "unknown_service", N_("Unknown service."))
     return error_json(
-        request, 422, "unknown_service", N_("Unknown service %(code)s."), params={"code": code[:32]}
+        request, 422, "unknown_service", N_("Unknown service %(code)s."), params={"code": code}
     )
 
 
@@ -237,6 +240,8 @@ def call_next(request: Request) -> Response:
 
 
 async def call_specific(request: Request) -> Response:
+    if await run_in_threadpool(staff_user, request) is None:  # who asks, before what is asked
+        return unauthorized(request)
     body = await parse(request, CallIn)
     if isinstance(body, Response):
         return body
@@ -269,6 +274,8 @@ def ticket_action(request: Request) -> Response:
 
 
 async def transfer(request: Request) -> Response:
+    if await run_in_threadpool(staff_user, request) is None:
+        return unauthorized(request)
     body = await parse(request, TransferIn)
     if isinstance(body, Response):
         return body

@@ -139,22 +139,29 @@ def short_point_name(point: ServicePoint, lang: str) -> str:
     return point.name(lang)
 
 
-def queue_talon(session: Session, st: State, ticket: Ticket, status_url: str) -> QueueTalon:
-    """The plain values of a ticket's talon: office, service, code, time, place, wait, QR."""
+def queue_talon(session: Session, st: State, ticket: Ticket, status_url: str, *,
+                position: int | None = None, wait_minutes: int | None = None) -> QueueTalon:
+    """The plain values of a ticket's talon: office, service, code, time, place, wait, QR.
+
+    ``position`` and ``wait_minutes``: when the caller has just computed them (the kiosk
+    has, for its screen), they are not asked of the database again.
+    """
     service = session.get_one(Service, ticket.service_id)
     points = session.exec(select(ServicePoint).join(
         PointService, PointService.point_id == ServicePoint.id).where(  # type: ignore[arg-type]
         PointService.service_id == ticket.service_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
         .order_by(ServicePoint.id)).all()  # type: ignore[arg-type]
-    found = estimate.estimate(session, st.clock, ticket)
+    if position is None:
+        found = estimate.estimate(session, st.clock, ticket)
+        position, wait_minutes = (found.position, found.minutes) if found else (1, None)
     name = st.profile.name
     return QueueTalon(
         code=ticket.code, lang=ticket.lang,
         office=LocalizedText(name.kk, name.ru, name.en),
         service=LocalizedText(service.name_kk, service.name_ru, service.name_en),
         issued_at=st.clock.local(ticket.issued_at).strftime("%d.%m.%Y %H:%M"),
-        position=found.position if found else 1,
-        wait_minutes=found.minutes if found else None,
+        position=position,
+        wait_minutes=wait_minutes,
         cabinets=tuple(short_point_name(point, ticket.lang) for point in points),
         hours=office_hours_lines(st.profile, ticket.lang),
         status_url=status_url,
@@ -163,7 +170,8 @@ def queue_talon(session: Session, st: State, ticket: Ticket, status_url: str) ->
 
 # --- printing ---------------------------------------------------------------------------------
 
-def prepare(session: Session, st: State, ticket: Ticket, status_url: str) -> TalonJob | None:
+def prepare(session: Session, st: State, ticket: Ticket, status_url: str, *,
+            position: int | None = None, wait_minutes: int | None = None) -> TalonJob | None:
     """Inside the issuing transaction: mark the ticket *pending* and build its talon.
 
     None when the office has no kiosk printer (the ticket stays ``print_status="none"``).
@@ -177,7 +185,8 @@ def prepare(session: Session, st: State, ticket: Ticket, status_url: str) -> Tal
     ticket.print_status, ticket.print_error = "pending", None
     session.add(ticket)
     session.flush()
-    return TalonJob(ticket.id, url, queue_talon(session, st, ticket, status_url))
+    return TalonJob(ticket.id, url, queue_talon(session, st, ticket, status_url,
+                                                position=position, wait_minutes=wait_minutes))
 
 
 def submit(st: State, job: TalonJob) -> None:

@@ -18,6 +18,7 @@ from kezek import db
 from kezek.kiosk import issuing
 from kezek.kiosk.limits import RateLimiter
 from kezek.kiosk.routes import LIMITER
+from kezek.printing.talons import qr_matrix
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import Ticket, TicketEvent
 from tests.conftest import LiveServer
@@ -109,12 +110,26 @@ def test_ticket_screen_shows_code_service_cabinets_place_wait_and_qr(client: Tes
     assert page.select_one(".kiosk-done")["href"].endswith("/kiosk/?lang=kk")
 
 
+def qr_cells(svg: BeautifulSoup) -> set[tuple[int, int]]:
+    """The dark modules drawn by the kiosk's QR path (``M x y h w v1 h-w z`` per run)."""
+    cells = set()
+    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg.select_one("path")["d"]):
+        cells |= {(int(x) + i, int(y)) for i in range(int(w))}
+    return cells
+
+
 def test_the_qr_code_leads_to_the_phone_page(client: TestClient, engine: Engine) -> None:
-    take(client, lang="ru")
+    screen = soup(take(client, lang="ru"))
     with db.reading(engine) as session:
         ticket = session.exec(select(Ticket)).one()
-    # The QR encodes the phone page; the ticket screen's status poll names the same token.
-    page = soup(client.get(f"/t/{ticket.public_token}?lang=ru"))
+    url = f"http://testserver/t/{ticket.public_token}?lang=ru"
+    matrix = qr_matrix(url)  # the same modules the printed talon carries
+    border = 2
+    assert qr_cells(screen.select_one("svg.qr")) == {
+        (x + border, y + border) for y, row in enumerate(matrix) for x, dark in enumerate(row)
+        if dark}
+    assert screen.select_one("svg.qr")["viewbox"] == f"0 0 {len(matrix) + 4} {len(matrix) + 4}"
+    page = soup(client.get(url.removeprefix("http://testserver")))
     assert text(page, ".phone-code") == "А-001"
 
 

@@ -2,30 +2,35 @@
 
 No JavaScript QR library and nothing fetched: the kiosk has no CDN and a strict CSP.
 Runs of dark modules become one path segment each, so the SVG stays ~2–4 KB.
+
+The modules come from the printing package's cached ``qr_matrix``: the screen and the talon
+show the same URL, and making a QR code is most of a kiosk request's time (~30 ms in pure
+Python), so the talon rendered right after finds it in the cache.
 """
 
 from __future__ import annotations
 
-import qrcode
 from markupsafe import Markup, escape
+
+from kezek.printing.talons import qr_matrix
 
 
 def svg(data: str, label: str, border: int = 2) -> Markup:
-    """An accessible ``<svg role="img">`` of ``data``; ``label`` names it for screen readers."""
-    code = qrcode.QRCode(border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    size = len(matrix)
+    """An accessible ``<svg role="img">`` of ``data``; ``label`` names it for screen readers.
+
+    ``border``: the quiet zone in modules (the white page around it adds more).
+    """
+    matrix = qr_matrix(data)
+    size = len(matrix) + 2 * border
     parts: list[str] = []
-    for y, row in enumerate(matrix):
+    for y, row in enumerate(matrix, start=border):
         x = 0
-        while x < size:
+        while x < len(row):
             if row[x]:
                 start = x
-                while x < size and row[x]:
+                while x < len(row) and row[x]:
                     x += 1
-                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+                parts.append(f"M{start + border} {y}h{x - start}v1h-{x - start}z")
             else:
                 x += 1
     # Safe: the label is escaped and everything else is numbers this function wrote.

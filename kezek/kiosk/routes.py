@@ -145,10 +145,13 @@ def _take(request: Request, service: Service, request_id: str, priority: bool,
                                  issue_past_closing=st.profile.issue_past_closing,
                                  limited=not limiter.allowed(_client(request)))
             if taken.ticket is not None:
-                if taken.created:
-                    url = status_url(request, taken.ticket)
-                    job = talons.prepare(session, st, taken.ticket, url)
-                ctx = _ticket_context(request, session, taken.ticket, language)
+                # A new ticket's place and wait were just computed for the §10 check.
+                ahead = taken.outlook if taken.created else None
+                if ahead is not None:
+                    job = talons.prepare(session, st, taken.ticket,
+                                         status_url(request, taken.ticket),
+                                         position=ahead.position, wait_minutes=ahead.minutes)
+                ctx = _ticket_context(request, session, taken.ticket, language, ahead)
     except tickets.OfficeClosed:
         return _closed(request, language, 409)
     if taken.limited:
@@ -189,10 +192,10 @@ def _notice(request: Request, language: str, service: Service, taken: issuing.Ta
     return _screen(request, "kiosk/notice.html", ctx)
 
 
-def _ticket_context(request: Request, session: Session, ticket: Ticket,
-                    language: str) -> dict[str, Any]:
+def _ticket_context(request: Request, session: Session, ticket: Ticket, language: str,
+                    ahead: issuing.Outlook | None = None) -> dict[str, Any]:
     service = session.get_one(Service, ticket.service_id)
-    ahead = issuing.current_outlook(session, web.state(request).clock, ticket)
+    ahead = ahead or issuing.current_outlook(session, web.state(request).clock, ticket)
     url = status_url(request, ticket)
     return {**_base(request, language, IDLE_TICKET), "ticket": ticket,
             "service_name": service.name(language),

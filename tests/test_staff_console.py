@@ -173,3 +173,33 @@ def test_failed_kiosk_talons_are_listed_with_a_reprint(
         "Print again at the kiosk",
         "Print at my desk",
     ]
+
+
+def test_reprint_a_failed_talon_at_the_desk(
+    client: TestClient, engine: Engine, office_id: int, settings
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+    from pathlib import Path
+
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    ticket = issue(client)
+    with db.transaction(engine) as session:
+        row = session.get_one(Ticket, ticket["id"])
+        row.print_status, row.print_error = "failed", "paper out"
+        session.add(row)
+    done = post(
+        client, f"/staff/tickets/{ticket['id']}/reprint", token, {"where": "desk"}, headers=HTMX
+    )
+    assert done.status_code == 200 and "sent to the printer again" in flash(done)
+    spool = Path(settings.spool_dir) / "cab1"
+    deadline = time.monotonic() + 10  # the kiosk's print queue works in the background
+    while not list(spool.glob("*.bin")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(list(spool.glob("*.bin"))) == 1
+    while time.monotonic() < deadline:
+        with db.reading(engine) as session:
+            if session.get_one(Ticket, ticket["id"]).print_status == "printed":
+                break
+        time.sleep(0.05)
+    assert soup(client.get("/staff/")).select_one("section.failed") is None  # printed now

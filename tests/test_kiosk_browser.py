@@ -10,14 +10,29 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from kezek import db
+from kezek.kiosk.limits import RateLimiter
+from kezek.kiosk.routes import LIMITER
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket
+from kezek.settings import PROFILES_DIR
 from tests.conftest import LiveServer, axe_violations
 
 pytestmark = pytest.mark.browser
 
 KIOSK_VIEWPORT = {"width": 1280, "height": 900}
 WAIT_MS = 5000  # every wait in the page is bounded
+
+
+@pytest.fixture
+def profile_name(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Kyzylzhar; with ``dead-printer``, its lobby printer at a port where nobody listens."""
+    if getattr(request, "param", None) != "dead-printer":
+        return "kyzylzhar"
+    text = (PROFILES_DIR / "kyzylzhar.toml").read_text(encoding="utf-8")
+    path = tmp_path / "dead-printer.toml"
+    path.write_text(text.replace('lobby = "spool://var/spool/kiosk"', 'lobby = "tcp://127.0.0.1:1"'),
+                    encoding="utf-8")
+    return str(path)
 
 
 def ticket_count(engine: Engine) -> int:
@@ -166,3 +181,26 @@ def test_phone_page(live_server: LiveServer, page, artifacts: Path) -> None:  # 
     assert page.locator(".phone-place").inner_text() == "Ваше место в очереди: 1"
     page.screenshot(path=str(artifacts / "phone-waiting-ru.png"), full_page=True)
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("profile_name", ["dead-printer"], indirect=True)
+def test_printer_problem_and_the_gentle_limit(
+        live_server: LiveServer, page, artifacts: Path, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    app = live_server.server.config.app  # type: ignore[union-attr]
+    app.state.kezek.extras[LIMITER] = RateLimiter(per_minute=1)
+    open_kiosk(page, live_server, "kk")
+    page.get_by_role("button", name="Анықтама алу").click()
+    page.wait_for_selector("#kiosk.kiosk-ticket", timeout=WAIT_MS)
+    page.wait_for_selector(".kiosk-talon-failed", timeout=WAIT_MS)  # the number stays on screen
+    assert page.locator("#talon-status").inner_text() == (
+        "Принтерде ақау бар. Нөміріңізді есте сақтаңыз: Г-001. Кезегіңіз сақталды.")
+    page.screenshot(path=str(artifacts / "kiosk-ticket-printer-problem-kk.png"))
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Дайын").click()
+    page.wait_for_selector("#kiosk.kiosk-start", timeout=WAIT_MS)
+    page.get_by_role("button", name="Анықтама алу").click()
+    page.wait_for_selector("#kiosk.kiosk-limited", timeout=WAIT_MS)
+    assert page.locator(".kiosk-title").inner_text() == "Сәл күте тұрыңыз"
+    page.screenshot(path=str(artifacts / "kiosk-limited-kk.png"))
+    assert axe_violations(page) == []
+    assert ticket_count(engine) == 1

@@ -40,6 +40,7 @@ from kezek.settings import PROFILES_DIR, load_profile
 
 GS_V0 = b"\x1dv0"
 DLE_EOT = b"\x10\x04"
+ESC_T_KZ1048 = b"\x1bt\x35"  # text mode: code page 53
 PAPER_BYTE = {"ok": 0x12, "near_end": 0x1E, "out": 0x72}  # DLE EOT 4 answers
 
 
@@ -115,7 +116,7 @@ class FakePrinter:
                 position = self._answer(conn, received, position, mode)
                 if mode == "slow":
                     time.sleep(0.05)
-        if GS_V0 in received:  # a talon (status readings alone are not jobs)
+        if GS_V0 in received or ESC_T_KZ1048 in received:  # a talon, not a status reading
             self.jobs.append(bytes(received))
 
     @staticmethod
@@ -178,11 +179,18 @@ def printer(request: pytest.FixtureRequest) -> Iterator[FakePrinter]:
 
 
 @pytest.fixture
-def profile_name(tmp_path: Path, printer: FakePrinter) -> str:
+def text_mode(request: pytest.FixtureRequest) -> bool:
+    return bool(getattr(request, "param", False))
+
+
+@pytest.fixture
+def profile_name(tmp_path: Path, printer: FakePrinter, text_mode: bool) -> str:
     """The Kyzylzhar profile with its lobby printer at the fake printer's address."""
     text = (PROFILES_DIR / "kyzylzhar.toml").read_text(encoding="utf-8")
     text = text.replace('lobby = "spool://var/spool/kiosk"',
                         f'lobby = "tcp://127.0.0.1:{printer.port}"')
+    if text_mode:
+        text = text.replace("paper_width = 576", "paper_width = 576\ntext_mode = true")
     path = tmp_path / "office.toml"
     path.write_text(text, encoding="utf-8")
     assert load_profile(str(path)).printers.kiosk == {"lobby": f"tcp://127.0.0.1:{printer.port}"}
@@ -194,7 +202,9 @@ def st(client: TestClient):  # type: ignore[no-untyped-def]
     """The running app's state, with a one-second printer time-out to keep the tests short."""
     state = client.app.state.kezek  # type: ignore[attr-defined]
     state.extras[talons.QUEUE].close()
-    state.extras[talons.QUEUE] = PrintQueue(timeout=1.0)
+    text = state.extras.get(talons.TEXT)
+    state.extras[talons.QUEUE] = (PrintQueue(timeout=1.0, print_fn=text) if text
+                                  else PrintQueue(timeout=1.0))
     return state
 
 
@@ -277,6 +287,21 @@ def test_a_tcp_printer_receives_the_talon(
     assert kinds == ["issued", "printed"]
     page = BeautifulSoup(client.get(f"/kiosk/talon/{ticket.public_token}?n=2").text, "html.parser")
     assert page.select_one("#talon-status").get_text(strip=True) == "Талоныңызды алыңыз."  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text_mode", [True], indirect=True)
+def test_text_mode_prints_kazakh_in_code_page_53(
+        client: TestClient, st, engine: Engine, printer: FakePrinter) -> None:  # type: ignore[no-untyped-def]
+    assert st.profile.printers.text_mode
+    took, code = take(client)
+    assert took < 1.0
+    assert wait_until(lambda: ticket_row(engine, code).print_status == "printed")
+    assert wait_until(lambda: len(printer.jobs) == 1)
+    data = printer.jobs[0]
+    assert GS_V0 not in data and len(data) < 5_000  # ~1 KB instead of ~80 KB of raster
+    words = data.decode("kz1048", errors="replace")
+    assert "Жұмыссыз ретінде тіркеу" in words and "А-001" in words
+    assert "?" not in words.split("\x1d(k")[0]  # no Kazakh letter lost (before the QR)
 
 
 FAULTS = {

@@ -209,6 +209,10 @@ from kezek.kiosk.cli import add_printer_commands  # noqa: E402  (kiosk issue: pr
 
 EXTENSIONS.append(add_printer_commands)
 
+from kezek.indicators.cli import add_report_command  # noqa: E402  (issue 6: kezek report)
+
+EXTENSIONS.append(add_report_command)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)

@@ -10,7 +10,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,13 @@ def issue(server: LiveServer, service: str = "registration") -> None:
 def call_next(server: LiveServer, headers: dict[str, str], point: str = "cab1") -> None:
     url = f"{server.url}/api/service-points/{point}/call-next"
     assert httpx.post(url, headers=headers, timeout=10).status_code == 200
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """asyncio.run in a thread of its own: Playwright's sync API (the browser tests) keeps an
+    event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(make())).result(timeout=120)
 
 
 def messages(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
@@ -151,7 +159,7 @@ def test_connects_and_disconnects_leave_nothing_behind(live_server: LiveServer) 
         async with httpx.AsyncClient(timeout=10) as client:
             await asyncio.gather(*(visit(client, gate) for _ in range(200)))
 
-    asyncio.run(many())
+    run_async(many)
     deadline = time.monotonic() + 5
     while st.broker.subscriber_count() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -201,7 +209,7 @@ def test_one_board_rendering_serves_every_display(
         finally:
             sa.event.remove(engine, "before_cursor_execute", count_board_reads)
 
-    asyncio.run(many())
+    run_async(many)
     assert len(boards) == 1  # twenty displays, one call, one database read
 
 

@@ -135,6 +135,10 @@ def point_page(request: Request) -> Response:
 # --- the stream --------------------------------------------------------------------------
 
 
+def _speaks(st: web.State, point: ServicePoint | None) -> bool:
+    return point is None and _voice(st).available
+
+
 def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event], str | None]:
     """Event → the JSON the page queues for sound, or None when there is nothing to say.
 
@@ -143,7 +147,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     """
     st = web.state(request)
     chime = request.url_for("display_chime").path
-    speaks = point is None and _voice(st).available
+    speaks = _speaks(st, point)
 
     def announce(event: Event) -> str | None:
         if event.kind not in stream.CALLS or event.point is None:
@@ -189,6 +193,7 @@ def _events(request: Request, point: ServicePoint | None) -> Response:
         point.code if point else None,
         render,
         _announcer(request, point),
+        f"{point.code if point else ''}:{int(_speaks(st, point))}",
         lambda: int(st.clock.now().timestamp() * 1000),
         _live(st).heartbeat,
     )

@@ -378,3 +378,20 @@ def test_events_record_the_kiosk_ticket(client: TestClient, engine: Engine) -> N
     with db.reading(engine) as session:
         kinds = session.exec(select(TicketEvent.kind).order_by(TicketEvent.id)).all()
     assert kinds[0] == "issued"
+
+
+@pytest.mark.parametrize("profile_name", ["kyzylzhar,demo"])
+def test_each_office_has_its_own_kiosk(client: TestClient, engine: Engine) -> None:
+    response = client.get("/o/demo/kiosk/?lang=en")
+    page = soup(response)
+    form = page.select_one("form.kiosk-form")
+    assert form["hx-post"] == "http://testserver/o/demo/kiosk/ticket"
+    request_id = page.select_one("input[name=request_id]")["value"]
+    issued = soup(client.post("/o/demo/kiosk/ticket", data={
+        "service": "registration", "lang": "en", "request_id": request_id}))
+    assert text(issued, ".kiosk-code") == "А-001"
+    assert text(soup(take(client)), ".kiosk-code") == "А-001"  # Kyzylzhar numbers its own day
+    token = re.search(r"/kiosk/talon/([^?]+)", str(issued)).group(1)  # type: ignore[union-attr]
+    assert client.get(f"/o/demo/t/{token}").status_code == 200
+    assert client.get(f"/t/{token}").status_code == 404  # another office's ticket
+    assert client.get(f"/kiosk/talon/{token}").status_code == 204

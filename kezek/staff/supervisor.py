@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kezek import db, web
 from kezek.intake import applications, audit, iin
-from kezek.intake.models import Card
+from kezek.intake.models import AuditEntry, Card
 from kezek.queue.models import Role, User
 from kezek.staff.access import Staff, staff
 
@@ -57,7 +59,17 @@ def audit_trail(request: Request, who: Staff) -> Response:
             "users": users,
             "mask": iin.mask,
             "actions": audit.ACTIONS,
-            "changes_of": audit.changes_of,
+            "changes_of": _shown_changes,
             "card_id": card_id,
         },
     )
+
+
+def _shown_changes(entry: AuditEntry) -> dict[str, Any]:
+    """The entry's changes for the list: an IIN is masked here too (§18.2); the full value
+    stays in the table for an inquiry."""
+    changes = audit.changes_of(entry)
+    if "iin" in changes:
+        old, new = changes["iin"]
+        changes["iin"] = [iin.mask(old) if old else None, iin.mask(new) if new else None]
+    return changes

@@ -20,18 +20,28 @@ def soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
 
 
 def facts(page: BeautifulSoup) -> dict[str, str]:
-    return {dt.get_text(strip=True): dt.find_next("dd").get_text(" ", strip=True)
-            for dt in page.select("dl.facts dt")}
+    return {
+        dt.get_text(strip=True): dt.find_next("dd").get_text(" ", strip=True)
+        for dt in page.select("dl.facts dt")
+    }
 
 
-def test_register_print_review_answer(client: TestClient, engine: Engine, office_id: int,
-                                      now: ManualClock, settings: Settings) -> None:
+def test_register_print_review_answer(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock, settings: Settings
+) -> None:
     token = login(client, engine, office_id, "clerk1", "clerk")
     empty = client.post("/staff/supervisor/complaints/new", data={"csrf_token": token})
     assert empty.status_code == 422 and soup(empty).select_one("[role=alert]") is not None
-    done = client.post("/staff/supervisor/complaints/new", data={
-        "csrf_token": token, "complainant": "Асқар Б.", "contact": "8 701 000 00 00",
-        "ticket_code": "а-007", "about": "Waited 50 minutes at cabinet 4."})
+    done = client.post(
+        "/staff/supervisor/complaints/new",
+        data={
+            "csrf_token": token,
+            "complainant": "Асқар Б.",
+            "contact": "8 701 000 00 00",
+            "ticket_code": "а-007",
+            "about": "Waited 50 minutes at cabinet 4.",
+        },
+    )
     assert "printed=1" in str(done.url)
     page = soup(done)
     assert page.select_one("h1").get_text(strip=True) == "Complaint No. 2026-001"
@@ -46,16 +56,29 @@ def test_register_print_review_answer(client: TestClient, engine: Engine, office
     assert decode_image(spooled[0].read_bytes()) is not None
     # A clerk cannot review; the supervisor can.
     assert page.select_one("form[action$='/review']") is None
-    assert client.post("/staff/supervisor/complaints/1/review",
-                       data={"csrf_token": token, "justified": "yes"}).status_code == 403
+    assert (
+        client.post(
+            "/staff/supervisor/complaints/1/review", data={"csrf_token": token, "justified": "yes"}
+        ).status_code
+        == 403
+    )
     token = login(client, engine, office_id, "head", "supervisor")
     journal = soup(client.get("/staff/supervisor/complaints"))
     assert [td.get_text(strip=True) for td in journal.select("#open-complaints td")][:3] == [
-        "2026-001", "24.11.2026", "29.11.2026"]
+        "2026-001",
+        "24.11.2026",
+        "29.11.2026",
+    ]
     now.advance(days=2)
     token = login(client, engine, office_id, "head", "supervisor", create=False)  # a new day
-    reviewed = client.post("/staff/supervisor/complaints/1/review", data={
-        "csrf_token": token, "justified": "yes", "answer": "Apologies; a second cabinet opens."})
+    reviewed = client.post(
+        "/staff/supervisor/complaints/1/review",
+        data={
+            "csrf_token": token,
+            "justified": "yes",
+            "answer": "Apologies; a second cabinet opens.",
+        },
+    )
     shown = facts(soup(reviewed))
     assert shown["Justified"] == "yes" and shown["Answer"].endswith("(26.11.2026)")
     assert soup(client.get("/staff/supervisor/complaints")).select("#open-complaints") == []
@@ -70,14 +93,29 @@ def test_register_print_review_answer(client: TestClient, engine: Engine, office
     assert len(sorted((Path(settings.spool_dir) / "cab1").glob("*.bin"))) == 2
 
 
-def test_overdue_complaints_are_flagged(client: TestClient, engine: Engine, office_id: int,
-                                        now: ManualClock) -> None:
+def test_overdue_complaints_are_flagged(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     token = login(client, engine, office_id, "head", "supervisor")
-    client.post("/staff/supervisor/complaints/new", data={
-        "csrf_token": token, "complainant": "X", "about": "rude", "received_on": "2026-11-17"})
+    client.post(
+        "/staff/supervisor/complaints/new",
+        data={
+            "csrf_token": token,
+            "complainant": "X",
+            "about": "rude",
+            "received_on": "2026-11-17",
+        },
+    )
     page = soup(client.get("/staff/supervisor/"))
     item = page.select_one("li.state-overdue")
     assert item is not None and "22.11.2026" in item.get_text()
-    future = client.post("/staff/supervisor/complaints/new", data={
-        "csrf_token": token, "complainant": "X", "about": "rude", "received_on": "2026-12-01"})
+    future = client.post(
+        "/staff/supervisor/complaints/new",
+        data={
+            "csrf_token": token,
+            "complainant": "X",
+            "about": "rude",
+            "received_on": "2026-12-01",
+        },
+    )
     assert future.status_code == 422

@@ -17,8 +17,14 @@ from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import ServicePoint, Ticket
 
 
-def served_ticket(client: TestClient, engine: Engine, clock: Clock, now: ManualClock,
-                  lang: str = "ru", point: str = "cab1") -> Ticket:
+def served_ticket(
+    client: TestClient,
+    engine: Engine,
+    clock: Clock,
+    now: ManualClock,
+    lang: str = "ru",
+    point: str = "cab1",
+) -> Ticket:
     taken = client.post("/api/tickets", json={"service": "registration", "lang": lang}).json()
     now.advance(minutes=3)
     with db.transaction(engine) as s:
@@ -48,24 +54,36 @@ def tap_through(client: TestClient, url: str, taps: list[str], visit: str | None
     return response
 
 
-def test_phone_page_feedback_in_the_visitors_language(client: TestClient, engine: Engine,
-                                                      clock: Clock, now: ManualClock) -> None:
+def test_phone_page_feedback_in_the_visitors_language(
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock
+) -> None:
     ticket = served_ticket(client, engine, clock, now, lang="ru")
     url = f"/feedback/t/{ticket.public_token}"
     first = page(client.get(url))
     question = first.select_one("h1").get_text(strip=True)
     assert question == "Довольны ли вы тем, как прошло обслуживание?"
     assert [b.get_text(strip=True) for b in first.select(".fb-answers button")] == [
-        "Да", "Нет", "Пропустить"]
+        "Да",
+        "Нет",
+        "Пропустить",
+    ]
     assert "Вопрос 1 из 5" in first.get_text()
     done = tap_through(client, url, ["yes", "skip", "no", "skip", "yes"])
     assert done.status_code == 200
     assert "Спасибо" in page(done).select_one("h1").get_text()
     with db.reading(engine) as s:
         rows = s.exec(select(Feedback)).all()
-        assert [(r.process_ok, r.info_ok, r.polite_ok, r.complaint_procedure_ok,
-                 r.complaint_timing_ok, r.lang) for r in rows] == [
-            (True, None, False, None, True, "ru")]
+        assert [
+            (
+                r.process_ok,
+                r.info_ok,
+                r.polite_ok,
+                r.complaint_procedure_ok,
+                r.complaint_timing_ok,
+                r.lang,
+            )
+            for r in rows
+        ] == [(True, None, False, None, True, "ru")]
         assert s.exec(select(FeedbackMark.ticket_id)).all() == [ticket.id]
     # Once per visit: the second try is refused and writes nothing.
     again = client.get(url)
@@ -83,8 +101,9 @@ def test_a_waiting_ticket_cannot_rate_and_bad_input_is_refused(client: TestClien
     assert client.get("/feedback/t/nope").status_code == 404
 
 
-def test_tablet_by_the_cabinet_door(client: TestClient, engine: Engine, clock: Clock,
-                                    now: ManualClock) -> None:
+def test_tablet_by_the_cabinet_door(
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock
+) -> None:
     url = "/feedback/point/cab1"
     waiting = client.get(url)
     assert waiting.status_code == 200 and page(waiting).select_one("#fb-waiting") is not None
@@ -108,8 +127,9 @@ def test_tablet_by_the_cabinet_door(client: TestClient, engine: Engine, clock: C
     assert client.get("/feedback/point/nope").status_code == 404
 
 
-def test_the_tablet_forgets_a_visit_after_its_window(client: TestClient, engine: Engine,
-                                                     clock: Clock, now: ManualClock) -> None:
+def test_the_tablet_forgets_a_visit_after_its_window(
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock
+) -> None:
     served_ticket(client, engine, clock, now, point="cab4")
     assert page(client.get("/feedback/point/cab4")).select_one("input[name=visit]") is not None
     now.advance(minutes=16)
@@ -120,3 +140,25 @@ def test_no_personal_data_in_feedback_rows() -> None:
     columns = set(Feedback.__table__.columns.keys())  # type: ignore[attr-defined]
     assert not columns & {"ticket_id", "clerk_id", "service_point_id", "at", "created_at"}
     assert re.search("ticket", " ".join(columns)) is None
+
+
+def test_the_phone_page_link_partial(
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock
+) -> None:
+    """The fragment the phone page includes once the visit is served leads to the questions."""
+    import jinja2
+
+    ticket = served_ticket(client, engine, clock, now, lang="ru")
+    env: jinja2.Environment = client.app.state.templates  # type: ignore[attr-defined]
+    html = env.get_template("feedback/_phone_link.html").render(
+        ticket=ticket,
+        _=lambda m, **kw: m,
+        url_for=lambda name, **p: client.app.url_path_for(name, **p),
+    )  # type: ignore[attr-defined]
+    href = page_of(html).select_one("a")["href"]
+    assert href == f"/feedback/t/{ticket.public_token}"
+    assert client.get(href).status_code == 200
+
+
+def page_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")

@@ -24,8 +24,14 @@ def log_in(page, live_server: LiveServer, username: str) -> None:  # type: ignor
     page.wait_for_load_state()
 
 
-def test_dashboard_and_report_in_chromium(live_server: LiveServer, page, artifacts,  # type: ignore[no-untyped-def]
-                                          engine: Engine, clock: Clock, now: ManualClock) -> None:
+def test_dashboard_and_report_in_chromium(
+    live_server: LiveServer,
+    page,
+    artifacts,  # type: ignore[no-untyped-def]
+    engine: Engine,
+    clock: Clock,
+    now: ManualClock,
+) -> None:
     history(engine, clock, now)  # Tuesday 24 Nov, closed at 18:00
     with db.reading(engine) as session:
         from kezek.queue.models import Office
@@ -55,8 +61,14 @@ def test_dashboard_and_report_in_chromium(live_server: LiveServer, page, artifac
     assert axe_violations(page) == []
 
 
-def test_feedback_tablet_in_chromium(live_server: LiveServer, page, artifacts,  # type: ignore[no-untyped-def]
-                                     engine: Engine, clock: Clock, now: ManualClock) -> None:
+def test_feedback_tablet_in_chromium(
+    live_server: LiveServer,
+    page,
+    artifacts,  # type: ignore[no-untyped-def]
+    engine: Engine,
+    clock: Clock,
+    now: ManualClock,
+) -> None:
     from tests.test_feedback_screens import served_ticket
 
     class Client:  # the API through Chromium's request context, as the kiosk would
@@ -75,8 +87,9 @@ def test_feedback_tablet_in_chromium(live_server: LiveServer, page, artifacts,  
     assert axe_violations(page) == []
     for answered in range(1, 5):  # hx-boost swaps the page: wait for the next question
         page.click("button.fb-yes")
-        page.wait_for_selector(f"input[name=given][value='{'y' * answered}']", state="attached",
-                               timeout=5000)
+        page.wait_for_selector(
+            f"input[name=given][value='{'y' * answered}']", state="attached", timeout=5000
+        )
     page.click("button.fb-yes")
     page.wait_for_selector(".fb-thanks", timeout=5000)
     assert "Рахмет" in page.locator("h1").inner_text()

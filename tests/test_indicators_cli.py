@@ -17,13 +17,37 @@ from tests.test_profile_cli import kezek
 
 def test_report_command(tmp_path: Path) -> None:
     assert kezek(tmp_path, "demo", "--days", "12", "--quiet").returncode == 0
-    done = kezek(tmp_path, "report", "--from", "2000-01-01", "--to", "2100-12-31",
-                 "--format", "xlsx", "--out", "year.xlsx", "--lang", "en")
+    done = kezek(
+        tmp_path,
+        "report",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-12-31",
+        "--format",
+        "xlsx",
+        "--out",
+        "year.xlsx",
+        "--lang",
+        "en",
+    )
     assert done.returncode == 2 and "at most three years" in done.stderr
     end = date.today()
     start = end - timedelta(days=45)  # the demo's 12 working days end yesterday
-    done = kezek(tmp_path, "report", "--from", start.isoformat(), "--to", end.isoformat(),
-                 "--format", "xlsx", "--out", "year.xlsx", "--lang", "en")
+    done = kezek(
+        tmp_path,
+        "report",
+        "--from",
+        start.isoformat(),
+        "--to",
+        end.isoformat(),
+        "--format",
+        "xlsx",
+        "--out",
+        "year.xlsx",
+        "--lang",
+        "en",
+    )
     assert done.returncode == 0, done.stderr
     months = len(table.Period(start, end).months())
     assert f"{months}/{months}" in done.stderr  # the progress bar, month by month
@@ -32,9 +56,12 @@ def test_report_command(tmp_path: Path) -> None:
     by_code = {row[0]: row for row in sheet if row and row[0] in table.BY_CODE}
     engine = db.make_engine(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     with db.reading(engine) as session:
-        rows = {r.code: r for r in table.compute(
-            session, 1, start, end, published=info.coverage(load_profile("demo")),
-            as_of=end)}
+        rows = {
+            r.code: r
+            for r in table.compute(
+                session, 1, start, end, published=info.coverage(load_profile("demo")), as_of=end
+            )
+        }
     engine.dispose()
     assert rows["1.2"].denominator and rows["1.2"].denominator > 100  # 12 working days of visits
     for code, row in rows.items():
@@ -45,8 +72,19 @@ def test_report_command(tmp_path: Path) -> None:
     assert f"{rows['1.2'].value:.1f} %" in done.stdout
     tickets = sum(1 for _row in book.worksheets[1].iter_rows(values_only=True)) - 1
     assert tickets >= rows["1.2"].denominator  # a row per ticket; transfers add rows
-    done = kezek(tmp_path, "report", "--from", start.isoformat(), "--to", end.isoformat(),
-                 "--format", "csv", "--out", "t.csv", "--quiet")
+    done = kezek(
+        tmp_path,
+        "report",
+        "--from",
+        start.isoformat(),
+        "--to",
+        end.isoformat(),
+        "--format",
+        "csv",
+        "--out",
+        "t.csv",
+        "--quiet",
+    )
     assert done.returncode == 0 and done.stderr.strip().startswith("written")
     lines = list(csv.reader((tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert any(line[:1] == ["1.2"] for line in lines)

@@ -31,7 +31,8 @@ def test_info_page_publishes_every_item(client: TestClient, lang: str) -> None:
 
 def test_info_page_follows_the_profile(client: TestClient) -> None:
     soup = BeautifulSoup(client.get("/info?lang=ru").text, "html.parser")
-    hours = {row.th.get_text(strip=True): row.td.get_text(strip=True)
-             for row in soup.select("#hours tr")}
+    hours = {
+        row.th.get_text(strip=True): row.td.get_text(strip=True) for row in soup.select("#hours tr")
+    }
     assert len(hours) == 7 and list(hours.values()).count("закрыт") == 3  # §10
     assert sum(1 for v in hours.values() if v.startswith("09:00")) == 4  # Tuesday–Friday

@@ -30,8 +30,13 @@ def test_only_supervisors_and_admins(client: TestClient, engine: Engine, office_
     anonymous = client.get("/staff/supervisor/report", follow_redirects=False)
     assert anonymous.status_code == 303 and "/staff/login" in anonymous.headers["location"]
     login(client, engine, office_id, "clerk1", "clerk")
-    for url in ("/staff/supervisor/", "/staff/supervisor/report", "/staff/supervisor/report.xlsx",
-                "/staff/supervisor/complaints", "/staff/supervisor/targets"):
+    for url in (
+        "/staff/supervisor/",
+        "/staff/supervisor/report",
+        "/staff/supervisor/report.xlsx",
+        "/staff/supervisor/complaints",
+        "/staff/supervisor/targets",
+    ):
         assert client.get(url).status_code == 403, url
     # A clerk at the desk may register a complaint and sees the early warning.
     assert client.get("/staff/supervisor/complaints/new").status_code == 200
@@ -42,8 +47,9 @@ def test_only_supervisors_and_admins(client: TestClient, engine: Engine, office_
     assert client.get("/staff/supervisor/report").status_code == 200
 
 
-def test_dashboard_live(client: TestClient, engine: Engine, office_id: int,
-                        now: ManualClock) -> None:
+def test_dashboard_live(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
     login(client, engine, office_id, "head", "supervisor")
     for _ in range(2):
         client.post("/api/tickets", json={"service": "registration"})
@@ -51,8 +57,10 @@ def test_dashboard_live(client: TestClient, engine: Engine, office_id: int,
     client.post("/api/tickets", json={"service": "certificate"})
     now.advance(minutes=10)  # 35 and 10 minutes waited: two past the 30-minute warning
     page = soup(client.get("/staff/supervisor/"))
-    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in page.select("#waiting tbody tr")]
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in page.select("#waiting tbody tr")
+    ]
     assert [(r[0], r[2]) for r in rows] == [("А-001", "35"), ("А-002", "35"), ("Г-001", "10")]
     assert page.select_one("#waiting-count").get_text(strip=True) == "3"
     assert page.select_one("#share").get_text(strip=True) == "no data"  # nobody called yet
@@ -67,17 +75,22 @@ def test_dashboard_live(client: TestClient, engine: Engine, office_id: int,
     assert [tr["class"][0] for tr in page.select("#waiting tbody tr")][:2] == ["level-over"] * 2
 
 
-def test_report_page_and_exports_agree(client: TestClient, engine: Engine, clock: Clock,
-                                       now: ManualClock, office_id: int) -> None:
+def test_report_page_and_exports_agree(
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock, office_id: int
+) -> None:
     ids = history(engine, clock, now)
     with db.transaction(engine) as s:
         feedback.submit(s, s.get_one(Ticket, ids["А-001"]), {"process_ok": True}, "kk")
     at(now, 10, 0, date(2026, 11, 25))
     login(client, engine, office_id, "head", "supervisor")
     page = soup(client.get("/staff/supervisor/report" + MONTH))
-    shown = {tr["data-code"]: (tr.select_one("td.value").get_text(" ", strip=True),
-                               tr.select_one("td.counts").get_text(" ", strip=True))
-             for tr in page.select("#indicators tbody tr")}
+    shown = {
+        tr["data-code"]: (
+            tr.select_one("td.value").get_text(" ", strip=True),
+            tr.select_one("td.counts").get_text(" ", strip=True),
+        )
+        for tr in page.select("#indicators tbody tr")
+    }
     assert len(shown) == 12
     assert shown["1.2"] == ("60.0 % below target", "3 of 5")
     assert shown["2.1"] == ("100.0 %", "1 of 1")
@@ -85,16 +98,20 @@ def test_report_page_and_exports_agree(client: TestClient, engine: Engine, clock
     assert shown["3.3"] == ("100.0 %", "14 of 14")
     # The three pictures, drawn on the server, each with an accessible name.
     titles = [svg.title.get_text() for svg in page.select("svg.chart")]
-    assert titles == ["Waiting time of visits", "Share of visits within 40 minutes, by day",
-                      "Arrivals by hour and weekday"]
+    assert titles == [
+        "Waiting time of visits",
+        "Share of visits within 40 minutes, by day",
+        "Arrivals by hour and weekday",
+    ]
     waits = page.select_one("svg.chart").get_text(" ")
     assert "40 minutes" in waits
 
-    book = openpyxl.load_workbook(io.BytesIO(client.get(
-        "/staff/supervisor/report.xlsx" + MONTH).content), read_only=True)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/staff/supervisor/report.xlsx" + MONTH).content), read_only=True
+    )
     table = list(book.worksheets[0].iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(table) if row and row[0] == "No.")
-    by_code = {row[0]: row for row in table[header_at + 1:] if row and row[0]}
+    by_code = {row[0]: row for row in table[header_at + 1 :] if row and row[0]}
     assert len(by_code) == 12
     assert by_code["1.2"][4] == 60.0 and by_code["1.2"][5:7] == (3, 5)
     assert f"{by_code['1.2'][4]:.1f} %" == shown["1.2"][0].split(" below")[0]
@@ -105,17 +122,32 @@ def test_report_page_and_exports_agree(client: TestClient, engine: Engine, clock
     flat = " ".join(str(cell) for row in tickets for cell in row if cell is not None)
     assert "Complainant" not in flat and "iin" not in flat.lower()
 
-    rows = list(csv.reader(io.StringIO(client.get(
-        "/staff/supervisor/report.csv" + MONTH).text.lstrip("\ufeff"))))
-    assert ["1.2", "Applicants who waited in the queue no more than 40 minutes", "100", "",
-            "60.0", "3", "5", "no"] in rows
-    ticket_rows = list(csv.reader(io.StringIO(client.get(
-        "/staff/supervisor/tickets.csv" + MONTH).text.lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/staff/supervisor/report.csv" + MONTH).text.lstrip("\ufeff"))
+        )
+    )
+    assert [
+        "1.2",
+        "Applicants who waited in the queue no more than 40 minutes",
+        "100",
+        "",
+        "60.0",
+        "3",
+        "5",
+        "no",
+    ] in rows
+    ticket_rows = list(
+        csv.reader(
+            io.StringIO(client.get("/staff/supervisor/tickets.csv" + MONTH).text.lstrip("\ufeff"))
+        )
+    )
     assert len(ticket_rows) == 7 and ticket_rows[1][1] == "А-001"
 
 
-def test_a_bad_period_falls_back_to_the_year(client: TestClient, engine: Engine,
-                                             office_id: int) -> None:
+def test_a_bad_period_falls_back_to_the_year(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     login(client, engine, office_id, "head", "supervisor")
     page = soup(client.get("/staff/supervisor/report?period=range&from=2026-13-01"))
     assert page.select_one("[role=alert]") is not None
@@ -124,17 +156,23 @@ def test_a_bad_period_falls_back_to_the_year(client: TestClient, engine: Engine,
 
 def test_targets_are_entered_per_year(client: TestClient, engine: Engine, office_id: int) -> None:
     token = login(client, engine, office_id, "head", "supervisor")
-    bad = client.post("/staff/supervisor/targets", data={"csrf_token": token, "year": "2026",
-                                                        "t1.2": "140"})
+    bad = client.post(
+        "/staff/supervisor/targets", data={"csrf_token": token, "year": "2026", "t1.2": "140"}
+    )
     assert bad.status_code == 422
-    done = client.post("/staff/supervisor/targets", data={"csrf_token": token, "year": "2026",
-                                                         "t1.2": "98,5", "t4.1": "4"})
+    done = client.post(
+        "/staff/supervisor/targets",
+        data={"csrf_token": token, "year": "2026", "t1.2": "98,5", "t4.1": "4"},
+    )
     assert done.status_code == 200
     page = soup(client.get("/staff/supervisor/report?period=year&year=2026"))
-    targets = {tr["data-code"]: tr.select("td.num")[1].get_text(strip=True)
-               for tr in page.select("#indicators tbody tr")}
+    targets = {
+        tr["data-code"]: tr.select("td.num")[1].get_text(strip=True)
+        for tr in page.select("#indicators tbody tr")
+    }
     assert targets["1.2"] == "98.5" and targets["4.1"] == "4" and targets["2.1"] == "—"
-    assert soup(client.get("/staff/supervisor/targets?year=2027")).select_one(
-        "#t1\\.2")["value"] == ""
+    assert (
+        soup(client.get("/staff/supervisor/targets?year=2027")).select_one("#t1\\.2")["value"] == ""
+    )
     # Without the session's token nothing changes.
     assert client.post("/staff/supervisor/targets", data={"year": "2026"}).status_code == 403

@@ -86,8 +86,9 @@ def history(engine: Engine, clock: Clock, now: ManualClock) -> dict[str, int]:
     assert call("cab1").code == "А-002"
     at(now, 10, 25)
     with db.transaction(engine) as s:
-        child = tickets.transfer(s, clock, s.get_one(Ticket, ids["А-002"]),
-                                 _service(s, "certificate"), None)
+        child = tickets.transfer(
+            s, clock, s.get_one(Ticket, ids["А-002"]), _service(s, "certificate"), None
+        )
         ids["А-002/2"] = child.id  # type: ignore[assignment]
     at(now, 10, 40)
     third = call("cab4")
@@ -109,14 +110,16 @@ def history(engine: Engine, clock: Clock, now: ManualClock) -> dict[str, int]:
     return ids
 
 
-def rows(engine: Engine, office_id: int, start: date = DAY, end: date = DAY,
-         **kw: object) -> dict[str, table.IndicatorRow]:
+def rows(
+    engine: Engine, office_id: int, start: date = DAY, end: date = DAY, **kw: object
+) -> dict[str, table.IndicatorRow]:
     with db.reading(engine) as session:
         return {r.code: r for r in table.compute(session, office_id, start, end, **kw)}  # type: ignore[arg-type]
 
 
-def test_wait_indicator_counts_each_visit_once(engine: Engine, clock: Clock, now: ManualClock,
-                                               office_id: int) -> None:
+def test_wait_indicator_counts_each_visit_once(
+    engine: Engine, clock: Clock, now: ManualClock, office_id: int
+) -> None:
     history(engine, clock, now)
     row = rows(engine, office_id)["1.2"]
     # А-001 10 min, А-002 20 min, А-003 exactly 40 (within), Г-001 41, А-004 closed: 3 of 5.
@@ -125,17 +128,33 @@ def test_wait_indicator_counts_each_visit_once(engine: Engine, clock: Clock, now
     assert row.norm == 100 and row.met is False
 
 
-def test_feedback_denominators_count_answers_not_tickets(engine: Engine, clock: Clock,
-                                                         now: ManualClock, office_id: int) -> None:
+def test_feedback_denominators_count_answers_not_tickets(
+    engine: Engine, clock: Clock, now: ManualClock, office_id: int
+) -> None:
     ids = history(engine, clock, now)
     yes, no, skip = True, False, None
     answers = {
-        "А-001": dict(process_ok=yes, info_ok=yes, polite_ok=yes,
-                      complaint_procedure_ok=skip, complaint_timing_ok=skip),
-        "Г-001": dict(process_ok=no, info_ok=yes, polite_ok=yes,
-                      complaint_procedure_ok=no, complaint_timing_ok=yes),
-        "А-002/2": dict(process_ok=yes, info_ok=skip, polite_ok=no,
-                        complaint_procedure_ok=skip, complaint_timing_ok=skip),
+        "А-001": dict(
+            process_ok=yes,
+            info_ok=yes,
+            polite_ok=yes,
+            complaint_procedure_ok=skip,
+            complaint_timing_ok=skip,
+        ),
+        "Г-001": dict(
+            process_ok=no,
+            info_ok=yes,
+            polite_ok=yes,
+            complaint_procedure_ok=no,
+            complaint_timing_ok=yes,
+        ),
+        "А-002/2": dict(
+            process_ok=yes,
+            info_ok=skip,
+            polite_ok=no,
+            complaint_procedure_ok=skip,
+            complaint_timing_ok=skip,
+        ),
     }
     for code, given in answers.items():
         with db.transaction(engine) as s:
@@ -154,14 +173,29 @@ def test_feedback_denominators_count_answers_not_tickets(engine: Engine, clock: 
     assert got["4.3"].value == 0.0 and got["4.4"].value == 100.0
 
 
-def test_complaints_against_applicants_served(engine: Engine, clock: Clock, now: ManualClock,
-                                              office_id: int) -> None:
+def test_complaints_against_applicants_served(
+    engine: Engine, clock: Clock, now: ManualClock, office_id: int
+) -> None:
     history(engine, clock, now)
     at(now, 11, 0, DAY + timedelta(days=1))
     with db.transaction(engine) as s:
-        new = [complaints.register(s, clock, office_id, 5, complaints.NewComplaint(
-            "Complainant", "8 777 000 00 00", "long wait", ticket_code="г-001",
-            received_on=DAY), None) for _ in range(3)]
+        new = [
+            complaints.register(
+                s,
+                clock,
+                office_id,
+                5,
+                complaints.NewComplaint(
+                    "Complainant",
+                    "8 777 000 00 00",
+                    "long wait",
+                    ticket_code="г-001",
+                    received_on=DAY,
+                ),
+                None,
+            )
+            for _ in range(3)
+        ]
         assert [c.label for c in new] == ["2026-001", "2026-002", "2026-003"]
         assert new[0].answer_due == date(2026, 11, 29)  # received + 5 calendar days
         assert new[0].ticket_id is not None and new[0].ticket_code == "Г-001"
@@ -181,24 +215,47 @@ def test_intake_indicators(engine: Engine, clock: Clock, now: ManualClock, offic
     """1.1, 2.2, 3.2 from applications (columns documented in kezek.intake)."""
     accepted = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)  # 10:00 in Almaty
     with db.transaction(engine) as s:
-        card = Card(office_id=office_id, iin="900101300001", surname="S", name="N",
-                    birth_date=date(1990, 1, 1), sex="m", category="citizen", address="a",
-                    created_at=accepted)
+        card = Card(
+            office_id=office_id,
+            iin="900101300001",
+            surname="S",
+            name="N",
+            birth_date=date(1990, 1, 1),
+            sex="m",
+            category="citizen",
+            address="a",
+            created_at=accepted,
+        )
         s.add(card)
         s.flush()
         specs = [  # (decided_in_term, corrected, complete first time)
-            (True, False, True), (True, True, True), (False, False, False), (None, False, True),
+            (True, False, True),
+            (True, True, True),
+            (False, False, False),
+            (None, False, True),
         ]
         for n, (in_term, corrected, first) in enumerate(specs):
-            s.add(Application(office_id=office_id, card_id=card.id, category="citizen",
-                              status="registered" if in_term is not None else "accepted",
-                              opened_at=accepted, accepted_at=accepted, number=f"2026-{n}",
-                              deadline=DAY + timedelta(days=10), decided_in_term=in_term,
-                              complete_on_first_visit=first,
-                              corrected_at=accepted if corrected else None))
+            s.add(
+                Application(
+                    office_id=office_id,
+                    card_id=card.id,
+                    category="citizen",
+                    status="registered" if in_term is not None else "accepted",
+                    opened_at=accepted,
+                    accepted_at=accepted,
+                    number=f"2026-{n}",
+                    deadline=DAY + timedelta(days=10),
+                    decided_in_term=in_term,
+                    complete_on_first_visit=first,
+                    corrected_at=accepted if corrected else None,
+                )
+            )
         # Opened, first visit still going on: not yet in 3.2.
-        s.add(Application(office_id=office_id, card_id=card.id, category="citizen",
-                          opened_at=accepted))
+        s.add(
+            Application(
+                office_id=office_id, card_id=card.id, category="citizen", opened_at=accepted
+            )
+        )
     got = rows(engine, office_id)
     # One undecided, not yet due: 2 in term of 3 decided.
     assert (got["1.1"].numerator, got["1.1"].denominator) == (2, 3)
@@ -211,8 +268,20 @@ def test_intake_indicators(engine: Engine, clock: Clock, now: ManualClock, offic
 
 def test_no_data_is_not_zero(engine: Engine, office_id: int) -> None:
     got = rows(engine, office_id, date(2026, 1, 1), date(2026, 1, 31))
-    for code in ("1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "4.4",
-                 "5.1"):
+    for code in (
+        "1.1",
+        "1.2",
+        "2.1",
+        "2.2",
+        "3.1",
+        "3.2",
+        "3.3",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5.1",
+    ):
         assert got[code].value is None and got[code].met is None, code
     assert got["3.3"].note is not None
     assert len(got) == 12

@@ -27,24 +27,36 @@ INK, BAR, LATE, GRID = "#111111", "#0b4f9c", "#a4161a", "#c8c8c8"
 
 # --- data --------------------------------------------------------------------------------
 
+
 def wait_histogram(session: Session, office_id: int, start: date, end: date) -> list[int]:
     """Visits per 5-minute band of waiting: band i holds waits in (5i, 5i + 5] minutes, so
     exactly 40 minutes falls in the last band within the target; the last band is 90+."""
     t = Ticket.__table__  # type: ignore[attr-defined]
-    band = sa.case((t.c.wait_seconds <= 0, 0),
-                   (t.c.wait_seconds > LAST_BUCKET * BUCKET_MINUTES * 60, LAST_BUCKET),
-                   else_=(t.c.wait_seconds - 1) // (BUCKET_MINUTES * 60))
-    rows = session.execute(sa.select(band, sa.func.count()).where(
-        t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end,
-        t.c.wait_seconds.is_not(None), first_wait_condition()).group_by(band)).all()
+    band = sa.case(
+        (t.c.wait_seconds <= 0, 0),
+        (t.c.wait_seconds > LAST_BUCKET * BUCKET_MINUTES * 60, LAST_BUCKET),
+        else_=(t.c.wait_seconds - 1) // (BUCKET_MINUTES * 60),
+    )
+    rows = session.execute(
+        sa.select(band, sa.func.count())
+        .where(
+            t.c.office_id == office_id,
+            t.c.business_day >= start,
+            t.c.business_day <= end,
+            t.c.wait_seconds.is_not(None),
+            first_wait_condition(),
+        )
+        .group_by(band)
+    ).all()
     counts = [0] * (LAST_BUCKET + 1)
     for index, count in rows:
         counts[min(int(index), LAST_BUCKET)] += int(count)
     return counts
 
 
-def arrivals(session: Session, office_id: int, start: date, end: date,
-             zone: ZoneInfo) -> dict[tuple[int, int], int]:
+def arrivals(
+    session: Session, office_id: int, start: date, end: date, zone: ZoneInfo
+) -> dict[tuple[int, int], int]:
     """Visits by (weekday 0 = Monday, local hour of taking the ticket).
 
     SQL groups by day and UTC hour (a few thousand groups a year); the office zone is
@@ -52,9 +64,16 @@ def arrivals(session: Session, office_id: int, start: date, end: date,
     """
     t = Ticket.__table__  # type: ignore[attr-defined]
     hour = sa.extract("hour", t.c.issued_at)
-    rows = session.execute(sa.select(t.c.business_day, hour, sa.func.count()).where(
-        t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end,
-        t.c.parent_id.is_(None)).group_by(t.c.business_day, hour)).all()
+    rows = session.execute(
+        sa.select(t.c.business_day, hour, sa.func.count())
+        .where(
+            t.c.office_id == office_id,
+            t.c.business_day >= start,
+            t.c.business_day <= end,
+            t.c.parent_id.is_(None),
+        )
+        .group_by(t.c.business_day, hour)
+    ).all()
     result: dict[tuple[int, int], int] = {}
     for day, utc_hour, count in rows:
         day = day if isinstance(day, date) else date.fromisoformat(str(day))
@@ -73,20 +92,32 @@ def _local_hour(day: date, utc_hour: int, zone: ZoneInfo) -> int:
     return utc_hour
 
 
-def daily_share(session: Session, office_id: int, start: date,
-                end: date) -> list[tuple[date, int, int]]:
+def daily_share(
+    session: Session, office_id: int, start: date, end: date
+) -> list[tuple[date, int, int]]:
     """(day, visits within the target, visits) for each day that had visits."""
     t = Ticket.__table__  # type: ignore[attr-defined]
     within = sa.func.coalesce(sa.func.sum(sa.case((t.c.within_target.is_(True), 1), else_=0)), 0)
-    rows = session.execute(sa.select(t.c.business_day, within, sa.func.count()).where(
-        t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end,
-        t.c.wait_seconds.is_not(None), first_wait_condition())
-        .group_by(t.c.business_day).order_by(t.c.business_day)).all()
-    return [(d if isinstance(d, date) else date.fromisoformat(str(d)), int(w), int(n))
-            for d, w, n in rows]
+    rows = session.execute(
+        sa.select(t.c.business_day, within, sa.func.count())
+        .where(
+            t.c.office_id == office_id,
+            t.c.business_day >= start,
+            t.c.business_day <= end,
+            t.c.wait_seconds.is_not(None),
+            first_wait_condition(),
+        )
+        .group_by(t.c.business_day)
+        .order_by(t.c.business_day)
+    ).all()
+    return [
+        (d if isinstance(d, date) else date.fromisoformat(str(d)), int(w), int(n))
+        for d, w, n in rows
+    ]
 
 
 # --- drawing -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Svg:
@@ -97,21 +128,34 @@ class Svg:
     markup: str
 
 
-def _text(x: float, y: float, text: str, *, size: int = 12, anchor: str = "middle",
-          fill: str = INK, weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" text-anchor="{anchor}" '
-            f'fill="{fill}" font-weight="{weight}">{escape(text)}</text>')
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: int = 12,
+    anchor: str = "middle",
+    fill: str = INK,
+    weight: str = "normal",
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" {FONT} font-size="{size}" text-anchor="{anchor}" '
+        f'fill="{fill}" font-weight="{weight}">{escape(text)}</text>'
+    )
 
 
 def _frame(name: str, title: str, desc: str, width: int, height: int, body: list[str]) -> Svg:
     ident = f"chart-{name}"
-    markup = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-              f'width="{width}" height="{height}" role="img" class="chart" '
-              f'aria-labelledby="{ident}-title {ident}-desc">'
-              f'<title id="{ident}-title">{escape(title)}</title>'
-              f'<desc id="{ident}-desc">{escape(desc)}</desc>'
-              f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
-              + "".join(body) + "</svg>")
+    markup = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="chart" '
+        f'aria-labelledby="{ident}-title {ident}-desc">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
+        + "".join(body)
+        + "</svg>"
+    )
     return Svg(name, title, markup)
 
 
@@ -125,13 +169,19 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
     total = sum(counts)
     late = sum(c for i, c in enumerate(counts) if (i + 1) * BUCKET_MINUTES > target_minutes)
     title = _("Waiting time of visits")
-    desc = _("%(total)s visits; %(late)s waited longer than %(minutes)s minutes.",
-             total=total, late=late, minutes=target_minutes)
+    desc = _(
+        "%(total)s visits; %(late)s waited longer than %(minutes)s minutes.",
+        total=total,
+        late=late,
+        minutes=target_minutes,
+    )
     body = [_text(left, 22, title, size=15, anchor="start", weight="bold")]
     for i in range(5):  # horizontal grid with counts
         y = top + plot_h - plot_h * i / 4
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(left - 6, y + 4, str(tick * i), size=11, anchor="end"))
     for i, count in enumerate(counts):
         over = i * BUCKET_MINUTES >= target_minutes
@@ -139,25 +189,35 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
         x = left + i * step
         # Bars past the target are red and dashed: told apart in grey print too.
         late_style = ' stroke="#111111" stroke-dasharray="3 2"' if over else ""
-        body.append(f'<rect x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{step - 4:.1f}" '
-                    f'height="{h:.1f}" fill="{LATE if over else BAR}"{late_style}/>')
+        body.append(
+            f'<rect x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{step - 4:.1f}" '
+            f'height="{h:.1f}" fill="{LATE if over else BAR}"{late_style}/>'
+        )
         if count:
             body.append(_text(x + step / 2, top + plot_h - h - 4, str(count), size=10))
         # Each bar is labelled by the upper end of its band: "40" = more than 35, up to 40.
-        label = (f"{i * BUCKET_MINUTES}+" if i == len(counts) - 1
-                 else f"{(i + 1) * BUCKET_MINUTES}")
+        label = f"{i * BUCKET_MINUTES}+" if i == len(counts) - 1 else f"{(i + 1) * BUCKET_MINUTES}"
         body.append(_text(x + step / 2, top + plot_h + 16, label, size=10))
     line_x = left + (target_minutes / BUCKET_MINUTES) * step
-    body.append(f'<line x1="{line_x:.1f}" y1="{top - 14}" x2="{line_x:.1f}" y2="{top + plot_h}" '
-                f'stroke="{INK}" stroke-width="2.5" stroke-dasharray="6 4"/>')
-    body.append(_text(line_x + 6, top - 4, _("%(minutes)s minutes", minutes=target_minutes),
-                      size=12, anchor="start", weight="bold"))
+    body.append(
+        f'<line x1="{line_x:.1f}" y1="{top - 14}" x2="{line_x:.1f}" y2="{top + plot_h}" '
+        f'stroke="{INK}" stroke-width="2.5" stroke-dasharray="6 4"/>'
+    )
+    body.append(
+        _text(
+            line_x + 6,
+            top - 4,
+            _("%(minutes)s minutes", minutes=target_minutes),
+            size=12,
+            anchor="start",
+            weight="bold",
+        )
+    )
     body.append(_text(left + plot_w / 2, height - 20, _("Minutes waited"), size=12))
     return _frame("waits", title, desc, width, height, body)
 
 
-def draw_arrivals(cells: dict[tuple[int, int], int], weekday_names: list[str],
-                  _: Translate) -> Svg:
+def draw_arrivals(cells: dict[tuple[int, int], int], weekday_names: list[str], _: Translate) -> Svg:
     """A heat map: rows are weekdays, columns are hours; each cell shows its count."""
     days = sorted({d for d, _h in cells}) or [1, 2, 3, 4]
     hours = sorted({h for _d, h in cells}) or list(range(9, 18))
@@ -167,8 +227,11 @@ def draw_arrivals(cells: dict[tuple[int, int], int], weekday_names: list[str],
     height = top + cell_h * len(days) + 40
     peak = max(cells.values(), default=0) or 1
     title = _("Arrivals by hour and weekday")
-    desc = _("%(total)s visits; the busiest hour had %(peak)s.",
-             total=sum(cells.values()), peak=max(cells.values(), default=0))
+    desc = _(
+        "%(total)s visits; the busiest hour had %(peak)s.",
+        total=sum(cells.values()),
+        peak=max(cells.values(), default=0),
+    )
     body = [_text(16, 22, title, size=15, anchor="start", weight="bold")]
     for j, hour in enumerate(hours):
         body.append(_text(left + j * cell_w + cell_w / 2, top - 8, f"{hour:02d}:00", size=11))
@@ -183,8 +246,10 @@ def draw_arrivals(cells: dict[tuple[int, int], int], weekday_names: list[str],
             fill = f"#{shade:02x}{min(255, shade + 10):02x}ff" if count else "#f4f4f4"
             ink = "#ffffff" if share > 0.55 else INK
             x = left + j * cell_w
-            body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                        f'fill="{fill}" stroke="{GRID}"/>')
+            body.append(
+                f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                f'fill="{fill}" stroke="{GRID}"/>'
+            )
             body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, str(count), size=11, fill=ink))
     return _frame("arrivals", title, desc, width, height, body)
 
@@ -196,13 +261,23 @@ def draw_daily(days: list[tuple[date, int, int]], _: Translate, norm: float = 10
     title = _("Share of visits within 40 minutes, by day")
     total_w = sum(w for _d, w, _n in days)
     total_n = sum(n for _d, _w, n in days)
-    desc = (_("%(days)s days; %(within)s of %(visits)s visits within 40 minutes.",
-              days=len(days), within=total_w, visits=total_n) if days else _("no data"))
+    desc = (
+        _(
+            "%(days)s days; %(within)s of %(visits)s visits within 40 minutes.",
+            days=len(days),
+            within=total_w,
+            visits=total_n,
+        )
+        if days
+        else _("no data")
+    )
     body = [_text(left, 22, title, size=15, anchor="start", weight="bold")]
     for pct in (0, 25, 50, 75, 100):
         y = top + plot_h - plot_h * pct / 100
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
         body.append(_text(left - 6, y + 4, f"{pct} %", size=11, anchor="end"))
     if not days:
         body.append(_text(left + plot_w / 2, top + plot_h / 2, _("no data"), size=14))
@@ -214,10 +289,13 @@ def draw_daily(days: list[tuple[date, int, int]], _: Translate, norm: float = 10
         y = top + plot_h - plot_h * (within / count if count else 0)
         points.append(f"{x:.1f},{y:.1f}")
     norm_y = top + plot_h - plot_h * norm / 100
-    body.append(f'<line x1="{left}" y1="{norm_y:.1f}" x2="{width - right}" y2="{norm_y:.1f}" '
-                f'stroke="{LATE}" stroke-width="2" stroke-dasharray="6 4"/>')
-    body.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{BAR}" '
-                f'stroke-width="2"/>')
+    body.append(
+        f'<line x1="{left}" y1="{norm_y:.1f}" x2="{width - right}" y2="{norm_y:.1f}" '
+        f'stroke="{LATE}" stroke-width="2" stroke-dasharray="6 4"/>'
+    )
+    body.append(
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{BAR}" stroke-width="2"/>'
+    )
     if len(days) <= 62:  # a mark per day while they can be told apart
         for point in points:
             cx, cy = point.split(",")
@@ -225,7 +303,8 @@ def draw_daily(days: list[tuple[date, int, int]], _: Translate, norm: float = 10
     every = max(1, len(days) // 8)
     for i, (day, _w, _n) in enumerate(days):
         if i % every == 0:
-            body.append(_text(left + step * i + step / 2, top + plot_h + 16,
-                              day.strftime("%d.%m"), size=10))
+            body.append(
+                _text(left + step * i + step / 2, top + plot_h + 16, day.strftime("%d.%m"), size=10)
+            )
     body.append(_text(left + plot_w / 2, height - 14, _("Business day"), size=12))
     return _frame("daily", title, desc, width, height, body)

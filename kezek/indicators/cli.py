@@ -19,10 +19,20 @@ from kezek.settings import Settings, load_profile
 
 def add_report_command(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="the appendix table of indicators for a period")
-    report.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
-                        help="first business day, YYYY-MM-DD")
-    report.add_argument("--to", dest="end", type=date.fromisoformat, required=True,
-                        help="last business day, YYYY-MM-DD")
+    report.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        required=True,
+        help="first business day, YYYY-MM-DD",
+    )
+    report.add_argument(
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        required=True,
+        help="last business day, YYYY-MM-DD",
+    )
     report.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     report.add_argument("--out", type=Path, help="file to write (default: indicators-FROM-TO.EXT)")
     report.add_argument("--lang", choices=list(i18n.LANGUAGES), default="ru")
@@ -42,11 +52,25 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     progress = None if args.quiet else progress_bar("report")
     engine = _engine(settings)
     with db.reading(engine) as session:
-        rows = table.compute(session, office_id, period.start, period.end,
-                             published=info.coverage(profile), as_of=today)
+        rows = table.compute(
+            session,
+            office_id,
+            period.start,
+            period.end,
+            published=info.coverage(profile),
+            as_of=today,
+        )
         if args.format == "xlsx":
-            data = export.workbook(session, office_id, period, rows, profile.zone,
-                                   profile.name.get(args.lang), _, progress)
+            data = export.workbook(
+                session,
+                office_id,
+                period,
+                rows,
+                profile.zone,
+                profile.name.get(args.lang),
+                _,
+                progress,
+            )
             out.write_bytes(data)
         else:
             out.write_text(export.table_csv(rows, period, _), encoding="utf-8")

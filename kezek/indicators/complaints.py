@@ -36,13 +36,20 @@ def _clean(text: str | None, limit: int) -> str:
 
 def next_number(session: Session, office_id: int, year: int) -> int:
     c = Complaint.__table__  # type: ignore[attr-defined]
-    last = session.execute(sa.select(sa.func.max(c.c.number)).where(
-        c.c.office_id == office_id, c.c.year == year)).scalar()
+    last = session.execute(
+        sa.select(sa.func.max(c.c.number)).where(c.c.office_id == office_id, c.c.year == year)
+    ).scalar()
     return int(last or 0) + 1
 
 
-def register(session: Session, clock: Clock, office_id: int, answer_days: int, new: NewComplaint,
-             registered_by: int | None) -> Complaint:
+def register(
+    session: Session,
+    clock: Clock,
+    office_id: int,
+    answer_days: int,
+    new: NewComplaint,
+    registered_by: int | None,
+) -> Complaint:
     """Enter a complaint in the journal. Its number is the next of the year (§22)."""
     complainant = _clean(new.complainant, 200)
     about = _clean(new.about, 2000)
@@ -58,16 +65,29 @@ def register(session: Session, clock: Clock, office_id: int, answer_days: int, n
     ticket_id = None
     if code:
         # The ticket of that day with this code, if there was one (the first row of the visit).
-        ticket_id = session.exec(select(Ticket.id).where(
-            Ticket.office_id == office_id, Ticket.business_day == received, Ticket.code == code)
-            .order_by(Ticket.id).limit(1)).first()  # type: ignore[arg-type]
+        ticket_id = session.exec(
+            select(Ticket.id)
+            .where(
+                Ticket.office_id == office_id, Ticket.business_day == received, Ticket.code == code
+            )
+            .order_by(col(Ticket.id))
+            .limit(1)
+        ).first()
     for _ in range(5):  # two desks registering at once: the unique number makes one retry
         complaint = Complaint(
-            office_id=office_id, year=received.year,
-            number=next_number(session, office_id, received.year), received_on=received,
-            answer_due=received + timedelta(days=answer_days), complainant=complainant,
-            contact=_clean(new.contact, 200), ticket_code=code, ticket_id=ticket_id, about=about,
-            registered_by=registered_by, registered_at=clock.now())
+            office_id=office_id,
+            year=received.year,
+            number=next_number(session, office_id, received.year),
+            received_on=received,
+            answer_due=received + timedelta(days=answer_days),
+            complainant=complainant,
+            contact=_clean(new.contact, 200),
+            ticket_code=code,
+            ticket_id=ticket_id,
+            about=about,
+            registered_by=registered_by,
+            registered_at=clock.now(),
+        )
         try:
             with session.begin_nested():
                 session.add(complaint)
@@ -85,8 +105,14 @@ def get(session: Session, office_id: int, complaint_id: int) -> Complaint:
     return complaint
 
 
-def review(session: Session, clock: Clock, complaint: Complaint, justified: bool,
-           answer: str | None, answered_by: int | None) -> Complaint:
+def review(
+    session: Session,
+    clock: Clock,
+    complaint: Complaint,
+    justified: bool,
+    answer: str | None,
+    answered_by: int | None,
+) -> Complaint:
     """Record the review (justified or not) and, when given, the answer and its date."""
     complaint.justified = justified
     complaint.reviewed_on = complaint.reviewed_on or clock.business_day()
@@ -101,17 +127,28 @@ def review(session: Session, clock: Clock, complaint: Complaint, justified: bool
 
 
 def journal(session: Session, office_id: int, start: date, end: date) -> list[Complaint]:
-    return list(session.exec(select(Complaint).where(
-        Complaint.office_id == office_id, Complaint.received_on >= start,
-        Complaint.received_on <= end).order_by(col(Complaint.received_on).desc(),
-                                               col(Complaint.number).desc())).all())
+    return list(
+        session.exec(
+            select(Complaint)
+            .where(
+                Complaint.office_id == office_id,
+                Complaint.received_on >= start,
+                Complaint.received_on <= end,
+            )
+            .order_by(col(Complaint.received_on).desc(), col(Complaint.number).desc())
+        ).all()
+    )
 
 
 def open_complaints(session: Session, office_id: int) -> list[Complaint]:
     """Not answered yet, the nearest due date first (supervisors see these)."""
-    return list(session.exec(select(Complaint).where(
-        Complaint.office_id == office_id, Complaint.answered_on.is_(None))  # type: ignore[union-attr]
-        .order_by(col(Complaint.answer_due), col(Complaint.number))).all())
+    return list(
+        session.exec(
+            select(Complaint)
+            .where(Complaint.office_id == office_id, Complaint.answered_on.is_(None))  # type: ignore[union-attr]
+            .order_by(col(Complaint.answer_due), col(Complaint.number))
+        ).all()
+    )
 
 
 def state(complaint: Complaint, today: date) -> str:

@@ -31,8 +31,16 @@ def value_text(row: IndicatorRow, _: Translator) -> str:
 
 
 def table_header(_: Translator) -> list[str]:
-    return [_("No."), _("Indicator"), _("Norm"), _("Target"), _("Current value, %"),
-            _("Counted"), _("Out of"), _("Met")]
+    return [
+        _("No."),
+        _("Indicator"),
+        _("Norm"),
+        _("Target"),
+        _("Current value, %"),
+        _("Counted"),
+        _("Out of"),
+        _("Met"),
+    ]
 
 
 def table_records(rows: list[IndicatorRow], _: Translator) -> list[list[Any]]:
@@ -41,55 +49,122 @@ def table_records(rows: list[IndicatorRow], _: Translator) -> list[list[Any]]:
     for row in rows:
         value = row.value
         met = row.met
-        records.append([
-            row.code, _(row.indicator.title),
-            (_("at most %(norm)s", norm=f"{row.norm:g}") if row.indicator.at_most
-             else f"{row.norm:g}"),
-            "" if row.target is None else row.target,
-            _("no data") if value is None else round(value, 1),
-            "" if row.numerator is None else row.numerator,
-            "" if row.denominator is None else row.denominator,
-            "" if met is None else (_("yes") if met else _("no")),
-        ])
+        records.append(
+            [
+                row.code,
+                _(row.indicator.title),
+                (
+                    _("at most %(norm)s", norm=f"{row.norm:g}")
+                    if row.indicator.at_most
+                    else f"{row.norm:g}"
+                ),
+                "" if row.target is None else row.target,
+                _("no data") if value is None else round(value, 1),
+                "" if row.numerator is None else row.numerator,
+                "" if row.denominator is None else row.denominator,
+                "" if met is None else (_("yes") if met else _("no")),
+            ]
+        )
     return records
 
 
 def ticket_header(_: Translator) -> list[str]:
-    return [_("Day"), _("Ticket"), _("Kind of service"), _("Priority"), _("Language"), _("Status"),
-            _("Taken"), _("Called"), _("Finished"), _("Minutes waited"), _("Within 40 minutes"),
-            _("Counted in 1.2"), _("Service point"), _("Transferred from")]
+    return [
+        _("Day"),
+        _("Ticket"),
+        _("Kind of service"),
+        _("Priority"),
+        _("Language"),
+        _("Status"),
+        _("Taken"),
+        _("Called"),
+        _("Finished"),
+        _("Minutes waited"),
+        _("Within 40 minutes"),
+        _("Counted in 1.2"),
+        _("Service point"),
+        _("Transferred from"),
+    ]
 
 
-def ticket_records(session: Session, office_id: int, period: Period, zone: ZoneInfo,
-                   _: Translator) -> Iterator[list[Any]]:
+def ticket_records(
+    session: Session, office_id: int, period: Period, zone: ZoneInfo, _: Translator
+) -> Iterator[list[Any]]:
     """Every ticket row of the period, in order; transfers show the row they came from."""
     t = Ticket.__table__  # type: ignore[attr-defined]
-    services: dict[int, str] = dict(session.execute(sa.select(Service.id, Service.code).where(  # type: ignore[call-overload]
-        Service.office_id == office_id)).all())
-    points: dict[int, str] = dict(session.execute(sa.select(  # type: ignore[call-overload]
-        ServicePoint.id, ServicePoint.code).where(ServicePoint.office_id == office_id)).all())
+    services: dict[int, str] = dict(
+        session.execute(
+            sa.select(Service.id, Service.code).where(  # type: ignore[call-overload]
+                Service.office_id == office_id
+            )
+        ).all()
+    )
+    points: dict[int, str] = dict(
+        session.execute(
+            sa.select(  # type: ignore[call-overload]
+                ServicePoint.id, ServicePoint.code
+            ).where(ServicePoint.office_id == office_id)
+        ).all()
+    )
     parent = t.alias("parent")
     counted = first_wait_condition()
-    stmt = (sa.select(t.c.business_day, t.c.code, t.c.service_id, t.c.priority, t.c.lang,
-                      t.c.status, t.c.issued_at, t.c.called_at, t.c.finished_at,
-                      t.c.wait_seconds, t.c.within_target,
-                      sa.and_(t.c.wait_seconds.is_not(None), counted), t.c.service_point_id,
-                      parent.c.service_id)
-            .select_from(t.outerjoin(parent, parent.c.id == t.c.parent_id))
-            .where(t.c.office_id == office_id, t.c.business_day >= period.start,
-                   t.c.business_day <= period.end)
-            .order_by(t.c.business_day, t.c.id))
+    stmt = (
+        sa.select(
+            t.c.business_day,
+            t.c.code,
+            t.c.service_id,
+            t.c.priority,
+            t.c.lang,
+            t.c.status,
+            t.c.issued_at,
+            t.c.called_at,
+            t.c.finished_at,
+            t.c.wait_seconds,
+            t.c.within_target,
+            sa.and_(t.c.wait_seconds.is_not(None), counted),
+            t.c.service_point_id,
+            parent.c.service_id,
+        )
+        .select_from(t.outerjoin(parent, parent.c.id == t.c.parent_id))
+        .where(
+            t.c.office_id == office_id,
+            t.c.business_day >= period.start,
+            t.c.business_day <= period.end,
+        )
+        .order_by(t.c.business_day, t.c.id)
+    )
     statuses = _status_names(_)
     for row in session.execute(stmt).yield_per(5000):
-        (day, code, service_id, priority, lang, status, issued, called, finished, wait, within,
-         in_12, point_id, from_service) = row
+        (
+            day,
+            code,
+            service_id,
+            priority,
+            lang,
+            status,
+            issued,
+            called,
+            finished,
+            wait,
+            within,
+            in_12,
+            point_id,
+            from_service,
+        ) = row
         records: list[Any] = [
-            day if isinstance(day, date) else date.fromisoformat(str(day)), code,
-            services.get(service_id, ""), _("yes") if priority else "", lang,
-            statuses.get(status, status), _local(issued, zone), _local(called, zone),
-            _local(finished, zone), None if wait is None else round(wait / 60, 1),
+            day if isinstance(day, date) else date.fromisoformat(str(day)),
+            code,
+            services.get(service_id, ""),
+            _("yes") if priority else "",
+            lang,
+            statuses.get(status, status),
+            _local(issued, zone),
+            _local(called, zone),
+            _local(finished, zone),
+            None if wait is None else round(wait / 60, 1),
             "" if within is None else (_("yes") if within else _("no")),
-            _("yes") if in_12 else "", points.get(point_id, ""),
+            _("yes") if in_12 else "",
+            points.get(point_id, ""),
             services.get(from_service, "") if from_service else "",
         ]
         yield records
@@ -120,8 +195,14 @@ def table_csv(rows: list[IndicatorRow], period: Period, _: Translator) -> str:
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 Cyrillic
 
 
-def tickets_csv(session: Session, office_id: int, period: Period, zone: ZoneInfo,
-                _: Translator, progress: Progress | None = None) -> Iterator[str]:
+def tickets_csv(
+    session: Session,
+    office_id: int,
+    period: Period,
+    zone: ZoneInfo,
+    _: Translator,
+    progress: Progress | None = None,
+) -> Iterator[str]:
     """CSV text in pieces (a month at a time), so a year streams without being held whole."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -137,9 +218,16 @@ def tickets_csv(session: Session, office_id: int, period: Period, zone: ZoneInfo
             progress(index + 1, len(months))
 
 
-def workbook(session: Session, office_id: int, period: Period, rows: list[IndicatorRow],
-             zone: ZoneInfo, office_name: str, _: Translator,
-             progress: Progress | None = None) -> bytes:
+def workbook(
+    session: Session,
+    office_id: int,
+    period: Period,
+    rows: list[IndicatorRow],
+    zone: ZoneInfo,
+    office_name: str,
+    _: Translator,
+    progress: Progress | None = None,
+) -> bytes:
     """An .xlsx with two sheets: the appendix table and the ticket rows."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Indicators")[:31])

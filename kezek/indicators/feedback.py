@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.indicators.models import Feedback, FeedbackMark
@@ -34,17 +34,26 @@ QUESTIONS: tuple[Question, ...] = (
     Question("process_ok", "2.1", N_("Are you satisfied with how your visit went?")),
     Question("info_ok", "3.1", N_("Was the information on the procedure clear and complete?")),
     Question("polite_ok", "5.1", N_("Were the staff polite to you?")),
-    Question("complaint_procedure_ok", "4.3",
-             N_("If you have ever complained to us: are you satisfied with how the complaint "
-                "was handled?"),
-             N_("I have not complained")),
-    Question("complaint_timing_ok", "4.4",
-             N_("If you have ever complained to us: was the complaint answered in time?"),
-             N_("I have not complained")),
+    Question(
+        "complaint_procedure_ok",
+        "4.3",
+        N_(
+            "If you have ever complained to us: are you satisfied with how the complaint "
+            "was handled?"
+        ),
+        N_("I have not complained"),
+    ),
+    Question(
+        "complaint_timing_ok",
+        "4.4",
+        N_("If you have ever complained to us: was the complaint answered in time?"),
+        N_("I have not complained"),
+    ),
 )
 ANSWERS = {"yes": True, "no": False, "skip": None}
-FEEDBACK_NOT_NOW = N_("This visit cannot be rated now: it has not been served yet, or it "
-                      "has already been rated.")
+FEEDBACK_NOT_NOW = N_(
+    "This visit cannot be rated now: it has not been served yet, or it has already been rated."
+)
 
 
 class FeedbackError(QueueError):
@@ -82,16 +91,24 @@ def can_rate(session: Session, ticket: Ticket) -> bool:
 def for_point(session: Session, clock: Clock, point: ServicePoint) -> Ticket | None:
     """The visit just finished at this cabinet, if it was served recently and is not rated."""
     now = clock.now()
-    latest = session.exec(select(Ticket).where(
-        Ticket.office_id == point.office_id, Ticket.service_point_id == point.id,
-        Ticket.business_day == clock.business_day(now), Ticket.status == Status.served,
-        Ticket.finished_at >= now - timedelta(minutes=POINT_WINDOW_MINUTES))  # type: ignore[operator]
-        .order_by(Ticket.finished_at.desc()).limit(1)).first()  # type: ignore[union-attr]
+    latest = session.exec(
+        select(Ticket)
+        .where(
+            Ticket.office_id == point.office_id,
+            Ticket.service_point_id == point.id,
+            Ticket.business_day == clock.business_day(now),
+            Ticket.status == Status.served,
+            col(Ticket.finished_at) >= now - timedelta(minutes=POINT_WINDOW_MINUTES),
+        )
+        .order_by(col(Ticket.finished_at).desc())
+        .limit(1)
+    ).first()
     return latest if latest is not None and can_rate(session, latest) else None
 
 
-def submit(session: Session, ticket: Ticket, answers: dict[str, bool | None],
-           lang: str) -> Feedback:
+def submit(
+    session: Session, ticket: Ticket, answers: dict[str, bool | None], lang: str
+) -> Feedback:
     """Save one visit's answers. A second feedback for the same visit is refused."""
     if ticket.status != Status.served:
         raise FeedbackError(N_("Feedback can be given after the visit is served."))
@@ -106,8 +123,12 @@ def submit(session: Session, ticket: Ticket, answers: dict[str, bool | None],
             session.flush()
     except IntegrityError:
         raise FeedbackError(N_("Thank you: this visit has already been rated.")) from None
-    row = Feedback(office_id=ticket.office_id, business_day=ticket.business_day,
-                   lang=lang if lang in ("kk", "ru", "en") else "kk", **answers)
+    row = Feedback(
+        office_id=ticket.office_id,
+        business_day=ticket.business_day,
+        lang=lang if lang in ("kk", "ru", "en") else "kk",
+        **answers,
+    )
     session.add(row)
     session.flush()
     return row

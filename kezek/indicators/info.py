@@ -27,8 +27,12 @@ def _always(_: Profile) -> bool:
 
 
 INFO_ITEMS: tuple[InfoItem, ...] = (
-    InfoItem("service", N_("What the service is"), "§1, §5",
-             lambda p: any(s.registration for s in p.services)),
+    InfoItem(
+        "service",
+        N_("What the service is"),
+        "§1, §5",
+        lambda p: any(s.registration for s in p.services),
+    ),
     InfoItem("who", N_("Who may apply"), "§6", _always),
     InfoItem("documents", N_("Documents for each category of applicant"), "§12", _always),
     InfoItem("term", N_("Time limit"), "§3, §7", _always),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.indicators.table import first_wait_condition
 from kezek.queue.clock import Clock
@@ -70,29 +70,45 @@ def _minutes(now: datetime, since: datetime | None) -> int:
     return int((now - since).total_seconds() // 60) if since else 0
 
 
-def waiting_now(session: Session, clock: Clock, office_id: int,
-                warn_minutes: int) -> list[Waiting]:
+def waiting_now(session: Session, clock: Clock, office_id: int, warn_minutes: int) -> list[Waiting]:
     """Today's waiting tickets, the longest wait first."""
     now = clock.now()
-    services = {s.id: s for s in session.exec(select(Service).where(
-        Service.office_id == office_id))}
-    rows = session.exec(select(Ticket).where(
-        Ticket.office_id == office_id, Ticket.business_day == clock.business_day(now),
-        Ticket.status == Status.waiting).order_by(Ticket.issued_at, Ticket.id)).all()  # type: ignore[arg-type]
+    services = {
+        s.id: s for s in session.exec(select(Service).where(Service.office_id == office_id))
+    }
+    rows = session.exec(
+        select(Ticket)
+        .where(
+            Ticket.office_id == office_id,
+            Ticket.business_day == clock.business_day(now),
+            Ticket.status == Status.waiting,
+        )
+        .order_by(col(Ticket.issued_at), col(Ticket.id))
+    ).all()
     result = []
     for t in rows:
         assert t.issued_at is not None
         seconds = (now - t.issued_at).total_seconds()
         # Exactly 40 minutes is still within the target (appendix 1.2: "no more than").
-        level = ("over" if seconds > t.target_wait_minutes * 60
-                 else "warn" if seconds >= warn_minutes * 60 else "ok")
+        level = (
+            "over"
+            if seconds > t.target_wait_minutes * 60
+            else "warn"
+            if seconds >= warn_minutes * 60
+            else "ok"
+        )
         minutes = _minutes(now, t.issued_at)
         result.append(Waiting(t.code, services[t.service_id], minutes, t.priority, level))
     return result
 
 
-def warnings(session: Session, clock: Clock, office_id: int, warn_minutes: int,
-             waiting: list[Waiting] | None = None) -> list[Warning]:
+def warnings(
+    session: Session,
+    clock: Clock,
+    office_id: int,
+    warn_minutes: int,
+    waiting: list[Waiting] | None = None,
+) -> list[Warning]:
     """The early warning: services with tickets waiting past ``warn_minutes`` (30 by default).
 
     It names the tickets and who could help: a closed cabinet that serves the service
@@ -106,18 +122,32 @@ def warnings(session: Session, clock: Clock, office_id: int, warn_minutes: int,
             late.setdefault(w.service.id, []).append(w)
     if not late:
         return []
-    points = list(session.exec(select(ServicePoint).where(
-        ServicePoint.office_id == office_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
-        .order_by(ServicePoint.code)).all())
-    links = session.exec(select(PointService.point_id, PointService.service_id).where(
-        PointService.point_id.in_([p.id for p in points]))).all()  # type: ignore[attr-defined]
+    points = list(
+        session.exec(
+            select(ServicePoint)
+            .where(ServicePoint.office_id == office_id, col(ServicePoint.active).is_(True))
+            .order_by(ServicePoint.code)
+        ).all()
+    )
+    links = session.exec(
+        select(PointService.point_id, PointService.service_id).where(
+            col(PointService.point_id).in_([p.id for p in points])
+        )
+    ).all()
     serves = {(p, s) for p, s in links}
     result = []
     for service_id, items in late.items():
         closed = [p for p in points if (p.id, service_id) in serves and p.clerk_id is None]
         others = [p for p in points if (p.id, service_id) not in serves and p.clerk_id is not None]
-        result.append(Warning(items[0].service, [w.code for w in items],
-                              max(w.minutes for w in items), closed, others))
+        result.append(
+            Warning(
+                items[0].service,
+                [w.code for w in items],
+                max(w.minutes for w in items),
+                closed,
+                others,
+            )
+        )
     return sorted(result, key=lambda w: -w.longest)
 
 
@@ -125,31 +155,57 @@ def dashboard(session: Session, clock: Clock, office_id: int, warn_minutes: int)
     now = clock.now()
     today = clock.business_day(now)
     t = Ticket.__table__  # type: ignore[attr-defined]
-    ended = session.execute(sa.select(
-        sa.func.coalesce(sa.func.sum(sa.case((t.c.within_target.is_(True), 1), else_=0)), 0),
-        sa.func.count()).where(t.c.office_id == office_id, t.c.business_day == today,
-                               t.c.wait_seconds.is_not(None), first_wait_condition())).one()
+    ended = session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(sa.case((t.c.within_target.is_(True), 1), else_=0)), 0),
+            sa.func.count(),
+        ).where(
+            t.c.office_id == office_id,
+            t.c.business_day == today,
+            t.c.wait_seconds.is_not(None),
+            first_wait_condition(),
+        )
+    ).one()
     waiting = waiting_now(session, clock, office_id, warn_minutes)
     missed = sum(1 for w in waiting if w.level == "over")
-    board = Dashboard(at=now, within=int(ended[0]), counted=int(ended[1]) + missed,
-                      waiting=sorted(waiting, key=lambda w: -w.minutes), warn_minutes=warn_minutes)
-    served = session.exec(select(
-        Ticket.started_at, Ticket.finished_at, Ticket.service_point_id).where(
-        Ticket.office_id == office_id, Ticket.business_day == today,
-        Ticket.status == Status.served)).all()
+    board = Dashboard(
+        at=now,
+        within=int(ended[0]),
+        counted=int(ended[1]) + missed,
+        waiting=sorted(waiting, key=lambda w: -w.minutes),
+        warn_minutes=warn_minutes,
+    )
+    served = session.exec(
+        select(Ticket.started_at, Ticket.finished_at, Ticket.service_point_id).where(
+            Ticket.office_id == office_id,
+            Ticket.business_day == today,
+            Ticket.status == Status.served,
+        )
+    ).all()
     durations = [(b - a).total_seconds() / 60 for a, b, _ in served if a and b]
     board.served = len(served)
     board.average_service_minutes = sum(durations) / len(durations) if durations else None
-    in_hand = dict(session.exec(select(Ticket.service_point_id, Ticket.code).where(
-        Ticket.office_id == office_id, Ticket.business_day == today,
-        Ticket.status.in_(IN_HAND))).all())  # type: ignore[attr-defined]
+    in_hand = dict(
+        session.exec(
+            select(Ticket.service_point_id, Ticket.code).where(
+                Ticket.office_id == office_id,
+                Ticket.business_day == today,
+                col(Ticket.status).in_(IN_HAND),
+            )
+        ).all()
+    )
     per_point: dict[int | None, int] = {}
     for _a, _b, point_id in served:
         per_point[point_id] = per_point.get(point_id, 0) + 1
-    for point in session.exec(select(ServicePoint).where(
-            ServicePoint.office_id == office_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
-            .order_by(ServicePoint.code)).all():
-        board.points.append(PointNow(point, point.clerk_id is not None, in_hand.get(point.id),
-                                     per_point.get(point.id, 0)))
+    for point in session.exec(
+        select(ServicePoint)
+        .where(ServicePoint.office_id == office_id, col(ServicePoint.active).is_(True))
+        .order_by(ServicePoint.code)
+    ).all():
+        board.points.append(
+            PointNow(
+                point, point.clerk_id is not None, in_hand.get(point.id), per_point.get(point.id, 0)
+            )
+        )
     board.warnings = warnings(session, clock, office_id, warn_minutes, waiting)
     return board

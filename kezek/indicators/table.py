@@ -32,27 +32,62 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("1.1", N_("Cases served within the set term from submission of documents"), 99,
-              N_("decisions made no later than 10 calendar days after acceptance")),
-    Indicator("1.2", N_("Applicants who waited in the queue no more than 40 minutes"), 100,
-              N_("ticket issued to ticket called, each visit once")),
-    Indicator("2.1", N_("Satisfied with the quality of the service process"), 95,
-              N_("feedback survey")),
-    Indicator("2.2", N_("Cases where the official processed the documents correctly"), 100,
-              N_("cards not marked as corrected after review")),
-    Indicator("3.1", N_("Satisfied with the quality of and information on the procedure"), 95,
-              N_("feedback survey")),
-    Indicator("3.2", N_("Applicants who filled in and submitted the documents correctly "
-                        "the first time"), 95, N_("intake: complete on the first visit")),
-    Indicator("3.3", N_("Information on the service available on the internet"), 100,
-              N_("items the public information page publishes")),
-    Indicator("4.1", N_("Justified complaints to all applicants served"), 5,
-              N_("complaints journal"), at_most=True),
-    Indicator("4.2", N_("Justified complaints reviewed and satisfied in the set term"), 100,
-              N_("complaints journal")),
+    Indicator(
+        "1.1",
+        N_("Cases served within the set term from submission of documents"),
+        99,
+        N_("decisions made no later than 10 calendar days after acceptance"),
+    ),
+    Indicator(
+        "1.2",
+        N_("Applicants who waited in the queue no more than 40 minutes"),
+        100,
+        N_("ticket issued to ticket called, each visit once"),
+    ),
+    Indicator(
+        "2.1", N_("Satisfied with the quality of the service process"), 95, N_("feedback survey")
+    ),
+    Indicator(
+        "2.2",
+        N_("Cases where the official processed the documents correctly"),
+        100,
+        N_("cards not marked as corrected after review"),
+    ),
+    Indicator(
+        "3.1",
+        N_("Satisfied with the quality of and information on the procedure"),
+        95,
+        N_("feedback survey"),
+    ),
+    Indicator(
+        "3.2",
+        N_("Applicants who filled in and submitted the documents correctly the first time"),
+        95,
+        N_("intake: complete on the first visit"),
+    ),
+    Indicator(
+        "3.3",
+        N_("Information on the service available on the internet"),
+        100,
+        N_("items the public information page publishes"),
+    ),
+    Indicator(
+        "4.1",
+        N_("Justified complaints to all applicants served"),
+        5,
+        N_("complaints journal"),
+        at_most=True,
+    ),
+    Indicator(
+        "4.2",
+        N_("Justified complaints reviewed and satisfied in the set term"),
+        100,
+        N_("complaints journal"),
+    ),
     Indicator("4.3", N_("Satisfied with the complaint procedure"), 90, N_("feedback survey")),
-    Indicator("4.4", N_("Satisfied with the timing of the complaint procedure"), 90,
-              N_("feedback survey")),
+    Indicator(
+        "4.4", N_("Satisfied with the timing of the complaint procedure"), 90, N_("feedback survey")
+    ),
     Indicator("5.1", N_("Satisfied with the politeness of the staff"), 100, N_("feedback survey")),
 )
 BY_CODE = {i.code: i for i in INDICATORS}
@@ -148,9 +183,13 @@ def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int
     """(visits whose wait ended within their target, visits whose wait ended): 1.2."""
     t = Ticket.__table__  # type: ignore[attr-defined]
     row = session.execute(
-        sa.select(_count_if(t.c.within_target.is_(True)), sa.func.count())
-        .where(t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end,
-               t.c.wait_seconds.is_not(None), first_wait_condition())
+        sa.select(_count_if(t.c.within_target.is_(True)), sa.func.count()).where(
+            t.c.office_id == office_id,
+            t.c.business_day >= start,
+            t.c.business_day <= end,
+            t.c.wait_seconds.is_not(None),
+            first_wait_condition(),
+        )
     ).one()
     return int(row[0]), int(row[1])
 
@@ -158,31 +197,46 @@ def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int
 def served_visits(session: Session, office_id: int, start: date, end: date) -> int:
     """Applicants served: a visit ends in at most one *served* row (4.1's denominator)."""
     t = Ticket.__table__  # type: ignore[attr-defined]
-    return int(session.execute(
-        sa.select(sa.func.count()).where(t.c.office_id == office_id, t.c.business_day >= start,
-                                         t.c.business_day <= end, t.c.status == Status.served)
-    ).scalar_one())
+    return int(
+        session.execute(
+            sa.select(sa.func.count()).where(
+                t.c.office_id == office_id,
+                t.c.business_day >= start,
+                t.c.business_day <= end,
+                t.c.status == Status.served,
+            )
+        ).scalar_one()
+    )
 
 
-FEEDBACK_COLUMNS = {"2.1": "process_ok", "3.1": "info_ok", "4.3": "complaint_procedure_ok",
-                    "4.4": "complaint_timing_ok", "5.1": "polite_ok"}
+FEEDBACK_COLUMNS = {
+    "2.1": "process_ok",
+    "3.1": "info_ok",
+    "4.3": "complaint_procedure_ok",
+    "4.4": "complaint_timing_ok",
+    "5.1": "polite_ok",
+}
 
 
-def feedback_counts(session: Session, office_id: int, start: date,
-                    end: date) -> dict[str, tuple[int, int]]:
+def feedback_counts(
+    session: Session, office_id: int, start: date, end: date
+) -> dict[str, tuple[int, int]]:
     """Per question: (satisfied, answered). Skipped and "did not complain" are not answers."""
     f = Feedback.__table__  # type: ignore[attr-defined]
     columns = []
     for name in FEEDBACK_COLUMNS.values():
         columns += [_count_if(f.c[name].is_(True)), _count_if(f.c[name].is_not(None))]
-    row = session.execute(sa.select(*columns).where(
-        f.c.office_id == office_id, f.c.business_day >= start, f.c.business_day <= end)).one()
-    return {code: (int(row[2 * i]), int(row[2 * i + 1]))
-            for i, code in enumerate(FEEDBACK_COLUMNS)}
+    row = session.execute(
+        sa.select(*columns).where(
+            f.c.office_id == office_id, f.c.business_day >= start, f.c.business_day <= end
+        )
+    ).one()
+    return {code: (int(row[2 * i]), int(row[2 * i + 1])) for i, code in enumerate(FEEDBACK_COLUMNS)}
 
 
-def complaint_counts(session: Session, office_id: int, start: date, end: date,
-                     as_of: date) -> tuple[int, int, int]:
+def complaint_counts(
+    session: Session, office_id: int, start: date, end: date, as_of: date
+) -> tuple[int, int, int]:
     """(justified, justified and answered by the due date, justified whose outcome is known).
 
     A justified complaint still unanswered before its due date is pending: not yet in 4.2.
@@ -192,30 +246,42 @@ def complaint_counts(session: Session, office_id: int, start: date, end: date,
     justified = c.c.justified.is_(True)
     in_term = sa.and_(justified, c.c.answered_on.is_not(None), c.c.answered_on <= c.c.answer_due)
     known = sa.and_(justified, sa.or_(c.c.answered_on.is_not(None), c.c.answer_due < as_of))
-    row = session.execute(sa.select(_count_if(justified), _count_if(in_term), _count_if(known))
-                          .where(c.c.office_id == office_id, c.c.received_on >= start,
-                                 c.c.received_on <= end)).one()
+    row = session.execute(
+        sa.select(_count_if(justified), _count_if(in_term), _count_if(known)).where(
+            c.c.office_id == office_id, c.c.received_on >= start, c.c.received_on <= end
+        )
+    ).one()
     return int(row[0]), int(row[1]), int(row[2])
 
 
 def targets(session: Session, office_id: int, year: int) -> dict[str, float]:
-    rows = session.execute(sa.select(IndicatorTarget.code, IndicatorTarget.value).where(  # type: ignore[call-overload]
-        IndicatorTarget.office_id == office_id, IndicatorTarget.year == year)).all()
+    rows = session.execute(
+        sa.select(IndicatorTarget.code, IndicatorTarget.value).where(  # type: ignore[call-overload]
+            IndicatorTarget.office_id == office_id, IndicatorTarget.year == year
+        )
+    ).all()
     return {code: float(value) for code, value in rows}
 
 
-def _utc_bounds(session: Session, office_id: int, start: date,
-                end: date) -> tuple[datetime, datetime]:
+def _utc_bounds(
+    session: Session, office_id: int, start: date, end: date
+) -> tuple[datetime, datetime]:
     """The period's business days as UTC instants [from, to) in the office's zone."""
-    zone = ZoneInfo(session.execute(sa.select(Office.timezone).where(  # type: ignore[call-overload]
-        Office.id == office_id)).scalar_one())
+    zone = ZoneInfo(
+        session.execute(
+            sa.select(Office.timezone).where(  # type: ignore[call-overload]
+                Office.id == office_id
+            )
+        ).scalar_one()
+    )
     begin = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
     after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     return begin, after
 
 
-def intake_counts(session: Session, office_id: int, start: date, end: date,
-                  as_of: date) -> dict[str, tuple[int, int]]:
+def intake_counts(
+    session: Session, office_id: int, start: date, end: date, as_of: date
+) -> dict[str, tuple[int, int]]:
     """1.1, 2.2 and 3.2 from the applications (kezek.intake documents the columns).
 
     * 1.1 — applications accepted in the period: decided on or before the deadline (§7),
@@ -225,23 +291,42 @@ def intake_counts(session: Session, office_id: int, start: date, end: date,
     """
     a = Application.__table__  # type: ignore[attr-defined]
     begin, after = _utc_bounds(session, office_id, start, end)
-    accepted = sa.and_(a.c.office_id == office_id, a.c.accepted_at >= begin,
-                       a.c.accepted_at < after)
+    accepted = sa.and_(
+        a.c.office_id == office_id, a.c.accepted_at >= begin, a.c.accepted_at < after
+    )
     known = sa.or_(a.c.decided_in_term.is_not(None), a.c.deadline < as_of)
-    row = session.execute(sa.select(
-        _count_if(a.c.decided_in_term.is_(True)), _count_if(known),
-        _count_if(a.c.corrected_at.is_(None)), sa.func.count()).where(accepted)).one()
-    first = session.execute(sa.select(
-        _count_if(a.c.complete_on_first_visit.is_(True)), sa.func.count()).where(
-        a.c.office_id == office_id, a.c.opened_at >= begin, a.c.opened_at < after,
-        a.c.complete_on_first_visit.is_not(None))).one()
-    return {"1.1": (int(row[0]), int(row[1])), "2.2": (int(row[2]), int(row[3])),
-            "3.2": (int(first[0]), int(first[1]))}
+    row = session.execute(
+        sa.select(
+            _count_if(a.c.decided_in_term.is_(True)),
+            _count_if(known),
+            _count_if(a.c.corrected_at.is_(None)),
+            sa.func.count(),
+        ).where(accepted)
+    ).one()
+    first = session.execute(
+        sa.select(_count_if(a.c.complete_on_first_visit.is_(True)), sa.func.count()).where(
+            a.c.office_id == office_id,
+            a.c.opened_at >= begin,
+            a.c.opened_at < after,
+            a.c.complete_on_first_visit.is_not(None),
+        )
+    ).one()
+    return {
+        "1.1": (int(row[0]), int(row[1])),
+        "2.2": (int(row[2]), int(row[3])),
+        "3.2": (int(first[0]), int(first[1])),
+    }
 
 
-def compute(session: Session, office_id: int, start: date, end: date, *,
-            published: tuple[int, int] | None = None,
-            as_of: date | None = None) -> list[IndicatorRow]:
+def compute(
+    session: Session,
+    office_id: int,
+    start: date,
+    end: date,
+    *,
+    published: tuple[int, int] | None = None,
+    as_of: date | None = None,
+) -> list[IndicatorRow]:
     """The 12 rows for ``start``…``end`` (business days, inclusive).
 
     ``published`` is (items the public info page publishes, items it must publish) for 3.3;
@@ -264,8 +349,15 @@ def compute(session: Session, office_id: int, start: date, end: date, *,
     rows = []
     for indicator in INDICATORS:
         numerator, denominator = counts[indicator.code]
-        rows.append(IndicatorRow(indicator, goals.get(indicator.code), numerator, denominator,
-                                 notes.get(indicator.code)))
+        rows.append(
+            IndicatorRow(
+                indicator,
+                goals.get(indicator.code),
+                numerator,
+                denominator,
+                notes.get(indicator.code),
+            )
+        )
     return rows
 
 
@@ -301,13 +393,23 @@ class Report:
     daily: list[tuple[date, int, int]]
 
 
-def report(session: Session, office_id: int, period: Period, *, published: tuple[int, int],
-           as_of: date, zone: ZoneInfo) -> Report:
+def report(
+    session: Session,
+    office_id: int,
+    period: Period,
+    *,
+    published: tuple[int, int],
+    as_of: date,
+    zone: ZoneInfo,
+) -> Report:
     """The table and the data of its three pictures, for one period."""
     from kezek.indicators import charts
 
     start, end = period.start, period.end
-    return Report(period, compute(session, office_id, start, end, published=published, as_of=as_of),
-                  charts.wait_histogram(session, office_id, start, end),
-                  charts.arrivals(session, office_id, start, end, zone),
-                  charts.daily_share(session, office_id, start, end))
+    return Report(
+        period,
+        compute(session, office_id, start, end, published=published, as_of=as_of),
+        charts.wait_histogram(session, office_id, start, end),
+        charts.arrivals(session, office_id, start, end, zone),
+        charts.daily_share(session, office_id, start, end),
+    )

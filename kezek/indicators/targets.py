@@ -13,8 +13,14 @@ from kezek.queue.tickets import InvalidInput
 __all__ = ["set_targets", "targets"]
 
 
-def set_targets(session: Session, clock: Clock, office_id: int, year: int,
-                values: dict[str, float | None], set_by: int | None) -> dict[str, float]:
+def set_targets(
+    session: Session,
+    clock: Clock,
+    office_id: int,
+    year: int,
+    values: dict[str, float | None],
+    set_by: int | None,
+) -> dict[str, float]:
     """Save a year's targets; ``None`` removes one. Percentages from 0 to 100."""
     if not 2000 <= year <= 2100:
         raise InvalidInput(N_("Choose a year between 2000 and 2100."))

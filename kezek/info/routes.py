@@ -32,15 +32,25 @@ def info_page(request: Request) -> Response:
     st = web.state(request)
     shown = {item.key for item in info.published(st.profile)}
     schedule: dict[str, Any] = {str(day): hours for day, hours in st.profile.schedule.items()}
-    hours = [(i18n.gettext(web.lang(request), web.WEEKDAY_NAMES[index]), schedule.get(day))
-             for index, day in enumerate(WEEKDAYS)]
-    return web.render(request, "info/page.html", {
-        "shown": shown, "items": info.published(st.profile), "hours": hours,
-        "categories": [(name, [documents.DOCUMENT_NAMES[d] for d in documents.required(code)])
-                       for code, name in documents.CATEGORY_NAMES.items()],
-        "registration": next((s for s in st.services.values() if s.registration), None),
-        "term_days": 10,  # §7
-    })
+    hours = [
+        (i18n.gettext(web.lang(request), web.WEEKDAY_NAMES[index]), schedule.get(day))
+        for index, day in enumerate(WEEKDAYS)
+    ]
+    return web.render(
+        request,
+        "info/page.html",
+        {
+            "shown": shown,
+            "items": info.published(st.profile),
+            "hours": hours,
+            "categories": [
+                (name, [documents.DOCUMENT_NAMES[d] for d in documents.required(code)])
+                for code, name in documents.CATEGORY_NAMES.items()
+            ],
+            "registration": next((s for s in st.services.values() if s.registration), None),
+            "term_days": 10,  # §7
+        },
+    )
 
 
 def _in_visitor_language(request: Request, ticket: Ticket) -> None:
@@ -58,21 +68,40 @@ async def _answers(request: Request) -> tuple[str, str | None]:
     return given + tap[0], None
 
 
-def _ask(request: Request, ticket: Ticket, given: str, action: str, *, visit: int | None = None,
-         status_code: int = 200) -> Response:
+def _ask(
+    request: Request,
+    ticket: Ticket,
+    given: str,
+    action: str,
+    *,
+    visit: int | None = None,
+    status_code: int = 200,
+) -> Response:
     _in_visitor_language(request, ticket)
     question = feedback.QUESTIONS[len(given)]
-    return web.render(request, "feedback/ask.html", {
-        "question": question, "number": len(given) + 1, "total": len(feedback.QUESTIONS),
-        "given": given, "action": action, "visit": visit, "code": ticket.code},
-        status_code=status_code)
+    return web.render(
+        request,
+        "feedback/ask.html",
+        {
+            "question": question,
+            "number": len(given) + 1,
+            "total": len(feedback.QUESTIONS),
+            "given": given,
+            "action": action,
+            "visit": visit,
+            "code": ticket.code,
+        },
+        status_code=status_code,
+    )
 
 
 def _save(request: Request, ticket_id: int, given: str) -> str | None:
     """Save the five answers; the refusal's message id, or None when saved."""
     st = web.state(request)
-    answers = {q.column: feedback.parse_answer(LETTERS[letter])
-               for q, letter in zip(feedback.QUESTIONS, given, strict=True)}
+    answers = {
+        q.column: feedback.parse_answer(LETTERS[letter])
+        for q, letter in zip(feedback.QUESTIONS, given, strict=True)
+    }
     try:
         with db.transaction(st.engine, st.broker) as session:
             ticket = session.get_one(Ticket, ticket_id)
@@ -84,8 +113,12 @@ def _save(request: Request, ticket_id: int, given: str) -> str | None:
 
 def _done(request: Request, ticket: Ticket, message: str | None, back: str | None) -> Response:
     _in_visitor_language(request, ticket)
-    return web.render(request, "feedback/done.html", {"message": message, "back": back},
-                      status_code=409 if message else 200)
+    return web.render(
+        request,
+        "feedback/done.html",
+        {"message": message, "back": back},
+        status_code=409 if message else 200,
+    )
 
 
 def _by_token(request: Request) -> tuple[Ticket | None, bool]:
@@ -101,9 +134,16 @@ def _by_token(request: Request) -> tuple[Ticket | None, bool]:
 def _not_now(request: Request, ticket: Ticket | None) -> Response:
     if ticket is not None:
         _in_visitor_language(request, ticket)
-    return web.render(request, "feedback/done.html", {
-        "message": feedback.FEEDBACK_NOT_NOW if ticket is not None else None,
-        "missing": ticket is None, "back": None}, status_code=404 if ticket is None else 409)
+    return web.render(
+        request,
+        "feedback/done.html",
+        {
+            "message": feedback.FEEDBACK_NOT_NOW if ticket is not None else None,
+            "missing": ticket is None,
+            "back": None,
+        },
+        status_code=404 if ticket is None else 409,
+    )
 
 
 async def by_ticket(request: Request) -> Response:
@@ -137,8 +177,12 @@ async def by_point(request: Request) -> Response:
     """The tablet by the cabinet door: /feedback/point/{code}, for the visit just served there."""
     known, ticket = await run_in_threadpool(_point_ticket, request)
     if not known:
-        return web.render(request, "feedback/done.html", {"message": None, "missing": True,
-                                                         "back": None}, status_code=404)
+        return web.render(
+            request,
+            "feedback/done.html",
+            {"message": None, "missing": True, "back": None},
+            status_code=404,
+        )
     action = str(request.url_for("feedback_point", code=request.path_params["code"]))
     if request.method == "GET":
         if ticket is None:
@@ -151,8 +195,12 @@ async def by_point(request: Request) -> Response:
     visit = str(form.get("visit", ""))
     if ticket is None or str(ticket.id) != visit:
         # The visit changed while answering (the next one was served): start again.
-        return web.render(request, "feedback/done.html", {
-            "message": feedback.FEEDBACK_NOT_NOW, "back": action}, status_code=409)
+        return web.render(
+            request,
+            "feedback/done.html",
+            {"message": feedback.FEEDBACK_NOT_NOW, "back": action},
+            status_code=409,
+        )
     given, error = await _answers(request)
     if error:
         return _ask(request, ticket, "", action, visit=ticket.id, status_code=422)

@@ -30,8 +30,12 @@ def dashboard(request: Request, who: Staff) -> Response:
     with db.reading(st.engine) as session:
         board = live.dashboard(session, st.clock, st.office_id, st.profile.warn_wait_minutes)
         due = complaints.open_complaints(session, st.office_id)
-    ctx = {"board": board, "open_complaints": due, "today": st.clock.business_day(),
-           "complaint_state": complaints.state}
+    ctx = {
+        "board": board,
+        "open_complaints": due,
+        "today": st.clock.business_day(),
+        "complaint_state": complaints.state,
+    }
     block = "live" if web.is_htmx(request) else None
     return web.render(request, "supervisor/dashboard.html", ctx, block=block)
 
@@ -42,8 +46,11 @@ def early_warning(request: Request, who: Staff) -> Response:
     st = web.state(request)
     with db.reading(st.engine) as session:
         found = live.warnings(session, st.clock, st.office_id, st.profile.warn_wait_minutes)
-    return web.render(request, "supervisor/_warning.html",
-                      {"warnings": found, "warn_minutes": st.profile.warn_wait_minutes})
+    return web.render(
+        request,
+        "supervisor/_warning.html",
+        {"warnings": found, "warn_minutes": st.profile.warn_wait_minutes},
+    )
 
 
 def _period(request: Request) -> tuple[table.Period, str | None]:
@@ -57,14 +64,23 @@ def _period(request: Request) -> tuple[table.Period, str | None]:
 def _report(request: Request, period: table.Period) -> table.Report:
     st = web.state(request)
     with db.reading(st.engine) as session:
-        return table.report(session, st.office_id, period, published=info.coverage(st.profile),
-                            as_of=st.clock.business_day(), zone=st.profile.zone)
+        return table.report(
+            session,
+            st.office_id,
+            period,
+            published=info.coverage(st.profile),
+            as_of=st.clock.business_day(),
+            zone=st.profile.zone,
+        )
 
 
 def pictures(report: table.Report, _: i18n.Translator) -> list[charts.Svg]:
     weekdays = [_(name) for name in web.WEEKDAY_NAMES]
-    return [charts.draw_waits(report.waits, _), charts.draw_daily(report.daily, _),
-            charts.draw_arrivals(report.arrivals, weekdays, _)]
+    return [
+        charts.draw_waits(report.waits, _),
+        charts.draw_daily(report.daily, _),
+        charts.draw_arrivals(report.arrivals, weekdays, _),
+    ]
 
 
 @staff(Role.supervisor)
@@ -72,17 +88,22 @@ def report_page(request: Request, who: Staff) -> Response:
     period, problem = _period(request)
     report = _report(request, period)
     _ = i18n.Translator(web.lang(request))
-    ctx = {"report": report, "period": period, "problem": problem,
-           "charts": [Markup(svg.markup) for svg in pictures(report, _)],  # noqa: S704 — built with escape()
-           "query": request.url.query, "params": request.query_params,
-           "value_text": export.value_text, "today": web.state(request).clock.business_day()}
+    ctx = {
+        "report": report,
+        "period": period,
+        "problem": problem,
+        "charts": [Markup(svg.markup) for svg in pictures(report, _)],  # noqa: S704 — built with escape()
+        "query": request.url.query,
+        "params": request.query_params,
+        "value_text": export.value_text,
+        "today": web.state(request).clock.business_day(),
+    }
     return web.render(request, "supervisor/report.html", ctx)
 
 
 def _download(name: str, period: table.Period, extension: str) -> dict[str, str]:
-    return {"content-disposition":
-            f'attachment; filename="{name}-{period.start.isoformat()}-{period.end.isoformat()}'
-            f'.{extension}"'}
+    filename = f"{name}-{period.start.isoformat()}-{period.end.isoformat()}.{extension}"
+    return {"content-disposition": f'attachment; filename="{filename}"'}
 
 
 @staff(Role.supervisor)
@@ -90,8 +111,9 @@ def report_csv(request: Request, who: Staff) -> Response:
     period, _problem = _period(request)
     report = _report(request, period)
     text = export.table_csv(report.rows, period, i18n.Translator(web.lang(request)))
-    return Response(text, media_type="text/csv; charset=utf-8",
-                    headers=_download("indicators", period, "csv"))
+    return Response(
+        text, media_type="text/csv; charset=utf-8", headers=_download("indicators", period, "csv")
+    )
 
 
 @staff(Role.supervisor)
@@ -100,10 +122,23 @@ def report_xlsx(request: Request, who: Staff) -> Response:
     period, _problem = _period(request)
     language = web.lang(request)
     with db.reading(st.engine) as session:
-        rows = table.compute(session, st.office_id, period.start, period.end,
-                             published=info.coverage(st.profile), as_of=st.clock.business_day())
-        data = export.workbook(session, st.office_id, period, rows, st.profile.zone,
-                               st.profile.name.get(language), i18n.Translator(language))
+        rows = table.compute(
+            session,
+            st.office_id,
+            period.start,
+            period.end,
+            published=info.coverage(st.profile),
+            as_of=st.clock.business_day(),
+        )
+        data = export.workbook(
+            session,
+            st.office_id,
+            period,
+            rows,
+            st.profile.zone,
+            st.profile.name.get(language),
+            i18n.Translator(language),
+        )
     return Response(data, media_type=XLSX, headers=_download("indicators", period, "xlsx"))
 
 
@@ -117,11 +152,13 @@ def tickets_csv(request: Request, who: Staff) -> Response:
         with db.reading(st.engine) as session:
             yield from export.tickets_csv(session, st.office_id, period, st.profile.zone, _)
 
-    return StreamingResponse(chunks(), media_type="text/csv; charset=utf-8",
-                             headers=_download("tickets", period, "csv"))
+    return StreamingResponse(
+        chunks(), media_type="text/csv; charset=utf-8", headers=_download("tickets", period, "csv")
+    )
 
 
 # --- complaints journal ------------------------------------------------------------------
+
 
 @staff(Role.supervisor)
 def journal(request: Request, who: Staff) -> Response:
@@ -130,34 +167,53 @@ def journal(request: Request, who: Staff) -> Response:
     with db.reading(st.engine) as session:
         rows = complaints.journal(session, st.office_id, period.start, period.end)
         pending = complaints.open_complaints(session, st.office_id)
-    return web.render(request, "supervisor/complaints.html", {
-        "complaints": rows, "open_complaints": pending, "period": period, "problem": problem,
-        "today": st.clock.business_day(), "complaint_state": complaints.state,
-        "params": request.query_params})
+    return web.render(
+        request,
+        "supervisor/complaints.html",
+        {
+            "complaints": rows,
+            "open_complaints": pending,
+            "period": period,
+            "problem": problem,
+            "today": st.clock.business_day(),
+            "complaint_state": complaints.state,
+            "params": request.query_params,
+        },
+    )
 
 
 @staff(Role.clerk)
 def complaint_new(request: Request, who: Staff) -> Response:
     """Register a complaint (any staff member at the desk); then its talon is printed."""
     st = web.state(request)
-    ctx = {"today": st.clock.business_day(), "form": who.form, "error": None,
-           "answer_days": st.profile.complaint_answer_days}
+    ctx = {
+        "today": st.clock.business_day(),
+        "form": who.form,
+        "error": None,
+        "answer_days": st.profile.complaint_answer_days,
+    }
     if request.method == "GET":
         return web.render(request, "supervisor/complaint_new.html", ctx)
     new = complaints.NewComplaint(
-        complainant=who.field("complainant", 200), contact=who.field("contact", 200),
-        about=who.field("about", 2000), ticket_code=who.field("ticket_code", 16) or None,
-        received_on=_date(who.field("received_on", 10)))
+        complainant=who.field("complainant", 200),
+        contact=who.field("contact", 200),
+        about=who.field("about", 2000),
+        ticket_code=who.field("ticket_code", 16) or None,
+        received_on=_date(who.field("received_on", 10)),
+    )
     try:
         with db.transaction(st.engine) as session:
-            row = complaints.register(session, st.clock, st.office_id,
-                                      st.profile.complaint_answer_days, new, who.user_id)
+            row = complaints.register(
+                session, st.clock, st.office_id, st.profile.complaint_answer_days, new, who.user_id
+            )
     except QueueError as exc:
         ctx["error"] = i18n.gettext(web.lang(request), exc.message, **exc.params)
         return web.render(request, "supervisor/complaint_new.html", ctx, status_code=422)
     failed = _print_complaint(st, who, row)
-    return RedirectResponse(f"{request.url_for('complaint', complaint_id=row.id)}"
-                            f"?printed={0 if failed else 1}", status_code=303)
+    return RedirectResponse(
+        f"{request.url_for('complaint', complaint_id=row.id)}?printed={0 if failed else 1}",
+        status_code=303,
+    )
 
 
 def _desk_point(st: web.State, who: Staff) -> str | None:
@@ -185,9 +241,13 @@ def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
     url = desk.printer_url(st, code) if code else None
     if not url:
         return "no desk printer is configured"
-    talon = ComplaintTalon(number=row.label, received_on=row.received_on,
-                           answer_due=row.answer_due, office=desk.office(st),
-                           phones=tuple(st.profile.phones))
+    talon = ComplaintTalon(
+        number=row.label,
+        received_on=row.received_on,
+        answer_due=row.answer_due,
+        office=desk.office(st),
+        phones=tuple(st.profile.phones),
+    )
     image = render_complaint_talon(talon, st.profile.printers.paper_width)
     # The job is named by the journal number and the time (a reprint is a new job): no
     # personal data in file names or logs.
@@ -205,8 +265,10 @@ def complaint_print(request: Request, who: Staff) -> Response:
     except QueueError:
         return web.render(request, "supervisor/missing.html", status_code=404)
     failed = _print_complaint(st, who, row)
-    return RedirectResponse(f"{request.url_for('complaint', complaint_id=row.id)}"
-                            f"?printed={0 if failed else 1}", status_code=303)
+    return RedirectResponse(
+        f"{request.url_for('complaint', complaint_id=row.id)}?printed={0 if failed else 1}",
+        status_code=303,
+    )
 
 
 def _date(raw: str) -> date | None:
@@ -225,10 +287,18 @@ def complaint_page(request: Request, who: Staff) -> Response:
             row = complaints.get(session, st.office_id, request.path_params["complaint_id"])
     except QueueError:
         return web.render(request, "supervisor/missing.html", status_code=404)
-    return web.render(request, "supervisor/complaint.html", {
-        "complaint": row, "today": st.clock.business_day(), "complaint_state": complaints.state,
-        "may_review": who.may(Role.supervisor), "printed": request.query_params.get("printed"),
-        "print_url": request.url_for("complaint_print", complaint_id=row.id)})
+    return web.render(
+        request,
+        "supervisor/complaint.html",
+        {
+            "complaint": row,
+            "today": st.clock.business_day(),
+            "complaint_state": complaints.state,
+            "may_review": who.may(Role.supervisor),
+            "printed": request.query_params.get("printed"),
+            "print_url": request.url_for("complaint_print", complaint_id=row.id),
+        },
+    )
 
 
 @staff(Role.supervisor)
@@ -236,23 +306,28 @@ def complaint_review(request: Request, who: Staff) -> Response:
     st = web.state(request)
     verdict = who.field("justified", 3)
     if verdict not in ("yes", "no"):
-        return RedirectResponse(request.url_for("complaint", complaint_id=request.path_params[
-            "complaint_id"]), status_code=303)
+        return RedirectResponse(
+            request.url_for("complaint", complaint_id=request.path_params["complaint_id"]),
+            status_code=303,
+        )
     with db.transaction(st.engine) as session:
         row = complaints.get(session, st.office_id, request.path_params["complaint_id"])
-        complaints.review(session, st.clock, row, verdict == "yes", who.field("answer", 4000),
-                          who.user_id)
+        complaints.review(
+            session, st.clock, row, verdict == "yes", who.field("answer", 4000), who.user_id
+        )
     return RedirectResponse(request.url_for("complaint", complaint_id=row.id), status_code=303)
 
 
 # --- targets -----------------------------------------------------------------------------
 
+
 @staff(Role.supervisor)
 def targets_page(request: Request, who: Staff) -> Response:
     """§20: the year's targets, approved by the working group, entered here."""
     st = web.state(request)
-    raw_year = (who.field("year", 4) if request.method == "POST"
-                else request.query_params.get("year", ""))
+    raw_year = (
+        who.field("year", 4) if request.method == "POST" else request.query_params.get("year", "")
+    )
     year = int(raw_year) if raw_year.isdigit() else st.clock.business_day().year
     error = None
     if request.method == "POST":
@@ -266,15 +341,25 @@ def targets_page(request: Request, who: Staff) -> Response:
         try:
             with db.transaction(st.engine) as session:
                 targets.set_targets(session, st.clock, st.office_id, year, values, who.user_id)
-            return RedirectResponse(f"{request.url_for('targets')}?year={year}&saved=1",
-                                    status_code=303)
+            return RedirectResponse(
+                f"{request.url_for('targets')}?year={year}&saved=1", status_code=303
+            )
         except QueueError as exc:
             error = i18n.gettext(web.lang(request), exc.message, **exc.params)
     with db.reading(st.engine) as session:
         current = targets.targets(session, st.office_id, year)
-    return web.render(request, "supervisor/targets.html", {
-        "year": year, "current": current, "indicators": table.INDICATORS, "error": error,
-        "saved": request.query_params.get("saved")}, status_code=422 if error else 200)
+    return web.render(
+        request,
+        "supervisor/targets.html",
+        {
+            "year": year,
+            "current": current,
+            "indicators": table.INDICATORS,
+            "error": error,
+            "saved": request.query_params.get("saved"),
+        },
+        status_code=422 if error else 200,
+    )
 
 
 routes: list[BaseRoute] = [
@@ -287,9 +372,17 @@ routes: list[BaseRoute] = [
     Route("/complaints", journal, name="complaints"),
     Route("/complaints/new", complaint_new, methods=["GET", "POST"], name="complaint_new"),
     Route("/complaints/{complaint_id:int}", complaint_page, name="complaint"),
-    Route("/complaints/{complaint_id:int}/print", complaint_print, methods=["POST"],
-          name="complaint_print"),
-    Route("/complaints/{complaint_id:int}/review", complaint_review, methods=["POST"],
-          name="complaint_review"),
+    Route(
+        "/complaints/{complaint_id:int}/print",
+        complaint_print,
+        methods=["POST"],
+        name="complaint_print",
+    ),
+    Route(
+        "/complaints/{complaint_id:int}/review",
+        complaint_review,
+        methods=["POST"],
+        name="complaint_review",
+    ),
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
 ]

@@ -118,8 +118,7 @@ def _page(request: Request, point: ServicePoint | None) -> Response:
         events_url=events.path,
         poll_url=page_url.path,
         silence_url=request.url_for("display_silence").path,
-        heartbeat_ms=int(stream.HEARTBEAT * 1000),
-        office=st.profile.name,
+        heartbeat_ms=int(_live(st).heartbeat * 1000),
     )
     return web.render(request, _template(point), ctx)
 

@@ -67,17 +67,22 @@ class Shared:
     def _usable(task: asyncio.Task[bytes]) -> bool:
         return not task.done() or (not task.cancelled() and task.exception() is None)
 
+    @staticmethod
+    async def _wait(task: asyncio.Task[bytes]) -> bytes:
+        # Shielded: a display that leaves while waiting must not cancel the others' board.
+        return task.result() if task.done() else await asyncio.shield(task)
+
     async def board_after(self, event: Event, point: str | None, render: Render) -> bytes:
         for seen, at_point, _, task in self._renders:
             if seen is event and at_point == point and self._usable(task):
-                return await asyncio.shield(task)
-        return await asyncio.shield(self._start(event, point, render))
+                return await self._wait(task)
+        return await self._wait(self._start(event, point, render))
 
     async def board_since(self, moment: float, point: str | None, render: Render) -> bytes:
         for _, at_point, started, task in reversed(self._renders):
             if at_point == point and started >= moment and self._usable(task):
-                return await asyncio.shield(task)
-        return await asyncio.shield(self._start(None, point, render))
+                return await self._wait(task)
+        return await self._wait(self._start(None, point, render))
 
     def announcement(
         self, event: Event, variant: str, make: Callable[[Event], str | None]

@@ -204,9 +204,9 @@ def in_hand(session: Session, point: ServicePoint) -> Ticket | None:
     """The ticket a service point is dealing with now (called or being served)."""
     return session.exec(
         select(Ticket)
-        .where(Ticket.service_point_id == point.id, Ticket.status.in_(IN_HAND))  # type: ignore[attr-defined]
-        .order_by(Ticket.called_at.desc())
-    ).first()  # type: ignore[union-attr]
+        .where(Ticket.service_point_id == point.id, col(Ticket.status).in_(IN_HAND))
+        .order_by(col(Ticket.called_at).desc())
+    ).first()
 
 
 def _end_wait(ticket: Ticket, at: datetime) -> None:
@@ -421,9 +421,11 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
     statuses = [Status.waiting] if day >= clock.business_day(now) else [Status.waiting, *IN_HAND]
     tickets = session.exec(
         select(Ticket).where(
-            Ticket.office_id == office_id, Ticket.business_day == day, Ticket.status.in_(statuses)
+            Ticket.office_id == office_id,
+            Ticket.business_day == day,
+            col(Ticket.status).in_(statuses),
         )
-    ).all()  # type: ignore[attr-defined]
+    ).all()
     for ticket in tickets:
         _end_wait(ticket, max(at, ticket.issued_at or at))
         ticket.status, ticket.finished_at = Status.closed, at
@@ -441,9 +443,9 @@ def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
         .where(
             Ticket.office_id == office_id,
             Ticket.business_day < clock.business_day(),
-            Ticket.status.in_([Status.waiting, *IN_HAND]),
+            col(Ticket.status).in_([Status.waiting, *IN_HAND]),
         )
-    ).all()  # type: ignore[attr-defined]
+    ).all()
     return sorted(rows)
 
 
@@ -496,11 +498,11 @@ def recent_service_minutes(
         .where(
             Ticket.service_id == service_id,
             Ticket.status == Status.served,
-            Ticket.finished_at >= since,
-        )  # type: ignore[operator]
-        .order_by(Ticket.finished_at.desc())
+            col(Ticket.finished_at) >= since,
+        )
+        .order_by(col(Ticket.finished_at).desc())
         .limit(limit)
-    ).all()  # type: ignore[union-attr]
+    ).all()
     return [(end - begin).total_seconds() / 60 for begin, end in rows if begin and end]
 
 
@@ -508,11 +510,9 @@ def open_points(session: Session, service_id: int) -> tuple[int, int]:
     """(open, all) service points serving a service; open = a clerk has taken it."""
     rows = session.exec(
         select(ServicePoint.clerk_id)
-        .join(PointService, PointService.point_id == ServicePoint.id)
-        .where(  # type: ignore[arg-type]
-            PointService.service_id == service_id, ServicePoint.active.is_(True)
-        )
-    ).all()  # type: ignore[attr-defined]
+        .join(PointService, col(PointService.point_id) == col(ServicePoint.id))
+        .where(PointService.service_id == service_id, col(ServicePoint.active).is_(True))
+    ).all()
     return sum(1 for clerk in rows if clerk is not None), len(rows)
 
 

@@ -394,7 +394,11 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:
 def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     """The QR modules of ``data`` (True = dark), without the quiet zone."""
     # Level M survives a smudge or a fold in the paper; a status URL fits version 3-4 at M.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    # A fixed mask: choosing the best of eight costs ~8 ms a code on the kiosk path, and any
+    # mask scans (the choice only evens out dark areas).
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=2
+    )
     code.add_data(data)
     code.make(fit=True)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())

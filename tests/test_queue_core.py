@@ -223,3 +223,19 @@ def test_a_rolled_back_change_leaves_nothing(
         tickets.issue(session, clock, service(engine, "registration"))
         raise RuntimeError("the request failed after issuing")
     assert issue(engine, clock).code == "А-001"  # the counter rolled back too
+
+
+def test_a_point_left_taken_yesterday_is_not_counted_open(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
+    with db.transaction(engine) as session:
+        cab1 = session.exec(select(ServicePoint).where(ServicePoint.code == "cab1")).one()
+        cab1.clerk_id, cab1.opened_at = None, now.at - timedelta(days=1)
+        registration = service(engine, "registration")
+        assert tickets.open_points(session, registration.id, clock.day_start()) == (0, 2)  # type: ignore[arg-type]
+        from kezek.auth import create_user
+
+        cab1.clerk_id = create_user(session, ids["office"], "aru", "long password", "clerk").id
+        assert tickets.open_points(session, registration.id, clock.day_start()) == (0, 2)  # type: ignore[arg-type]
+        cab1.opened_at = now.at
+        assert tickets.open_points(session, registration.id, clock.day_start()) == (1, 2)  # type: ignore[arg-type]

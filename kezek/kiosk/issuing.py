@@ -63,10 +63,7 @@ def outlook(session: Session, clock: Clock, service: Service, priority: bool = F
     if priority:
         ahead = int(session.exec(count.where(
             *conditions, Ticket.priority.is_(True))).one())  # type: ignore[attr-defined]
-    minutes_each = estimate.service_minutes(session, clock, service.id)
-    open_count, all_count = tickets.open_points(session, service.id)
-    points = open_count or max(1, all_count)
-    minutes = round(ahead * minutes_each / points)
+    minutes = estimate.wait_minutes(session, clock, service.id, ahead)[0]
     return Outlook(waiting=waiting, position=ahead + 1, minutes=minutes)
 
 

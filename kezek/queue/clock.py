@@ -57,6 +57,10 @@ class Clock:
     def _at(self, day: date, moment: time) -> datetime:
         return datetime.combine(day, moment, tzinfo=self.schedule.zone).astimezone(UTC)
 
+    def day_start(self, day: date | None = None) -> datetime:
+        """Local midnight of a business day (today by default), in UTC."""
+        return self._at(day or self.business_day(), time(0))
+
     def closing_at(self, day: date) -> datetime | None:
         hours = self.hours_on(day)
         return self._at(day, hours.close) if hours else None

@@ -39,12 +39,19 @@ def service_minutes(session: Session, clock: Clock, service_id: int) -> float:
     return min(60.0, max(2.0, sum(samples) / len(samples)))
 
 
+def wait_minutes(
+    session: Session, clock: Clock, service_id: int, ahead: int
+) -> tuple[int, float, int]:
+    """(minutes, S, N) for a ticket with ``ahead`` tickets before it: the formula above."""
+    minutes_each = service_minutes(session, clock, service_id)
+    open_count, all_count = tickets.open_points(session, service_id, clock.day_start())
+    points = open_count or max(1, all_count)
+    return round(ahead * minutes_each / points), minutes_each, points
+
+
 def estimate(session: Session, clock: Clock, ticket: Ticket) -> Estimate | None:
     position = tickets.position(session, ticket)
     if position is None:
         return None
-    minutes_each = service_minutes(session, clock, ticket.service_id)
-    open_count, all_count = tickets.open_points(session, ticket.service_id)
-    points = open_count or max(1, all_count)
-    minutes = round((position - 1) * minutes_each / points)
+    minutes, minutes_each, points = wait_minutes(session, clock, ticket.service_id, position - 1)
     return Estimate(position=position, minutes=minutes, service_minutes=minutes_each, points=points)

@@ -506,14 +506,18 @@ def recent_service_minutes(
     return [(end - begin).total_seconds() / 60 for begin, end in rows if begin and end]
 
 
-def open_points(session: Session, service_id: int) -> tuple[int, int]:
-    """(open, all) service points serving a service; open = a clerk has taken it."""
+def open_points(session: Session, service_id: int, today_from: datetime) -> tuple[int, int]:
+    """(open, all) service points serving a service; open = a clerk has taken it today
+    (a point left taken yesterday does not count)."""
     rows = session.exec(
-        select(ServicePoint.clerk_id)
+        select(ServicePoint.clerk_id, ServicePoint.opened_at)
         .join(PointService, col(PointService.point_id) == col(ServicePoint.id))
         .where(PointService.service_id == service_id, col(ServicePoint.active).is_(True))
     ).all()
-    return sum(1 for clerk in rows if clerk is not None), len(rows)
+    taken = sum(
+        1 for clerk, opened in rows if clerk is not None and opened and opened >= today_from
+    )
+    return taken, len(rows)
 
 
 def since_days(clock: Clock, days: int) -> datetime:

@@ -164,7 +164,7 @@ def test_connects_and_disconnects_leave_nothing_behind(live_server: LiveServer) 
     while st.broker.subscriber_count() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert st.broker.subscriber_count() == 0
-    assert live(live_server).queues == set()
+    assert live(live_server).hub.groups == {} and live(live_server).hub.task is None
     deadline = time.monotonic() + 5
     while count_tasks(live_server) > tasks_before and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -10,7 +10,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import FrameType
 from typing import Any
 
@@ -134,10 +134,6 @@ def point_page(request: Request) -> Response:
 # --- the stream --------------------------------------------------------------------------
 
 
-def _speaks(st: web.State, point: ServicePoint | None) -> bool:
-    return point is None and _voice(st).available
-
-
 def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event], str | None]:
     """Event → the JSON the page queues for sound, or None when there is nothing to say.
 
@@ -146,7 +142,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     """
     st = web.state(request)
     chime = request.url_for("display_chime").path
-    speaks = _speaks(st, point)
+    speaks = point is None and _voice(st).available
 
     def announce(event: Event) -> str | None:
         if event.kind not in stream.CALLS or event.point is None:
@@ -182,19 +178,15 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
 def _events(request: Request, point: ServicePoint | None) -> Response:
     st = web.state(request)
 
-    async def render(_point_code: str | None) -> str:
-        return await run_in_threadpool(_board_html, request, point)
+    def render() -> Awaitable[str]:
+        return run_in_threadpool(_board_html, request, point)
 
     body = stream.stream(
-        st.broker,
-        st.office_id,
         _live(st),
         point.code if point else None,
         render,
         _announcer(request, point),
-        f"{point.code if point else ''}:{int(_speaks(st, point))}",
         lambda: int(st.clock.now().timestamp() * 1000),
-        _live(st).heartbeat,
     )
     # no-transform and X-Accel-Buffering: proxies must pass each message through at once.
     return StreamingResponse(
@@ -278,7 +270,7 @@ def _chain_signals(live: stream.Live) -> dict[int, Any]:
 
 
 async def startup(st: web.State) -> None:
-    live = stream.Live()
+    live = stream.Live(stream.Hub(st.broker, st.office_id))
     st.extras[LIVE] = live
     st.extras.setdefault(VOICE, voice_engine())
     st.extras[SIGNALS] = _chain_signals(live)

@@ -1,12 +1,18 @@
-"""Server-sent events for the displays: one stream per open display, fed by the broker.
+"""Server-sent events for the displays: one hub per app listens, every display is written to.
 
-Each stream subscribes to ``st.broker`` for its office. On every wake-up it drains what has
-queued (a burst becomes one board update) and writes once: an ``announce`` event per call or
-recall, then a ``board`` event with the board fragment. Everything that is the same for all
-displays is made once per event and shared, already encoded: the rendering (one database
-read for 500 displays, ``Shared``) and the announcement. Measured with 500 displays
-(bench/display_bench.py), per-display work was what cost: ``url_for`` for the voice links,
-formatting the fragment, and a second socket write per event.
+The hub subscribes to ``st.broker`` once for the office (while any display is connected).
+On every wake-up it drains what has queued (a burst becomes one update), renders the board
+once per group of alike displays — the hall, or the screen over one cabinet's door — and puts
+one message into each display's queue: an ``announce`` event per call or recall, then the
+``board`` event. Each display's stream only writes what it is handed.
+
+Measured with 500 displays (bench/display_bench.py): when every stream subscribed and
+rendered for itself, per-display work was what cost — ``url_for`` for the voice links,
+formatting the fragment, a second socket write per event, 500 wake-ups from the broker
+before the rendering could even start.
+
+A display that falls behind by ``BACKLOG`` messages loses the oldest: every board message
+is whole, so the next one puts it right, and memory stays bounded.
 
 Streams end by themselves when the server stops (``Live.stop``): uvicorn waits for open
 responses before it runs the lifespan shutdown, so without this a restart would hang on
@@ -19,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,94 +36,14 @@ log = logging.getLogger("kezek.display")
 
 HEARTBEAT = 15.0  # seconds between heartbeats
 RETRY_MS = 2000  # how soon EventSource reconnects after the stream ends
-REFRESH_EVERY = 20  # heartbeats: a fresh board every 5 minutes even without events (midnight)
+REFRESH = 300.0  # seconds without events before a fresh board anyway (a new day at midnight)
+BACKLOG = 32  # messages a display may fall behind before the oldest are dropped
 CALLS = frozenset({"called", "recalled"})
 
-# Put into every stream's queue to end it; never published to the broker.
-STOP = Event(kind="stop", office_id=0, ticket_id=0, code="", service="")
-
-Render = Callable[[str | None], Awaitable[str]]
-Entry = tuple[Event | None, str | None, float, "asyncio.Task[bytes]"]
-
-
-class Shared:
-    """What every stream of the process sends alike, made once and kept briefly.
-
-    Renderings: at most one per (event, point). A rendering reflects an event when it
-    started after the event was published, so streams woken by the same event share its
-    rendering, and a new stream shares any rendering that started after it subscribed.
-    Announcements: one per (event, variant). Events are told apart by identity (the broker
-    hands the same object to every subscriber); the newest ``keep`` of each are kept.
-    """
-
-    def __init__(self, keep: int = 16) -> None:
-        self._renders: deque[Entry] = deque(maxlen=keep)
-        self._said: deque[tuple[Event, str, bytes | None]] = deque(maxlen=keep * 4)
-
-    def _start(self, event: Event | None, point: str | None, render: Render) -> asyncio.Task[bytes]:
-        async def board() -> bytes:
-            return message("board", await render(point))
-
-        task = asyncio.ensure_future(board())
-        # A rendering whose streams all left is awaited by nobody: read its error here.
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())
-        self._renders.append((event, point, asyncio.get_running_loop().time(), task))
-        return task
-
-    @staticmethod
-    def _usable(task: asyncio.Task[bytes]) -> bool:
-        return not task.done() or (not task.cancelled() and task.exception() is None)
-
-    @staticmethod
-    async def _wait(task: asyncio.Task[bytes]) -> bytes:
-        # Shielded: a display that leaves while waiting must not cancel the others' board.
-        return task.result() if task.done() else await asyncio.shield(task)
-
-    async def board_after(self, event: Event, point: str | None, render: Render) -> bytes:
-        for seen, at_point, _, task in self._renders:
-            if seen is event and at_point == point and self._usable(task):
-                return await self._wait(task)
-        return await self._wait(self._start(event, point, render))
-
-    async def board_since(self, moment: float, point: str | None, render: Render) -> bytes:
-        for _, at_point, started, task in reversed(self._renders):
-            if at_point == point and started >= moment and self._usable(task):
-                return await self._wait(task)
-        return await self._wait(self._start(None, point, render))
-
-    def announcement(
-        self, event: Event, variant: str, make: Callable[[Event], str | None]
-    ) -> bytes | None:
-        for seen, kind, said in self._said:
-            if seen is event and kind == variant:
-                return said
-        text = make(event)
-        said = message("announce", text) if text is not None else None
-        self._said.append((event, variant, said))
-        return said
-
-
-@dataclass
-class Live:
-    """The display streams of one app: kept in ``st.extras`` from startup to shutdown."""
-
-    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
-    heartbeat: float = HEARTBEAT
-    stopping: asyncio.Event = field(default_factory=asyncio.Event)
-    queues: set[asyncio.Queue[Event]] = field(default_factory=set)
-    shared: Shared = field(default_factory=Shared)
-
-    def stop(self) -> None:
-        """End every open stream now (server shutdown). In the event loop's thread."""
-        self.stopping.set()
-        for queue in list(self.queues):
-            if queue.full():
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    queue.get_nowait()
-            queue.put_nowait(STOP)
-
-    def stop_threadsafe(self) -> None:
-        self.loop.call_soon_threadsafe(self.stop)
+Render = Callable[[], Awaitable[str]]  # the board fragment of one group of displays
+Announce = Callable[[Event], str | None]  # the JSON a display queues for sound, if any
+Message = tuple[float, bytes]  # (when the board in it started rendering, the bytes)
+STOPPED: Message = (math.inf, b"")  # put into every display's queue at shutdown
 
 
 def message(event: str, data: str) -> bytes:
@@ -131,6 +58,13 @@ def heartbeat(epoch_ms: int) -> bytes:
     return f": ping\nevent: tick\ndata: {epoch_ms}\n\n".encode()
 
 
+def _put(queue: asyncio.Queue[Message], item: Message) -> None:
+    if queue.full():
+        with contextlib.suppress(asyncio.QueueEmpty):
+            queue.get_nowait()
+    queue.put_nowait(item)
+
+
 def _drain(queue: asyncio.Queue[Event], first: Event) -> list[Event]:
     batch = [first]
     while True:
@@ -140,58 +74,9 @@ def _drain(queue: asyncio.Queue[Event], first: Event) -> list[Event]:
             return batch
 
 
-async def stream(
-    broker: Broker,
-    office_id: int,
-    live: Live,
-    point: str | None,
-    render: Render,
-    announce: Callable[[Event], str | None],
-    variant: str,
-    now_ms: Callable[[], int],
-    heartbeat_every: float = HEARTBEAT,
-) -> AsyncIterator[bytes]:
-    """The messages of one display's stream, until it goes away or the server stops.
-
-    ``variant`` names what ``announce`` says for this kind of display (the hall display and
-    the screen over a door say different things), so it is shared between streams alike.
-    """
-    loop = asyncio.get_running_loop()
-    shared = live.shared
-    async with broker.subscribe(office_id) as queue:
-        live.queues.add(queue)
-        try:
-            last_wake = loop.time()
-            yield f"retry: {RETRY_MS}\n\n".encode()
-            board = await _board(shared.board_since(last_wake, point, render))
-            if board:
-                yield board
-            beats = 0
-            while not live.stopping.is_set():
-                try:
-                    async with asyncio.timeout(heartbeat_every):
-                        first = await queue.get()
-                except TimeoutError:
-                    beats += 1
-                    refresh = beats % REFRESH_EVERY == 0
-                    board = (
-                        await _board(shared.board_since(last_wake, point, render))
-                        if refresh
-                        else b""
-                    )
-                    yield heartbeat(now_ms()) + board
-                    continue
-                last_wake = loop.time()
-                batch = _drain(queue, first)
-                if live.stopping.is_set() or any(e is STOP for e in batch):
-                    break
-                said = [shared.announcement(e, variant, announce) for e in batch]
-                board = await _board(shared.board_after(batch[-1], point, render))
-                chunk = b"".join(s for s in said if s) + board
-                if chunk:  # one write per wake-up
-                    yield chunk
-        finally:
-            live.queues.discard(queue)
+async def _wait(task: asyncio.Task[bytes]) -> bytes:
+    # Shielded: a display that leaves while waiting must not cancel the others' board.
+    return task.result() if task.done() else await asyncio.shield(task)
 
 
 async def _board(pending: Awaitable[bytes]) -> bytes:
@@ -201,3 +86,140 @@ async def _board(pending: Awaitable[bytes]) -> bytes:
     except Exception:
         log.warning("display board rendering failed", exc_info=True)
         return b""
+
+
+@dataclass
+class Group:
+    """Displays that show the same thing: the hall (point None) or one cabinet's screen."""
+
+    render: Render
+    announce: Announce
+    clients: set[asyncio.Queue[Message]] = field(default_factory=set)
+
+
+class Hub:
+    """The one listener of an app's displays: events in, one message per group out."""
+
+    def __init__(self, broker: Broker, office_id: int, keep: int = 16) -> None:
+        self.broker = broker
+        self.office_id = office_id
+        self.groups: dict[str | None, Group] = {}
+        self.task: asyncio.Task[None] | None = None
+        # Recent renderings, so displays that connect together share one.
+        self._renders: deque[tuple[str | None, float, asyncio.Task[bytes]]] = deque(maxlen=keep)
+
+    def join(self, point: str | None, render: Render, announce: Announce) -> asyncio.Queue[Message]:
+        group = self.groups.setdefault(point, Group(render, announce))
+        queue: asyncio.Queue[Message] = asyncio.Queue(BACKLOG)
+        group.clients.add(queue)
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._run())
+        return queue
+
+    def leave(self, point: str | None, queue: asyncio.Queue[Message]) -> None:
+        group = self.groups.get(point)
+        if group is not None:
+            group.clients.discard(queue)
+            if not group.clients:
+                del self.groups[point]
+        if not self.groups and self.task is not None:  # nobody listens: neither does the hub
+            self.task.cancel()
+            self.task = None
+
+    def stop(self) -> None:
+        for group in self.groups.values():
+            for queue in group.clients:
+                _put(queue, STOPPED)
+        if self.task is not None:
+            self.task.cancel()
+
+    def _render(self, point: str | None) -> tuple[float, asyncio.Task[bytes]]:
+        render = self.groups[point].render
+
+        async def board() -> bytes:
+            return message("board", await render())
+
+        started = asyncio.get_running_loop().time()
+        task = asyncio.ensure_future(board())
+        # A rendering whose displays all left is awaited by nobody: read its error here.
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        self._renders.append((point, started, task))
+        return started, task
+
+    async def board(self, point: str | None, since: float) -> bytes:
+        """A board of ``point``'s group whose rendering started at ``since`` or later."""
+        for at_point, started, task in reversed(self._renders):
+            usable = not task.done() or (not task.cancelled() and task.exception() is None)
+            if at_point == point and started >= since and usable:
+                return await _board(_wait(task))
+        return await _board(_wait(self._render(point)[1]))
+
+    async def _run(self) -> None:
+        async with self.broker.subscribe(self.office_id) as events:
+            while True:
+                try:
+                    async with asyncio.timeout(REFRESH):
+                        first = await events.get()
+                except TimeoutError:
+                    await self._publish([])
+                    continue
+                await self._publish(_drain(events, first))
+
+    async def _publish(self, batch: list[Event]) -> None:
+        groups = list(self.groups.items())
+        renders = [self._render(point) for point, _ in groups]  # all start now
+        for (_, group), (started, task) in zip(groups, renders, strict=True):
+            said = [group.announce(event) for event in batch]
+            board = await _board(_wait(task))
+            chunk = b"".join(message("announce", s) for s in said if s is not None) + board
+            if chunk:  # one write per display and wake-up
+                for queue in list(group.clients):
+                    _put(queue, (started, chunk))
+
+
+@dataclass
+class Live:
+    """The displays of one app: kept in ``st.extras`` from startup to shutdown."""
+
+    hub: Hub
+    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
+    heartbeat: float = HEARTBEAT
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def stop(self) -> None:
+        """End every open stream now (server shutdown). In the event loop's thread."""
+        self.stopping.set()
+        self.hub.stop()
+
+    def stop_threadsafe(self) -> None:
+        self.loop.call_soon_threadsafe(self.stop)
+
+
+async def stream(
+    live: Live, point: str | None, render: Render, announce: Announce, now_ms: Callable[[], int]
+) -> AsyncIterator[bytes]:
+    """What one display receives, until it goes away or the server stops."""
+    if live.stopping.is_set():
+        return
+    queue = live.hub.join(point, render, announce)
+    try:
+        joined = asyncio.get_running_loop().time()
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        board = await live.hub.board(point, since=joined)
+        if board:
+            yield board
+        while True:
+            try:
+                async with asyncio.timeout(live.heartbeat):
+                    item = await queue.get()
+            except TimeoutError:
+                yield heartbeat(now_ms())
+                continue
+            if item is STOPPED:
+                break
+            started, chunk = item
+            if started < joined:
+                continue  # older than the board this display got when it joined
+            yield chunk
+    finally:
+        live.hub.leave(point, queue)

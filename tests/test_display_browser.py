@@ -297,3 +297,21 @@ def test_the_screen_over_a_cabinet_door(
     assert [(a["code"], a["clips"]) for a in announcements(page)] == [("А-002", "chime")]
     page.screenshot(path=str(artifacts / "display-point.png"))
     assert axe_violations(page) == []
+
+
+def test_the_display_recovers_when_a_proxy_answered_errors(
+    live_server: LiveServer, page: Page, clerk: dict[str, str]
+) -> None:
+    """nginx answers 502 while Kezek restarts: EventSource then gives up for good (CLOSED)
+    and the SSE extension backs off for up to a minute. The page polls meanwhile and reopens
+    the stream as soon as the server answers again."""
+    issue(live_server)
+    open_display(page, live_server)
+    page.route("**/display/events", lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    live_server.restart()
+    page.wait_for_selector("body[data-link=down]", state="attached", timeout=5000)
+    page.wait_for_timeout(5000)  # the extension's back-off has grown to seconds
+    page.unroute("**/display/events")
+    page.wait_for_selector("body[data-link=live]", state="attached", timeout=8000)
+    call_next(live_server, clerk)
+    page.wait_for_selector('#board .calls [data-call^="А-001@"]', timeout=2000)

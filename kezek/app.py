@@ -34,9 +34,11 @@ from kezek.supervisor import routes as supervisor
 log = logging.getLogger("kezek")
 FEATURES: tuple[ModuleType, ...] = (kiosk, staff, display)
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-frame-options", b"DENY"),
@@ -64,21 +66,29 @@ class Headers:
         if path.startswith(OFFICE_PREFIX):
             # /o/<slug>/… serves another office of the same database: routes match below the
             # prefix, and url_for() keeps it (it is the root path).
-            slug = path[len(OFFICE_PREFIX):].split("/", 1)[0]
+            slug = path[len(OFFICE_PREFIX) :].split("/", 1)[0]
             office_state = getattr(scope["app"].state, "offices", {}).get(slug)
             if office_state is None:
                 await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
                 return
-            scope = {**scope, "kezek.office": office_state,
-                     "root_path": scope.get("root_path", "") + OFFICE_PREFIX + slug}
+            scope = {
+                **scope,
+                "kezek.office": office_state,
+                "root_path": scope.get("root_path", "") + OFFICE_PREFIX + slug,
+            }
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"server"]
                 headers.extend(SECURITY_HEADERS)
                 if chosen:
-                    headers.append((b"set-cookie", f"{i18n.COOKIE}={chosen}; Path=/; "
-                                    f"Max-Age=31536000; SameSite=Lax".encode()))
+                    headers.append(
+                        (
+                            b"set-cookie",
+                            f"{i18n.COOKIE}={chosen}; Path=/; "
+                            f"Max-Age=31536000; SameSite=Lax".encode(),
+                        )
+                    )
                 message["headers"] = headers
             await send(message)
 
@@ -93,23 +103,46 @@ def _query_lang(query: bytes) -> str | None:
     return None
 
 
-def load_state(settings: Settings, engine: Engine, clock: Clock | None = None,
-               profile_name: str | None = None, broker: Broker | None = None) -> web.State:
+def load_state(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock | None = None,
+    profile_name: str | None = None,
+    broker: Broker | None = None,
+) -> web.State:
     """One office's shared objects: its profile put into the database, its clock."""
     profile = load_profile(profile_name or settings.profile.split(",")[0].strip())
     broker = broker or Broker()
     with db.transaction(engine) as session:
         row = office.sync_profile(session, profile)
         assert row.id is not None
-        services = {s.code: s for s in session.exec(select(Service).where(
-            Service.office_id == row.id, Service.active.is_(True)))}  # type: ignore[attr-defined]
-        points = {p.code: p for p in session.exec(select(ServicePoint).where(
-            ServicePoint.office_id == row.id, ServicePoint.active.is_(True)))}  # type: ignore[attr-defined]
+        services = {
+            s.code: s
+            for s in session.exec(
+                select(Service).where(Service.office_id == row.id, Service.active.is_(True))
+            )
+        }  # type: ignore[attr-defined]
+        points = {
+            p.code: p
+            for p in session.exec(
+                select(ServicePoint).where(
+                    ServicePoint.office_id == row.id, ServicePoint.active.is_(True)
+                )
+            )
+        }  # type: ignore[attr-defined]
     clock = clock or office.clock(profile)
     if clock.schedule != office.schedule(profile):
         clock = Clock(office.schedule(profile), clock.now_fn)
-    return web.State(settings=settings, profile=profile, engine=engine, broker=broker, clock=clock,
-                     office_id=row.id, services=services, points=points)
+    return web.State(
+        settings=settings,
+        profile=profile,
+        engine=engine,
+        broker=broker,
+        clock=clock,
+        office_id=row.id,
+        services=services,
+        points=points,
+    )
 
 
 def make_broker(engine: Engine) -> Broker:
@@ -147,15 +180,17 @@ def home(request: Request) -> Response:
     return web.render(request, "home.html")
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None,
-               clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, clock: Clock | None = None
+) -> Starlette:
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_engine = engine is None
-        the_engine = engine or db.make_engine(settings.database_url,
-                                              busy_timeout_ms=settings.busy_timeout_ms)
+        the_engine = engine or db.make_engine(
+            settings.database_url, busy_timeout_ms=settings.busy_timeout_ms
+        )
         broker = make_broker(the_engine)
         tasks = []
         if isinstance(broker, PostgresBroker):
@@ -164,8 +199,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             await asyncio.wait_for(listening.wait(), timeout=10)
         # KEZEK_PROFILE may name several offices ("kyzylzhar,demo"): one database, one app;
         # the first is served at /, every one at /o/<slug>/.
-        states = [await asyncio.to_thread(load_state, settings, the_engine, clock, name, broker)
-                  for name in settings.profile.split(",") if name.strip()]
+        states = [
+            await asyncio.to_thread(load_state, settings, the_engine, clock, name, broker)
+            for name in settings.profile.split(",")
+            if name.strip()
+        ]
         app.state.kezek = states[0]
         app.state.offices = {st.profile.slug: st for st in states}
         app.state.templates = web.make_templates()
@@ -196,9 +234,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         *info.routes,
         Mount("/static", app=StaticFiles(directory=web.STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={tickets.QueueError: _queue_error, 500: _server_error})
-    app.add_middleware(Headers)  # type: ignore[arg-type]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={tickets.QueueError: _queue_error, 500: _server_error},
+    )
+    app.add_middleware(Headers)
     return app
 
 
@@ -219,16 +260,27 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, OperationalError) and "locked" in str(exc):
         # A busy database (another process holds a long write): the transaction rolled back,
         # nothing was written; the client may retry (a kiosk retries with the same request id).
-        return _plain_error(request, 503, "busy", i18n.N_("The system is busy. Please try again."),
-                            {"Retry-After": "2"})
+        return _plain_error(
+            request,
+            503,
+            "busy",
+            i18n.N_("The system is busy. Please try again."),
+            {"Retry-After": "2"},
+        )
     # The path only: query strings and bodies may carry personal data.
     log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    return _plain_error(request, 500, "server_error",
-                        i18n.N_("Something went wrong. Please try again."))
+    return _plain_error(
+        request, 500, "server_error", i18n.N_("Something went wrong. Please try again.")
+    )
 
 
-def _plain_error(request: Request, status_code: int, kind: str, message: str,
-                 headers: dict[str, str] | None = None) -> Response:
+def _plain_error(
+    request: Request,
+    status_code: int,
+    kind: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """Errors outside the features: JSON under /api, a short text page elsewhere.
 
     These answers leave through Starlette's outermost middleware, so they get the security
@@ -236,6 +288,7 @@ def _plain_error(request: Request, status_code: int, kind: str, message: str,
     text = i18n.gettext(web.lang(request), message)
     all_headers = {k.decode(): v.decode() for k, v in SECURITY_HEADERS} | (headers or {})
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": kind, "message": text}, status_code=status_code,
-                            headers=all_headers)
+        return JSONResponse(
+            {"error": kind, "message": text}, status_code=status_code, headers=all_headers
+        )
     return HTMLResponse(text, status_code=status_code, headers=all_headers)

@@ -7,7 +7,8 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 
-from sqlmodel import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from kezek import auth, db, demo, migrate, office
 from kezek.queue.models import Office, Role, User
@@ -16,7 +17,7 @@ from kezek.settings import ProfileError, Settings, load_profile
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     return db.make_engine(settings.database_url)
 
 
@@ -35,17 +36,27 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     _office_id(settings)
     base = f"http://{args.host}:{args.port}"
-    print(f"""
+    print(
+        f"""
 Kezek is serving the {settings.profile!r} office on {base}
   kiosk:    {base}/kiosk/
   display:  {base}/display/
   staff:    {base}/staff/
   phone pages and the API: {base}/api/openapi.json
 Demo logins (password {demo.DEMO_PASSWORD!r}): {", ".join(u for u, _, _ in demo.DEMO_USERS)}
-""", flush=True)
-    uvicorn.run("kezek.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, server_header=False, log_level="info",
-                proxy_headers=args.proxy_headers)
+""",
+        flush=True,
+    )
+    uvicorn.run(
+        "kezek.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        server_header=False,
+        log_level="info",
+        proxy_headers=args.proxy_headers,
+    )
     return 0
 
 
@@ -87,8 +98,9 @@ def _password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     office_id = _office_id(settings)
     with db.transaction(_engine(settings)) as session:
-        user = auth.create_user(session, office_id, args.username, _password(args), args.role,
-                                args.name or "")
+        user = auth.create_user(
+            session, office_id, args.username, _password(args), args.role, args.name or ""
+        )
         print(f"user {user.username} ({user.role}) added")
     return 0
 
@@ -96,16 +108,18 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
     office_id = _office_id(settings)
     with db.reading(_engine(settings)) as session:
-        for user in session.exec(select(User).where(User.office_id == office_id).order_by(User.username)):
+        for user in session.exec(
+            select(User).where(User.office_id == office_id).order_by(User.username)
+        ):
             print(f"{user.username:20} {user.role:11} {'active' if user.active else 'disabled'}")
     return 0
 
 
-def _user(session, username: str) -> User:  # type: ignore[no-untyped-def]
+def _user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
         raise auth.AuthError(f"no user {username!r}")
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
@@ -145,10 +159,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             print("the demo office already has its history")
             return 0
     clock = office.clock(profile)
-    written = demo.load(engine, office_id, profile.zone, days=args.days, today=clock.business_day(),
-                        seed=args.seed, progress=None if args.quiet else progress_bar("demo history"))
-    print(f"demo: {written} tickets over {args.days} working days; logins "
-          f"{', '.join(u for u, _, _ in demo.DEMO_USERS)} / {demo.DEMO_PASSWORD}")
+    written = demo.load(
+        engine,
+        office_id,
+        profile.zone,
+        days=args.days,
+        today=clock.business_day(),
+        seed=args.seed,
+        progress=None if args.quiet else progress_bar("demo history"),
+    )
+    print(
+        f"demo: {written} tickets over {args.days} working days; logins "
+        f"{', '.join(u for u, _, _ in demo.DEMO_USERS)} / {demo.DEMO_PASSWORD}"
+    )
     return 0
 
 
@@ -160,11 +183,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind a proxy)")
+    serve.add_argument(
+        "--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind a proxy)"
+    )
     serve.set_defaults(handler=cmd_serve)
 
     dbp = sub.add_parser("db", help="database").add_subparsers(dest="db", required=True)
-    dbp.add_parser("upgrade", help="apply migrations, load the office profile").set_defaults(handler=cmd_db_upgrade)
+    dbp.add_parser("upgrade", help="apply migrations, load the office profile").set_defaults(
+        handler=cmd_db_upgrade
+    )
     back = dbp.add_parser("backup", help="online copy of the SQLite database to a new file")
     back.add_argument("file")
     back.set_defaults(handler=cmd_db_backup)
@@ -203,7 +230,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Features add their commands here (printer test, report, db backup): fn(subparsers) -> None.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 from kezek.kiosk.cli import add_printer_commands  # noqa: E402  (kiosk issue: printer test)
 

@@ -76,12 +76,13 @@ class SinkPrinter:
                     break
                 data += chunk
                 while position < len(data):
-                    head = bytes(data[position:position + 8])
+                    head = bytes(data[position : position + 8])
                     if head.startswith(GS_V0):
                         if len(head) < 8:
                             break
-                        size = (int.from_bytes(head[4:6], "little")
-                                * int.from_bytes(head[6:8], "little"))
+                        size = int.from_bytes(head[4:6], "little") * int.from_bytes(
+                            head[6:8], "little"
+                        )
                         if len(data) < position + 8 + size:
                             break
                         position += 8 + size
@@ -108,7 +109,8 @@ def kiosk_profile(directory: Path, port: int) -> Path:
     """The demo office (open at every hour), its lobby printer at the sink printer."""
     text = (ROOT / "kezek" / "profiles" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace('slug = "demo"', 'slug = "bench-kiosk"').replace(
-        'lobby = "spool://var/spool/kiosk"', f'lobby = "tcp://127.0.0.1:{port}"')
+        'lobby = "spool://var/spool/kiosk"', f'lobby = "tcp://127.0.0.1:{port}"'
+    )
     assert f"tcp://127.0.0.1:{port}" in text
     path = directory / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
@@ -131,8 +133,12 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
     directory = temp_dir()
     engine = db.make_engine(f"sqlite:///{directory / 'talon.sqlite3'}")
     migrate.upgrade(engine)
-    settings = Settings(profile="kyzylzhar", database_url=str(engine.url),
-                        secret_key=secrets.token_urlsafe(16), spool_dir=str(directory / "spool"))
+    settings = Settings(
+        profile="kyzylzhar",
+        database_url=str(engine.url),
+        secret_key=secrets.token_urlsafe(16),
+        spool_dir=str(directory / "spool"),
+    )
     moment = ManualClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Almaty")))
     st = load_state(settings, engine, Clock(office.schedule(load_profile("kyzylzhar")), moment))
     service = st.services["registration"]
@@ -142,7 +148,9 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
             ticket = tickets.issue(session, st.clock, service, lang="kk" if n % 2 else "ru")
         began = time.perf_counter()
         with db.reading(engine) as session:
-            talon = talons.queue_talon(session, st, ticket, f"http://kezek.lan/t/{ticket.public_token}")
+            talon = talons.queue_talon(
+                session, st, ticket, f"http://kezek.lan/t/{ticket.public_token}"
+            )
         data = raster_bytes(render_queue_talon(talon, st.profile.printers.paper_width))
         return time.perf_counter() - began, len(data)
 
@@ -155,16 +163,22 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
         Dummy(profile="TM-T20II").image(blank)
         base.append(time.perf_counter() - began)
     engine.dispose()
-    return (statistics.median(t for t, _ in timed) * 1000, statistics.median(base) * 1000,
-            int(statistics.median(size for _, size in timed)))
+    return (
+        statistics.median(t for t, _ in timed) * 1000,
+        statistics.median(base) * 1000,
+        int(statistics.median(size for _, size in timed)),
+    )
 
 
 def kiosk_rate(seconds: float) -> tuple[dict[str, float], dict[str, float]]:
     printer = SinkPrinter()
     directory = temp_dir()
-    env = {"KEZEK_PROFILE": str(kiosk_profile(directory, printer.port)),
-           "KEZEK_DATABASE_URL": f"sqlite:///{directory / 'kezek.sqlite3'}",
-           "KEZEK_SECRET_KEY": "bench", "KEZEK_SPOOL_DIR": str(directory / "spool")}
+    env = {
+        "KEZEK_PROFILE": str(kiosk_profile(directory, printer.port)),
+        "KEZEK_DATABASE_URL": f"sqlite:///{directory / 'kezek.sqlite3'}",
+        "KEZEK_SECRET_KEY": "bench",
+        "KEZEK_SPOOL_DIR": str(directory / "spool"),
+    }
     counter = iter(range(1, 10**9))
 
     async def kiosk(client: httpx.AsyncClient, _: int) -> bool:
@@ -173,9 +187,14 @@ def kiosk_rate(seconds: float) -> tuple[dict[str, float], dict[str, float]]:
         response = await client.post(
             base + "/kiosk/ticket",
             # confirm: near midnight the demo office's wait runs past closing (§10 notice)
-            data={"service": "registration", "lang": "kk", "confirm": "1",
-                  "request_id": secrets.token_urlsafe(12)},
-            headers={"hx-request": "true", "x-forwarded-for": kiosk_address})
+            data={
+                "service": "registration",
+                "lang": "kk",
+                "confirm": "1",
+                "request_id": secrets.token_urlsafe(12),
+            },
+            headers={"hx-request": "true", "x-forwarded-for": kiosk_address},
+        )
         return response.status_code == 201
 
     async def api(client: httpx.AsyncClient, _: int) -> bool:
@@ -190,24 +209,42 @@ def kiosk_rate(seconds: float) -> tuple[dict[str, float], dict[str, float]]:
             kiosk_load = asyncio.run(load(kiosk, clients=CLIENTS, seconds=seconds))
             database = sqlite3.connect(directory / "kezek.sqlite3")
             deadline = time.monotonic() + 60  # let the print queue drain
-            while time.monotonic() < deadline and database.execute(
-                    "SELECT COUNT(*) FROM tickets WHERE print_status = 'pending'").fetchone()[0]:
+            while (
+                time.monotonic() < deadline
+                and database.execute(
+                    "SELECT COUNT(*) FROM tickets WHERE print_status = 'pending'"
+                ).fetchone()[0]
+            ):
                 time.sleep(0.2)
-            status = dict(database.execute(
-                "SELECT print_status, COUNT(*) FROM tickets GROUP BY print_status").fetchall())
+            status = dict(
+                database.execute(
+                    "SELECT print_status, COUNT(*) FROM tickets GROUP BY print_status"
+                ).fetchall()
+            )
             reasons = database.execute(
                 "SELECT print_error, COUNT(*) FROM tickets WHERE print_status = 'failed' "
-                "GROUP BY print_error ORDER BY 2 DESC LIMIT 3").fetchall()
+                "GROUP BY print_error ORDER BY 2 DESC LIMIT 3"
+            ).fetchall()
             database.close()
     finally:
         printer.close()
-    kiosk_row = {"rate": kiosk_load.rate, "p50": kiosk_load.pct(50) * 1000,
-                 "p99": kiosk_load.pct(99) * 1000, "errors": kiosk_load.errors,
-                 "printed": status.get("printed", 0), "failed": status.get("failed", 0),
-                 "pending": status.get("pending", 0), "received": printer.talons,
-                 "reasons": "; ".join(f"{n}× {why}" for why, n in reasons)}
-    base_row = {"rate": baseline.rate, "p50": baseline.pct(50) * 1000,
-                "p99": baseline.pct(99) * 1000, "errors": baseline.errors}
+    kiosk_row = {
+        "rate": kiosk_load.rate,
+        "p50": kiosk_load.pct(50) * 1000,
+        "p99": kiosk_load.pct(99) * 1000,
+        "errors": kiosk_load.errors,
+        "printed": status.get("printed", 0),
+        "failed": status.get("failed", 0),
+        "pending": status.get("pending", 0),
+        "received": printer.talons,
+        "reasons": "; ".join(f"{n}× {why}" for why, n in reasons),
+    }
+    base_row = {
+        "rate": baseline.rate,
+        "p50": baseline.pct(50) * 1000,
+        "p99": baseline.pct(99) * 1000,
+        "errors": baseline.errors,
+    }
     return kiosk_row, base_row
 
 
@@ -215,15 +252,33 @@ def run(seconds: float = 5.0, rounds: int = 100) -> list[dict[str, object]]:
     ms, base_ms, size = talon_ms(rounds)
     kiosk_row, base_row = kiosk_rate(seconds)
     return [
-        row("kiosk talon build+render+encode", ms, "ms", "blank 576x600 escpos", base_ms,
-            target="~8 ms (DESIGN.md)", higher_is_better=False, bytes=size),
-        row(f"kiosk ticket + talon, HTTP, {CLIENTS} kiosks", kiosk_row["rate"], "req/s",
-            "API issue, no talon", base_row["rate"], p50_ms=kiosk_row["p50"],
-            p99_ms=kiosk_row["p99"], baseline_p50_ms=base_row["p50"],
-            baseline_p99_ms=base_row["p99"], errors=kiosk_row["errors"] + base_row["errors"],
-            printed=kiosk_row["printed"], print_failed=kiosk_row["failed"],
-            still_pending=kiosk_row["pending"], printer_received=kiosk_row["received"],
-            print_errors=kiosk_row["reasons"]),
+        row(
+            "kiosk talon build+render+encode",
+            ms,
+            "ms",
+            "blank 576x600 escpos",
+            base_ms,
+            target="~8 ms (DESIGN.md)",
+            higher_is_better=False,
+            bytes=size,
+        ),
+        row(
+            f"kiosk ticket + talon, HTTP, {CLIENTS} kiosks",
+            kiosk_row["rate"],
+            "req/s",
+            "API issue, no talon",
+            base_row["rate"],
+            p50_ms=kiosk_row["p50"],
+            p99_ms=kiosk_row["p99"],
+            baseline_p50_ms=base_row["p50"],
+            baseline_p99_ms=base_row["p99"],
+            errors=kiosk_row["errors"] + base_row["errors"],
+            printed=kiosk_row["printed"],
+            print_failed=kiosk_row["failed"],
+            still_pending=kiosk_row["pending"],
+            printer_received=kiosk_row["received"],
+            print_errors=kiosk_row["reasons"],
+        ),
     ]
 
 

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -119,17 +119,17 @@ def load_state(
         services = {
             s.code: s
             for s in session.exec(
-                select(Service).where(Service.office_id == row.id, Service.active.is_(True))
+                select(Service).where(Service.office_id == row.id, col(Service.active).is_(True))
             )
-        }  # type: ignore[attr-defined]
+        }
         points = {
             p.code: p
             for p in session.exec(
                 select(ServicePoint).where(
-                    ServicePoint.office_id == row.id, ServicePoint.active.is_(True)
+                    ServicePoint.office_id == row.id, col(ServicePoint.active).is_(True)
                 )
             )
-        }  # type: ignore[attr-defined]
+        }
     clock = clock or office.clock(profile)
     if clock.schedule != office.schedule(profile):
         clock = Clock(office.schedule(profile), clock.now_fn)

@@ -7,7 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.queue.clock import utcnow
 from kezek.queue.models import ApiToken, Role, User
@@ -107,8 +107,10 @@ def user_for_token(session: Session, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
     row = session.exec(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))
-    ).first()  # type: ignore[attr-defined]
+        select(ApiToken).where(
+            ApiToken.token_hash == _digest(token), col(ApiToken.revoked).is_(False)
+        )
+    ).first()
     if row is None:
         return None
     user = session.get(User, row.user_id)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek import auth, db
 from kezek.queue.models import (
@@ -157,10 +157,10 @@ def load(
             p.code: p
             for p in session.exec(
                 select(ServicePoint).where(
-                    ServicePoint.office_id == office_id, ServicePoint.active.is_(True)
+                    ServicePoint.office_id == office_id, col(ServicePoint.active).is_(True)
                 )
             )
-        }  # type: ignore[attr-defined]
+        }
         links = session.exec(select(PointService)).all()
         clerks = {
             u.username: u.id for u in session.exec(select(User).where(User.office_id == office_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek.queue.clock import Clock, DayHours, Schedule
 from kezek.queue.models import Office, PointService, Service, ServicePoint
@@ -71,10 +71,8 @@ def sync_profile(session: Session, profile: Profile) -> Office:
     session.flush()
     for link in session.exec(
         select(PointService)
-        .join(Service, Service.id == PointService.service_id)
-        .where(  # type: ignore[arg-type]
-            Service.office_id == office.id
-        )
+        .join(Service, col(Service.id) == col(PointService.service_id))
+        .where(Service.office_id == office.id)
     ).all():
         session.delete(link)
     session.flush()

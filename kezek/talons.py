@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kezek import db, i18n
 from kezek.i18n import N_
@@ -34,7 +34,7 @@ from kezek.printing.jobs import PrintQueue
 from kezek.printing.printers import PrintOutcome, print_text_talon, printer_status
 from kezek.printing.talons import LocalizedText, QueueTalon, languages, render_queue_talon
 from kezek.queue import estimate, tickets
-from kezek.queue.models import FINAL, PointService, Service, ServicePoint, Ticket, TicketEvent
+from kezek.queue.models import FINAL, Service, ServicePoint, Ticket, TicketEvent
 from kezek.settings import WEEKDAYS, Profile
 from kezek.web import WEEKDAY_NAMES, State
 
@@ -61,6 +61,7 @@ class TalonJob:
 
 
 # --- the app's lifespan ----------------------------------------------------------------------
+
 
 class TextTalons:
     """The ``print_fn`` of a print queue in text mode (``[printers] text_mode = true``).
@@ -89,8 +90,7 @@ class TextTalons:
                 del self._talons[name]
             return talon
 
-    def __call__(self, url: str, image: Image.Image, *, name: str,
-                 timeout: float) -> PrintOutcome:
+    def __call__(self, url: str, image: Image.Image, *, name: str, timeout: float) -> PrintOutcome:
         talon = self.take(name)
         if talon is None:
             return PrintOutcome(False, "text talon missing", "unknown", 0)
@@ -118,6 +118,7 @@ async def shutdown(st: State) -> None:
 
 # --- which printer ------------------------------------------------------------------------------
 
+
 def resolve_spool(url: str, spool_dir: str) -> str:
     """Make a relative ``spool://`` directory absolute.
 
@@ -127,7 +128,7 @@ def resolve_spool(url: str, spool_dir: str) -> str:
     """
     if not url.startswith("spool://"):
         return url
-    path, sep, query = url[len("spool://"):].partition("?")
+    path, sep, query = url[len("spool://") :].partition("?")
     directory = Path(path)
     if directory.is_absolute():
         return url
@@ -143,6 +144,7 @@ def kiosk_printer_url(st: State) -> str | None:
 
 
 # --- the talon of a ticket -------------------------------------------------------------------
+
 
 def office_hours_lines(profile: Profile, lang: str) -> tuple[str, ...]:
     """§10 in a few lines, days with the same hours grouped: "сейсенбі–жұма / вторник–пятница
@@ -169,14 +171,16 @@ def office_hours_lines(profile: Profile, lang: str) -> tuple[str, ...]:
         lines.append(f"{' / '.join(days)} {hours.open:%H:%M}–{hours.close:%H:%M}")
         if hours.lunch:
             start, end = (f"{moment:%H:%M}" for moment in hours.lunch)
-            lunch = [i18n.gettext(language, "lunch %(start)s–%(end)s", start=start, end=end)
-                     for language in langs]
+            lunch = [
+                i18n.gettext(language, "lunch %(start)s–%(end)s", start=start, end=end)
+                for language in langs
+            ]
             lines.append(" / ".join(dict.fromkeys(lunch)))
     return tuple(lines)
 
 
 def short_point_name(point: ServicePoint, lang: str) -> str:
-    """"№1" for "№1 кабинет" / "Кабинет №1": the talon prints the label once, in two languages."""
+    """ "№1" for "№1 кабинет" / "Кабинет №1": the talon prints the label once, in two languages."""
     for name in (point.name_ru, point.name_kk):
         found = re.search(r"№\s*[\w/-]+", name)
         if found:
@@ -184,24 +188,29 @@ def short_point_name(point: ServicePoint, lang: str) -> str:
     return point.name(lang)
 
 
-def queue_talon(session: Session, st: State, ticket: Ticket, status_url: str, *,
-                position: int | None = None, wait_minutes: int | None = None) -> QueueTalon:
+def queue_talon(
+    session: Session,
+    st: State,
+    ticket: Ticket,
+    status_url: str,
+    *,
+    position: int | None = None,
+    wait_minutes: int | None = None,
+) -> QueueTalon:
     """The plain values of a ticket's talon: office, service, code, time, place, wait, QR.
 
     ``position`` and ``wait_minutes``: when the caller has just computed them (the kiosk
     has, for its screen), they are not asked of the database again.
     """
     service = session.get_one(Service, ticket.service_id)
-    points = session.exec(select(ServicePoint).join(
-        PointService, PointService.point_id == ServicePoint.id).where(  # type: ignore[arg-type]
-        PointService.service_id == ticket.service_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
-        .order_by(ServicePoint.id)).all()  # type: ignore[arg-type]
+    points = tickets.serving_points(session, ticket.service_id)
     if position is None:
         found = estimate.estimate(session, st.clock, ticket)
         position, wait_minutes = (found.position, found.minutes) if found else (1, None)
     name = st.profile.name
     return QueueTalon(
-        code=ticket.code, lang=ticket.lang,
+        code=ticket.code,
+        lang=ticket.lang,
         office=LocalizedText(name.kk, name.ru, name.en),
         service=LocalizedText(service.name_kk, service.name_ru, service.name_en),
         issued_at=st.clock.local(ticket.issued_at).strftime("%d.%m.%Y %H:%M"),
@@ -215,8 +224,16 @@ def queue_talon(session: Session, st: State, ticket: Ticket, status_url: str, *,
 
 # --- printing ---------------------------------------------------------------------------------
 
-def prepare(session: Session, st: State, ticket: Ticket, status_url: str, *,
-            position: int | None = None, wait_minutes: int | None = None) -> TalonJob | None:
+
+def prepare(
+    session: Session,
+    st: State,
+    ticket: Ticket,
+    status_url: str,
+    *,
+    position: int | None = None,
+    wait_minutes: int | None = None,
+) -> TalonJob | None:
     """Inside the issuing transaction: mark the ticket *pending* and build its talon.
 
     None when the office has no kiosk printer (the ticket stays ``print_status="none"``).
@@ -230,8 +247,11 @@ def prepare(session: Session, st: State, ticket: Ticket, status_url: str, *,
     ticket.print_status, ticket.print_error = "pending", None
     session.add(ticket)
     session.flush()
-    return TalonJob(ticket.id, url, queue_talon(session, st, ticket, status_url,
-                                                position=position, wait_minutes=wait_minutes))
+    return TalonJob(
+        ticket.id,
+        url,
+        queue_talon(session, st, ticket, status_url, position=position, wait_minutes=wait_minutes),
+    )
 
 
 def submit(st: State, job: TalonJob) -> None:
@@ -269,13 +289,25 @@ def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome) -> None:
         ticket.print_status = "printed" if outcome.ok else "failed"
         ticket.print_error = error
         session.add(ticket)
-        session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket_id,
-                                kind="printed" if outcome.ok else "print_failed",
-                                at=st.clock.now(), detail=error))
+        session.add(
+            TicketEvent(
+                office_id=ticket.office_id,
+                ticket_id=ticket_id,
+                kind="printed" if outcome.ok else "print_failed",
+                at=st.clock.now(),
+                detail=error,
+            )
+        )
 
 
-def reprint(st: State, ticket_id: int, *, actor_id: int | None = None,
-            printer_url: str | None = None, status_url: str | None = None) -> None:
+def reprint(
+    st: State,
+    ticket_id: int,
+    *,
+    actor_id: int | None = None,
+    printer_url: str | None = None,
+    status_url: str | None = None,
+) -> None:
     """Print a ticket's talon again (staff, after a failure). Returns once it is queued;
     the outcome lands on the ticket like the first print's.
 
@@ -291,30 +323,49 @@ def reprint(st: State, ticket_id: int, *, actor_id: int | None = None,
         if ticket is None or ticket.office_id != st.office_id:
             raise tickets.NotFound(N_("No such ticket."))
         if ticket.status in FINAL:
-            raise tickets.IllegalTransition(N_("Ticket %(code)s is finished: no talon to "
-                                                    "reprint."), code=ticket.code)
+            raise tickets.IllegalTransition(
+                N_("Ticket %(code)s is finished: no talon to reprint."), code=ticket.code
+            )
         template = st.extras.get(STATUS_URL, f"/t/{TOKEN}")
         link = status_url or f"{template.replace(TOKEN, ticket.public_token)}?lang={ticket.lang}"
         ticket.print_status, ticket.print_error = "pending", None
         session.add(ticket)
-        session.add(TicketEvent(office_id=ticket.office_id, ticket_id=ticket_id, kind="reprint",
-                                at=st.clock.now(), actor_id=actor_id))
+        session.add(
+            TicketEvent(
+                office_id=ticket.office_id,
+                ticket_id=ticket_id,
+                kind="reprint",
+                at=st.clock.now(),
+                actor_id=actor_id,
+            )
+        )
         session.flush()
-        job = TalonJob(ticket_id, resolve_spool(url, st.settings.spool_dir),
-                       queue_talon(session, st, ticket, link))
+        job = TalonJob(
+            ticket_id,
+            resolve_spool(url, st.settings.spool_dir),
+            queue_talon(session, st, ticket, link),
+        )
     submit(st, job)
 
 
 def failed_talons(session: Session, office_id: int, day: date) -> list[Ticket]:
     """The day's tickets whose talon did not print and whose visitor may still need it."""
-    return list(session.exec(select(Ticket).where(
-        Ticket.office_id == office_id, Ticket.business_day == day,
-        Ticket.print_status == "failed",
-        Ticket.status.not_in(list(FINAL)))  # type: ignore[attr-defined]
-        .order_by(Ticket.issued_at, Ticket.id)).all())  # type: ignore[arg-type]
+    return list(
+        session.exec(
+            select(Ticket)
+            .where(
+                Ticket.office_id == office_id,
+                Ticket.business_day == day,
+                Ticket.print_status == "failed",
+                col(Ticket.status).not_in(list(FINAL)),
+            )
+            .order_by(col(Ticket.issued_at), col(Ticket.id))
+        ).all()
+    )
 
 
 # --- printer status for the kiosk screen ----------------------------------------------------------
+
 
 def kiosk_paper(st: State) -> str:
     """The kiosk printer's paper as last known: "ok", "near_end", "out" or "unknown".

@@ -56,8 +56,10 @@ def _postgres_template() -> str:
     with admin.connect() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine = db.make_engine(make_url(POSTGRES).set(database=name).render_as_string(hide_password=False),
-                            poolclass=sa.pool.NullPool)
+    engine = db.make_engine(
+        make_url(POSTGRES).set(database=name).render_as_string(hide_password=False),
+        poolclass=sa.pool.NullPool,
+    )
     migrate.upgrade(engine)
     engine.dispose()
     admin.dispose()
@@ -111,8 +113,12 @@ def clock(now: ManualClock, profile_name: str) -> Clock:
 
 @pytest.fixture
 def settings(database_url: str, profile_name: str, tmp_path: Path) -> Settings:
-    return Settings(profile=profile_name, database_url=database_url, secret_key="test-secret-key",
-                    spool_dir=str(tmp_path / "spool"))
+    return Settings(
+        profile=profile_name,
+        database_url=database_url,
+        secret_key="test-secret-key",
+        spool_dir=str(tmp_path / "spool"),
+    )
 
 
 @pytest.fixture
@@ -164,6 +170,7 @@ def artifacts() -> Path:
 
 # --- a live server and real Chromium, for the browser tests -------------------------------
 
+
 class LiveServer:
     """The app served by uvicorn on 127.0.0.1 in a thread; ``restart()`` stops and starts it."""
 
@@ -184,9 +191,15 @@ class LiveServer:
 
         import uvicorn
 
-        config = uvicorn.Config(self.app_factory(), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on", server_header=False,
-                                timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self.app_factory(),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            server_header=False,
+            timeout_graceful_shutdown=1,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -216,9 +229,15 @@ def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[Li
 
 
 CHROMIUM = os.environ.get("KEZEK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 @pytest.fixture(scope="session")

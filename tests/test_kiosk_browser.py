@@ -30,8 +30,10 @@ def profile_name(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return "kyzylzhar"
     text = (PROFILES_DIR / "kyzylzhar.toml").read_text(encoding="utf-8")
     path = tmp_path / "dead-printer.toml"
-    path.write_text(text.replace('lobby = "spool://var/spool/kiosk"', 'lobby = "tcp://127.0.0.1:1"'),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace('lobby = "spool://var/spool/kiosk"', 'lobby = "tcp://127.0.0.1:1"'),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -49,12 +51,14 @@ def open_kiosk(page, live_server: LiveServer, lang: str = "kk") -> None:  # type
 def assert_targets_large(page, selector: str) -> None:  # type: ignore[no-untyped-def]
     """§11: every touch target of the screen is at least 64 px high."""
     heights = page.eval_on_selector_all(
-        selector, "els => els.map(e => e.getBoundingClientRect().height)")
+        selector, "els => els.map(e => e.getBoundingClientRect().height)"
+    )
     assert heights and min(heights) >= 64, heights
 
 
 def test_choose_language_tap_a_service_see_the_code(
-        live_server: LiveServer, page, artifacts: Path, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    live_server: LiveServer, page, artifacts: Path, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     open_kiosk(page, live_server)
     assert page.locator("html").get_attribute("lang") == "kk"
     page.screenshot(path=str(artifacts / "kiosk-start-kk.png"))
@@ -103,13 +107,15 @@ def test_double_tap_makes_one_ticket(live_server: LiveServer, page, engine: Engi
 
 
 def test_closed_office_says_when_it_opens(
-        live_server: LiveServer, page, artifacts: Path, now: ManualClock,
-        engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    live_server: LiveServer, page, artifacts: Path, now: ManualClock, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     now.advance(days=4)  # Saturday 10:00 (§10: Tuesday–Friday)
     open_kiosk(page, live_server, "ru")
     assert page.locator(".kiosk-closed-now").inner_text() == "Сейчас талоны не выдаются."
-    assert page.locator(".kiosk-opening").inner_text() == \
-        "Учреждение откроется: вторник, 01.12, в 09:00."
+    assert (
+        page.locator(".kiosk-opening").inner_text()
+        == "Учреждение откроется: вторник, 01.12, в 09:00."
+    )
     assert page.get_by_role("button").count() == 0  # nothing to tap that would issue
     page.screenshot(path=str(artifacts / "kiosk-closed-ru.png"))
     assert axe_violations(page) == []
@@ -120,14 +126,18 @@ def test_closed_office_says_when_it_opens(
 
 
 def test_lunch_notice_before_issuing(
-        live_server: LiveServer, page, artifacts: Path, now: ManualClock,
-        engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    live_server: LiveServer, page, artifacts: Path, now: ManualClock, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
     now.advance(hours=2, minutes=40)  # 12:40: lunch at 13:00
     for _ in range(5):  # 5 ahead × 10 min / 2 cabinets = 25 min: past the lunch break
-        assert httpx.post(f"{live_server.url}/api/tickets",
-                          json={"service": "registration"}).status_code == 201
+        assert (
+            httpx.post(
+                f"{live_server.url}/api/tickets", json={"service": "registration"}
+            ).status_code
+            == 201
+        )
     open_kiosk(page, live_server, "kk")
     page.get_by_role("button", name="Жұмыссыз ретінде тіркеу").click()
     page.wait_for_selector("#kiosk.kiosk-notice", timeout=WAIT_MS)
@@ -142,7 +152,8 @@ def test_lunch_notice_before_issuing(
 
 
 def test_network_drop_shows_a_banner_and_recovers(
-        live_server: LiveServer, page, artifacts: Path, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    live_server: LiveServer, page, artifacts: Path, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     open_kiosk(page, live_server, "ru")
     live_server.stop()
     page.get_by_role("button", name="Вакансии").click()
@@ -158,8 +169,7 @@ def test_network_drop_shows_a_banner_and_recovers(
     assert ticket_count(engine) == 1
 
 
-def test_ticket_screen_returns_to_the_start_when_idle(
-        live_server: LiveServer, page) -> None:  # type: ignore[no-untyped-def]
+def test_ticket_screen_returns_to_the_start_when_idle(live_server: LiveServer, page) -> None:  # type: ignore[no-untyped-def]
     open_kiosk(page, live_server, "en")
     page.get_by_role("button", name="Job vacancies").click()
     page.wait_for_selector("#kiosk.kiosk-ticket", timeout=WAIT_MS)
@@ -173,8 +183,9 @@ def test_ticket_screen_returns_to_the_start_when_idle(
 def test_phone_page(live_server: LiveServer, page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
-    ticket = httpx.post(f"{live_server.url}/api/tickets",
-                        json={"service": "registration", "lang": "ru"}).json()
+    ticket = httpx.post(
+        f"{live_server.url}/api/tickets", json={"service": "registration", "lang": "ru"}
+    ).json()
     page.set_viewport_size({"width": 390, "height": 780})
     page.goto(ticket["status_url"] + "?lang=ru")
     assert page.locator(".phone-code").inner_text() == "А-001"
@@ -185,7 +196,8 @@ def test_phone_page(live_server: LiveServer, page, artifacts: Path) -> None:  # 
 
 @pytest.mark.parametrize("profile_name", ["dead-printer"], indirect=True)
 def test_printer_problem_and_the_gentle_limit(
-        live_server: LiveServer, page, artifacts: Path, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    live_server: LiveServer, page, artifacts: Path, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     app = live_server.server.config.app  # type: ignore[union-attr]
     app.state.kezek.extras[LIMITER] = RateLimiter(per_minute=1)
     open_kiosk(page, live_server, "kk")
@@ -193,7 +205,8 @@ def test_printer_problem_and_the_gentle_limit(
     page.wait_for_selector("#kiosk.kiosk-ticket", timeout=WAIT_MS)
     page.wait_for_selector(".kiosk-talon-failed", timeout=WAIT_MS)  # the number stays on screen
     assert page.locator("#talon-status").inner_text() == (
-        "Принтерде ақау бар. Нөміріңізді есте сақтаңыз: Г-001. Кезегіңіз сақталды.")
+        "Принтерде ақау бар. Нөміріңізді есте сақтаңыз: Г-001. Кезегіңіз сақталды."
+    )
     page.screenshot(path=str(artifacts / "kiosk-ticket-printer-problem-kk.png"))
     assert axe_violations(page) == []
     page.get_by_role("link", name="Дайын").click()

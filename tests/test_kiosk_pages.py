@@ -42,12 +42,18 @@ def start(client: TestClient, lang: str = "kk") -> tuple[BeautifulSoup, str]:
     return page, str(field["value"]) if field else ""
 
 
-def take(client: TestClient, service: str = "registration", lang: str = "kk",
-         request_id: str | None = None, **extra: str) -> httpx.Response:
+def take(
+    client: TestClient,
+    service: str = "registration",
+    lang: str = "kk",
+    request_id: str | None = None,
+    **extra: str,
+) -> httpx.Response:
     if request_id is None:
         request_id = start(client, lang)[1]
-    return client.post("/kiosk/ticket", data={"service": service, "lang": lang,
-                                              "request_id": request_id, **extra})
+    return client.post(
+        "/kiosk/ticket", data={"service": service, "lang": lang, "request_id": request_id, **extra}
+    )
 
 
 def count(engine: Engine) -> int:
@@ -57,21 +63,31 @@ def count(engine: Engine) -> int:
 
 # --- the start screen -----------------------------------------------------------------------
 
+
 def test_start_screen_has_every_service_the_priority_choice_and_languages(
-        client: TestClient) -> None:
+    client: TestClient,
+) -> None:
     page, request_id = start(client)
     buttons = page.select("button.kiosk-service")
     names = [text(button, ".kiosk-service-name") for button in buttons]
-    assert names == ["Жұмыссыз ретінде тіркеу", "Бос жұмыс орындары", "Кәсіптік оқыту",
-                     "Анықтама алу"]
-    assert text(buttons[0], ".kiosk-service-desc") == \
-        "Жеке есеп карточкасын ашу, құжаттарды тапсыру"
+    assert names == [
+        "Жұмыссыз ретінде тіркеу",
+        "Бос жұмыс орындары",
+        "Кәсіптік оқыту",
+        "Анықтама алу",
+    ]
+    assert (
+        text(buttons[0], ".kiosk-service-desc") == "Жеке есеп карточкасын ашу, құжаттарды тапсыру"
+    )
     assert text(buttons[0], ".kiosk-service-queue") == "Кезекте: 0 · шамамен 0 мин"
     priority = page.select_one("input#kiosk-priority[type=checkbox][name=priority]")
     assert priority is not None
     assert "мүмкіндігі шектеулі" in text(page, "label[for=kiosk-priority]")  # §11
-    assert [a.get_text(strip=True) for a in page.select(".kiosk-lang")] == \
-        ["Қазақша", "Русский", "English"]
+    assert [a.get_text(strip=True) for a in page.select(".kiosk-lang")] == [
+        "Қазақша",
+        "Русский",
+        "English",
+    ]
     assert page.select_one(".kiosk-lang[aria-current]").get_text(strip=True) == "Қазақша"
     assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", request_id)
     assert start(client)[1] != request_id  # fresh for every start screen
@@ -94,16 +110,19 @@ def test_htmx_gets_only_the_screen(client: TestClient) -> None:
 
 # --- taking a ticket ---------------------------------------------------------------------------
 
+
 def test_ticket_screen_shows_code_service_cabinets_place_wait_and_qr(client: TestClient) -> None:
     first = take(client)
     assert first.status_code == 201
     page = soup(take(client, lang="ru"))
     assert text(page, ".kiosk-code") == "А-002"
     facts = {text(div, "dt"): text(div, "dd") for div in page.select(".kiosk-facts > div")}
-    assert facts == {"Услуга": "Регистрация в качестве безработного",
-                     "Место приёма": "Кабинет №1, Кабинет №4",
-                     "Ваше место в очереди": "2",
-                     "Примерное время ожидания": "около 5 мин"}  # 1 ahead × 10 min / 2 cabinets
+    assert facts == {
+        "Услуга": "Регистрация в качестве безработного",
+        "Место приёма": "Кабинет №1, Кабинет №4",
+        "Ваше место в очереди": "2",
+        "Примерное время ожидания": "около 5 мин",
+    }  # 1 ahead × 10 min / 2 cabinets
     qr = page.select_one("svg.qr[role=img]")
     assert qr is not None and "QR" in qr["aria-label"]
     assert text(page, ".kiosk-watch").startswith("Следите за экраном в зале")
@@ -126,8 +145,11 @@ def test_the_qr_code_leads_to_the_phone_page(client: TestClient, engine: Engine)
     matrix = qr_matrix(url)  # the same modules the printed talon carries
     border = 2
     assert qr_cells(screen.select_one("svg.qr")) == {
-        (x + border, y + border) for y, row in enumerate(matrix) for x, dark in enumerate(row)
-        if dark}
+        (x + border, y + border)
+        for y, row in enumerate(matrix)
+        for x, dark in enumerate(row)
+        if dark
+    }
     assert screen.select_one("svg.qr")["viewbox"] == f"0 0 {len(matrix) + 4} {len(matrix) + 4}"
     page = soup(client.get(url.removeprefix("http://testserver")))
     assert text(page, ".phone-code") == "А-001"
@@ -144,12 +166,15 @@ def test_a_repeated_request_id_gives_the_same_ticket(client: TestClient, engine:
 
 def test_simultaneous_retries_make_one_ticket(live_server: LiveServer, engine: Engine) -> None:
     with httpx.Client(base_url=live_server.url) as http:
-        request_id = re.search(r'name="request_id" value="([^"]+)"',
-                               http.get("/kiosk/").text).group(1)  # type: ignore[union-attr]
+        request_id = re.search(
+            r'name="request_id" value="([^"]+)"', http.get("/kiosk/").text
+        ).group(1)  # type: ignore[union-attr]
 
         def post(_: int) -> str:
-            response = http.post("/kiosk/ticket", data={"service": "registration", "lang": "kk",
-                                                        "request_id": request_id})
+            response = http.post(
+                "/kiosk/ticket",
+                data={"service": "registration", "lang": "kk", "request_id": request_id},
+            )
             return text(soup(response), ".kiosk-code")
 
         with ThreadPoolExecutor(8) as pool:
@@ -185,10 +210,14 @@ def test_priority_ticket_is_first_in_line(client: TestClient, engine: Engine) ->
 
 
 def test_unknown_service_or_missing_request_id_issues_nothing(
-        client: TestClient, engine: Engine) -> None:
-    for data in ({"service": "nope", "request_id": "abcdefgh12"}, {"service": "registration"},
-                 {"service": "registration", "request_id": "short"},
-                 {"service": "registration", "request_id": "bad id with spaces"}):
+    client: TestClient, engine: Engine
+) -> None:
+    for data in (
+        {"service": "nope", "request_id": "abcdefgh12"},
+        {"service": "registration"},
+        {"service": "registration", "request_id": "short"},
+        {"service": "registration", "request_id": "bad id with spaces"},
+    ):
         response = client.post("/kiosk/ticket", data={"lang": "en", **data})
         assert response.status_code == 422
         assert text(soup(response), ".kiosk-warn[role=alert]") == "Please choose a service."
@@ -197,8 +226,10 @@ def test_unknown_service_or_missing_request_id_issues_nothing(
 
 # --- office hours (§10) ----------------------------------------------------------------------
 
+
 def test_closed_office_says_when_it_opens_and_issues_nothing(
-        client: TestClient, engine: Engine, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, now: ManualClock
+) -> None:
     _, request_id = start(client)
     now.advance(days=4)  # Saturday
     page, _ = start(client, "en")
@@ -219,27 +250,32 @@ def test_lunch_break_is_closed_until_two(client: TestClient, now: ManualClock) -
     assert text(page, ".kiosk-opening") == "The office opens today at 14:00."
 
 
-
 def issue_api(client: TestClient, n: int, service: str = "registration") -> None:
     for _ in range(n):
         assert client.post("/api/tickets", json={"service": service}).status_code == 201
 
 
 def test_wait_past_lunch_is_said_before_issuing(
-        client: TestClient, engine: Engine, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, now: ManualClock
+) -> None:
     now.advance(hours=2, minutes=40)  # 12:40; lunch 13:00–14:00
     issue_api(client, 5)  # a new ticket waits 5 × 10 / 2 = 25 minutes
     _, request_id = start(client, "en")
     notice = take(client, lang="en", request_id=request_id)
     assert notice.status_code == 200
     page = soup(notice)
-    assert text(page, ".kiosk-warn") == ("The lunch break is from 13:00 to 14:00: "
-                                         "you may be called after it.")
+    assert text(page, ".kiosk-warn") == (
+        "The lunch break is from 13:00 to 14:00: you may be called after it."
+    )
     assert count(engine) == 5
     confirm = page.select_one("form.kiosk-actions")
     fields = {i["name"]: i["value"] for i in confirm.select("input[type=hidden]")}
-    assert fields == {"request_id": request_id, "lang": "en", "service": "registration",
-                      "confirm": "1"}
+    assert fields == {
+        "request_id": request_id,
+        "lang": "en",
+        "service": "registration",
+        "confirm": "1",
+    }
     issued = client.post("/kiosk/ticket", data=fields)
     assert issued.status_code == 201
     assert text(soup(issued), ".kiosk-code") == "А-006"
@@ -247,12 +283,14 @@ def test_wait_past_lunch_is_said_before_issuing(
 
 
 def test_wait_past_closing_is_refused_by_this_office(
-        client: TestClient, engine: Engine, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, now: ManualClock
+) -> None:
     now.advance(hours=7, minutes=40)  # 17:40; the Kyzylzhar profile: issue_past_closing = false
     issue_api(client, 5)
     page = soup(take(client, lang="ru", confirm="1"))
-    assert text(page, ".kiosk-warn") == ("Отдел закрывается в 18:00: возможно, "
-                                         "вас не успеют принять сегодня.")
+    assert text(page, ".kiosk-warn") == (
+        "Отдел закрывается в 18:00: возможно, вас не успеют принять сегодня."
+    )
     assert "больше не выдаются" in text(page, "p.kiosk-big:last-of-type")
     assert page.select("button") == []
     assert count(engine) == 5
@@ -260,7 +298,8 @@ def test_wait_past_closing_is_refused_by_this_office(
 
 @pytest.mark.parametrize("profile_name", ["demo"])
 def test_wait_past_closing_still_issues_where_the_profile_allows(
-        client: TestClient, engine: Engine, now: ManualClock) -> None:
+    client: TestClient, engine: Engine, now: ManualClock
+) -> None:
     now.advance(hours=13, minutes=52)  # 23:52; the demo office closes at midnight, issues past it
     issue_api(client, 2)  # 2 × 10 / 2 = 10 minutes: past closing
     notice = soup(take(client, lang="en"))
@@ -283,6 +322,7 @@ def test_hours_notice_rules(clock: Clock, now: ManualClock) -> None:
 
 
 # --- the print status line ----------------------------------------------------------------------
+
 
 def test_print_status_is_polled_until_known(client: TestClient, engine: Engine) -> None:
     page = soup(take(client, lang="en"))
@@ -321,14 +361,17 @@ def test_print_status_polling_is_bounded(client: TestClient, engine: Engine) -> 
     assert fragment.select_one("#talon-status").get("hx-get") is not None
     last = soup(client.get(f"/kiosk/talon/{ticket.public_token}?n=30"))
     assert last.select_one("#talon-status").get("hx-get") is None
-    assert text(last, "#talon-status").startswith("The printer has a problem. Please remember "
-                                                  "your number: А-001.")
+    assert text(last, "#talon-status").startswith(
+        "The printer has a problem. Please remember your number: А-001."
+    )
 
 
 # --- the phone page -----------------------------------------------------------------------------
 
+
 def test_phone_page_follows_the_ticket_to_the_cabinet(
-        client: TestClient, clerk_token: str, engine: Engine) -> None:
+    client: TestClient, clerk_token: str, engine: Engine
+) -> None:
     auth = {"authorization": f"Bearer {clerk_token}"}
     first = client.post("/api/tickets", json={"service": "registration", "lang": "ru"}).json()
     mine = client.post("/api/tickets", json={"service": "registration", "lang": "ru"}).json()
@@ -346,8 +389,9 @@ def test_phone_page_follows_the_ticket_to_the_cabinet(
     assert text(fragment, ".phone-called") == "Сізді шақырып жатыр!"
     assert text(fragment, ".phone-point") == "№1 кабинет"
     # In hand, then sent to another service: the same link follows the visitor there.
-    moved = client.post(f"/api/tickets/{mine['id']}/transfer", json={"service": "certificate"},
-                        headers=auth).json()
+    moved = client.post(
+        f"/api/tickets/{mine['id']}/transfer", json={"service": "certificate"}, headers=auth
+    ).json()
     page = soup(client.get(f"/t/{token}?lang=en"))
     assert text(page, ".phone-service") == "Certificate"
     assert "sent to this service" in page.get_text()
@@ -359,7 +403,8 @@ def test_phone_page_follows_the_ticket_to_the_cabinet(
 
 
 def test_phone_page_shows_no_personal_data_and_unknown_tokens_are_404(
-        client: TestClient, engine: Engine) -> None:
+    client: TestClient, engine: Engine
+) -> None:
     ticket = client.post("/api/tickets", json={"service": "registration"}).json()
     token = ticket["status_url"].rsplit("/", 1)[1]
     response = client.get(f"/t/{token}")
@@ -387,8 +432,12 @@ def test_each_office_has_its_own_kiosk(client: TestClient, engine: Engine) -> No
     form = page.select_one("form.kiosk-form")
     assert form["hx-post"] == "http://testserver/o/demo/kiosk/ticket"
     request_id = page.select_one("input[name=request_id]")["value"]
-    issued = soup(client.post("/o/demo/kiosk/ticket", data={
-        "service": "registration", "lang": "en", "request_id": request_id}))
+    issued = soup(
+        client.post(
+            "/o/demo/kiosk/ticket",
+            data={"service": "registration", "lang": "en", "request_id": request_id},
+        )
+    )
     assert text(issued, ".kiosk-code") == "А-001"
     assert text(soup(take(client)), ".kiosk-code") == "А-001"  # Kyzylzhar numbers its own day
     token = re.search(r"/kiosk/talon/([^?]+)", str(issued)).group(1)  # type: ignore[union-attr]

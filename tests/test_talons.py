@@ -122,7 +122,7 @@ class FakePrinter:
     @staticmethod
     def _answer(conn: socket.socket, data: bytearray, position: int, mode: str) -> int:
         while position < len(data):
-            rest = bytes(data[position:position + 8])
+            rest = bytes(data[position : position + 8])
             if rest.startswith(GS_V0):
                 if len(rest) < 8:
                     return position
@@ -170,6 +170,7 @@ def same_image(a: Image.Image, b: Image.Image) -> bool:
 
 # --- fixtures: the office's kiosk printer is the fake one -------------------------------------
 
+
 @pytest.fixture
 def printer(request: pytest.FixtureRequest) -> Iterator[FakePrinter]:
     mode = getattr(request, "param", "ok")
@@ -187,8 +188,9 @@ def text_mode(request: pytest.FixtureRequest) -> bool:
 def profile_name(tmp_path: Path, printer: FakePrinter, text_mode: bool) -> str:
     """The Kyzylzhar profile with its lobby printer at the fake printer's address."""
     text = (PROFILES_DIR / "kyzylzhar.toml").read_text(encoding="utf-8")
-    text = text.replace('lobby = "spool://var/spool/kiosk"',
-                        f'lobby = "tcp://127.0.0.1:{printer.port}"')
+    text = text.replace(
+        'lobby = "spool://var/spool/kiosk"', f'lobby = "tcp://127.0.0.1:{printer.port}"'
+    )
     if text_mode:
         text = text.replace("paper_width = 576", "paper_width = 576\ntext_mode = true")
     path = tmp_path / "office.toml"
@@ -203,8 +205,9 @@ def st(client: TestClient):  # type: ignore[no-untyped-def]
     state = client.app.state.kezek  # type: ignore[attr-defined]
     state.extras[talons.QUEUE].close()
     text = state.extras.get(talons.TEXT)
-    state.extras[talons.QUEUE] = (PrintQueue(timeout=1.0, print_fn=text) if text
-                                  else PrintQueue(timeout=1.0))
+    state.extras[talons.QUEUE] = (
+        PrintQueue(timeout=1.0, print_fn=text) if text else PrintQueue(timeout=1.0)
+    )
     return state
 
 
@@ -213,8 +216,9 @@ def take(client: TestClient, lang: str = "kk", service: str = "registration") ->
     page = BeautifulSoup(client.get(f"/kiosk/?lang={lang}").text, "html.parser")
     request_id = page.select_one("input[name=request_id]")["value"]  # type: ignore[index]
     began = time.perf_counter()
-    response = client.post("/kiosk/ticket", data={"service": service, "lang": lang,
-                                                  "request_id": request_id})
+    response = client.post(
+        "/kiosk/ticket", data={"service": service, "lang": lang, "request_id": request_id}
+    )
     took = time.perf_counter() - began
     assert response.status_code == 201, response.text
     code = BeautifulSoup(response.text, "html.parser").select_one(".kiosk-code").get_text()  # type: ignore[union-attr]
@@ -237,8 +241,10 @@ def expected_talon(st, engine: Engine, code: str) -> Image.Image:  # type: ignor
 
 # --- the bytes ------------------------------------------------------------------------------------
 
+
 def test_escpos_dummy_bytes_decode_to_the_rendered_talon(
-        client: TestClient, st, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, st, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     _, code = take(client)
     rendered = expected_talon(st, engine, code)
     printer = Dummy(profile="TM-T20II")  # python-escpos's own encoder, not Kezek's fast path
@@ -256,12 +262,23 @@ def test_kazakh_letters_print_as_themselves_not_as_question_marks_or_boxes() -> 
         glyph = bytes(face.getmask(letter))
         assert glyph not in (question, box), letter
     talon = talons.QueueTalon(
-        code="Ә-017", lang="kk", office=LocalizedText("Әғқңөұүһі", "Офис"),
-        service=LocalizedText("Қызмет: әғқңөұүһі", "Услуга"), issued_at="24.11.2026 10:00",
-        position=1, wait_minutes=0, cabinets=("№1",), hours=(), status_url="")
-    asked = dataclasses.replace(talon, code="?-017",
-                                office=LocalizedText("?????????", "Офис"),
-                                service=LocalizedText("?ызмет: ?????????", "Услуга"))
+        code="Ә-017",
+        lang="kk",
+        office=LocalizedText("Әғқңөұүһі", "Офис"),
+        service=LocalizedText("Қызмет: әғқңөұүһі", "Услуга"),
+        issued_at="24.11.2026 10:00",
+        position=1,
+        wait_minutes=0,
+        cabinets=("№1",),
+        hours=(),
+        status_url="",
+    )
+    asked = dataclasses.replace(
+        talon,
+        code="?-017",
+        office=LocalizedText("?????????", "Офис"),
+        service=LocalizedText("?ызмет: ?????????", "Услуга"),
+    )
     printer = Dummy(profile="TM-T20II")
     printer.image(render_queue_talon(talon))
     decoded = decode_image(printer.output)
@@ -271,8 +288,10 @@ def test_kazakh_letters_print_as_themselves_not_as_question_marks_or_boxes() -> 
 
 # --- the running app prints to a TCP printer ---------------------------------------------------
 
+
 def test_a_tcp_printer_receives_the_talon(
-        client: TestClient, st, engine: Engine, printer: FakePrinter) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, st, engine: Engine, printer: FakePrinter
+) -> None:  # type: ignore[no-untyped-def]
     took, code = take(client)
     assert took < 1.0 and code == "А-001"
     assert wait_until(lambda: ticket_row(engine, code).print_status == "printed")
@@ -282,8 +301,11 @@ def test_a_tcp_printer_receives_the_talon(
     assert printer.jobs[0].endswith(b"\x1dV\x00") or b"\x1dV" in printer.jobs[0][-8:]  # cut
     with db.reading(engine) as session:
         ticket = ticket_row(engine, code)
-        kinds = session.exec(select(TicketEvent.kind).where(
-            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+        kinds = session.exec(
+            select(TicketEvent.kind)
+            .where(TicketEvent.ticket_id == ticket.id)
+            .order_by(TicketEvent.id)
+        ).all()
     assert kinds == ["issued", "printed"]
     page = BeautifulSoup(client.get(f"/kiosk/talon/{ticket.public_token}?n=2").text, "html.parser")
     assert page.select_one("#talon-status").get_text(strip=True) == "Талоныңызды алыңыз."  # type: ignore[union-attr]
@@ -291,7 +313,8 @@ def test_a_tcp_printer_receives_the_talon(
 
 @pytest.mark.parametrize("text_mode", [True], indirect=True)
 def test_text_mode_prints_kazakh_in_code_page_53(
-        client: TestClient, st, engine: Engine, printer: FakePrinter) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, st, engine: Engine, printer: FakePrinter
+) -> None:  # type: ignore[no-untyped-def]
     assert st.profile.printers.text_mode
     took, code = take(client)
     assert took < 1.0
@@ -314,7 +337,8 @@ FAULTS = {
 
 @pytest.mark.parametrize("printer", list(FAULTS), indirect=True)
 def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
-        client: TestClient, st, engine: Engine, printer: FakePrinter) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, st, engine: Engine, printer: FakePrinter
+) -> None:  # type: ignore[no-untyped-def]
     mode = printer.mode
     took, code = take(client, "ru")
     assert took < 1.0 and code == "А-001"  # the number is on the screen at once
@@ -322,13 +346,16 @@ def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
     ticket = ticket_row(engine, code)
     assert ticket.status == "waiting"  # the ticket stays valid
     assert FAULTS[mode] in (ticket.print_error or ""), ticket.print_error
-    screen = BeautifulSoup(client.get(f"/kiosk/talon/{ticket.public_token}?n=2").text,
-                           "html.parser")
+    screen = BeautifulSoup(
+        client.get(f"/kiosk/talon/{ticket.public_token}?n=2").text, "html.parser"
+    )
     assert screen.select_one("#talon-status").get_text(strip=True) == (  # type: ignore[union-attr]
-        "Принтер неисправен. Запомните ваш номер: А-001. Ваша очередь сохранена.")
+        "Принтер неисправен. Запомните ваш номер: А-001. Ваша очередь сохранена."
+    )
     with db.reading(engine) as session:
-        assert [t.code for t in talons.failed_talons(session, st.office_id, ticket.business_day)] \
-            == [code]
+        assert [
+            t.code for t in talons.failed_talons(session, st.office_id, ticket.business_day)
+        ] == [code]
     if mode == "paper_out":  # known now: the kiosk says so up front
         start = BeautifulSoup(client.get("/kiosk/?lang=en").text, "html.parser")
         assert "out of paper" in start.select_one(".kiosk-warn").get_text()  # type: ignore[union-attr]
@@ -345,8 +372,11 @@ def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
     decoded = decode_image(printer.jobs[-1])
     assert decoded is not None and same_image(decoded, expected_talon(st, engine, code))
     with db.reading(engine) as session:
-        kinds = session.exec(select(TicketEvent.kind).where(
-            TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+        kinds = session.exec(
+            select(TicketEvent.kind)
+            .where(TicketEvent.ticket_id == ticket.id)
+            .order_by(TicketEvent.id)
+        ).all()
         assert talons.failed_talons(session, st.office_id, ticket.business_day) == []
     assert kinds == ["issued", "print_failed", "reprint", "printed"]
     if mode == "paper_out":
@@ -356,7 +386,8 @@ def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
 
 @pytest.mark.parametrize("printer", ["paper_out"], indirect=True)
 def test_kiosk_says_out_of_paper_before_anyone_takes_a_ticket(
-        client: TestClient, printer: FakePrinter) -> None:
+    client: TestClient, printer: FakePrinter
+) -> None:
     def warned() -> bool:
         page = BeautifulSoup(client.get("/kiosk/?lang=ru").text, "html.parser")
         warning = page.select_one(".kiosk-warn")
@@ -367,7 +398,8 @@ def test_kiosk_says_out_of_paper_before_anyone_takes_a_ticket(
 
 
 def test_reprint_refuses_finished_and_foreign_tickets(
-        client: TestClient, st, engine: Engine, clerk_token: str) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, st, engine: Engine, clerk_token: str
+) -> None:  # type: ignore[no-untyped-def]
     _, code = take(client)
     ticket = ticket_row(engine, code)
     with pytest.raises(tickets.NotFound):
@@ -380,7 +412,8 @@ def test_reprint_refuses_finished_and_foreign_tickets(
 
 
 def test_failed_talons_are_the_days_unfinished_ones(
-        client: TestClient, st, engine: Engine, now: ManualClock) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, st, engine: Engine, now: ManualClock
+) -> None:  # type: ignore[no-untyped-def]
     codes = [take(client)[1] for _ in range(3)]
     assert wait_until(lambda: ticket_row(engine, codes[-1]).print_status == "printed")
     with db.transaction(engine) as session:
@@ -396,6 +429,7 @@ def test_failed_talons_are_the_days_unfinished_ones(
 
 # --- plain values ------------------------------------------------------------------------------
 
+
 def test_talon_values_for_the_kyzylzhar_office(client: TestClient, st, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     take(client)
     _, code = take(client, "ru")
@@ -408,24 +442,31 @@ def test_talon_values_for_the_kyzylzhar_office(client: TestClient, st, engine: E
     assert talon.issued_at == "24.11.2026 10:00"
     assert (talon.position, talon.wait_minutes) == (2, 5)
     assert talon.cabinets == ("№1", "№4")
-    assert talon.hours == ("вторник–пятница / сейсенбі–жұма 09:00–18:00",
-                           "обед 13:00–14:00 / түскі үзіліс 13:00–14:00")
+    assert talon.hours == (
+        "вторник–пятница / сейсенбі–жұма 09:00–18:00",
+        "обед 13:00–14:00 / түскі үзіліс 13:00–14:00",
+    )
     assert talon.status_url == "http://x/t/abc"
 
 
 def test_relative_spool_directories(tmp_path: Path) -> None:
     assert talons.resolve_spool("tcp://10.0.0.5:9100", "x") == "tcp://10.0.0.5:9100"
     assert talons.resolve_spool("spool:///srv/spool", "x") == "spool:///srv/spool"
-    assert talons.resolve_spool("spool://var/spool/kiosk", str(tmp_path)) == \
-        f"spool://{tmp_path}/kiosk"
-    assert talons.resolve_spool("spool://talons", str(tmp_path)) == \
-        f"spool://{Path.cwd() / 'talons'}"
+    assert (
+        talons.resolve_spool("spool://var/spool/kiosk", str(tmp_path))
+        == f"spool://{tmp_path}/kiosk"
+    )
+    assert (
+        talons.resolve_spool("spool://talons", str(tmp_path)) == f"spool://{Path.cwd() / 'talons'}"
+    )
 
 
 # --- kezek printer test URL ---------------------------------------------------------------------
 
-def test_cli_prints_the_test_talon(printer: FakePrinter, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_cli_prints_the_test_talon(
+    printer: FakePrinter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as done:
         cli_main(["printer", "test", f"tcp://127.0.0.1:{printer.port}"])
     assert done.value.code == 0
@@ -441,8 +482,9 @@ def test_cli_prints_the_test_talon(printer: FakePrinter, tmp_path: Path,
 
 
 @pytest.mark.parametrize("printer", ["refused"], indirect=True)
-def test_cli_reports_a_dead_printer(printer: FakePrinter,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_a_dead_printer(
+    printer: FakePrinter, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as done:
         cli_main(["printer", "test", f"tcp://127.0.0.1:{printer.port}", "--timeout", "1"])
     assert done.value.code == 1

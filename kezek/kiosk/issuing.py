@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from kezek.queue import estimate, tickets
 from kezek.queue.clock import Clock
-from kezek.queue.models import PointService, Service, ServicePoint, Status, Ticket
+from kezek.queue.models import Service, Status, Ticket
 
 
 @dataclass(frozen=True)
@@ -55,20 +55,24 @@ def outlook(session: Session, clock: Clock, service: Service, priority: bool = F
     A priority ticket (§11) only waits behind the other priority tickets.
     """
     assert service.id is not None
-    conditions = [Ticket.office_id == service.office_id, Ticket.service_id == service.id,
-                  Ticket.business_day == clock.business_day(), Ticket.status == Status.waiting]
+    conditions = [
+        Ticket.office_id == service.office_id,
+        Ticket.service_id == service.id,
+        Ticket.business_day == clock.business_day(),
+        Ticket.status == Status.waiting,
+    ]
     count = select(sa.func.count()).select_from(Ticket)
     waiting = int(session.exec(count.where(*conditions)).one())
     ahead = waiting
     if priority:
-        ahead = int(session.exec(count.where(
-            *conditions, Ticket.priority.is_(True))).one())  # type: ignore[attr-defined]
+        ahead = int(session.exec(count.where(*conditions, Ticket.priority.is_(True))).one())  # type: ignore[attr-defined]
     minutes = estimate.wait_minutes(session, clock, service.id, ahead)[0]
     return Outlook(waiting=waiting, position=ahead + 1, minutes=minutes)
 
 
-def hours_notice(clock: Clock, now: datetime, wait_minutes: int,
-                 issue_past_closing: bool) -> HoursNotice | None:
+def hours_notice(
+    clock: Clock, now: datetime, wait_minutes: int, issue_past_closing: bool
+) -> HoursNotice | None:
     """Whether a wait of ``wait_minutes`` from ``now`` runs past closing or into lunch (§10).
 
     Closing counts open minutes only (the lunch hour does not serve anyone), so a wait
@@ -87,9 +91,18 @@ def hours_notice(clock: Clock, now: datetime, wait_minutes: int,
     return None
 
 
-def take(session: Session, clock: Clock, service: Service, *, priority: bool, lang: str,
-         request_id: str | None, confirmed: bool, issue_past_closing: bool,
-         limited: bool = False) -> Taken:
+def take(
+    session: Session,
+    clock: Clock,
+    service: Service,
+    *,
+    priority: bool,
+    lang: str,
+    request_id: str | None,
+    confirmed: bool,
+    issue_past_closing: bool,
+    limited: bool = False,
+) -> Taken:
     """Issue a kiosk ticket, unless the office hours or the rate limit say otherwise.
 
     A request id seen before answers with its ticket first, whatever else holds now: a
@@ -109,18 +122,15 @@ def take(session: Session, clock: Clock, service: Service, *, priority: bool, la
     notice = hours_notice(clock, now, ahead.minutes, issue_past_closing)
     if notice is not None and (notice.refuse or not confirmed):
         return Taken(outlook=ahead, notice=notice)
-    ticket = tickets.issue(session, clock, service, priority=priority, lang=lang,
-                           request_id=request_id)
+    ticket = tickets.issue(
+        session, clock, service, priority=priority, lang=lang, request_id=request_id
+    )
     return Taken(ticket=ticket, created=True, outlook=ahead, notice=notice)
 
 
 def cabinets(session: Session, service_id: int, lang: str) -> list[str]:
     """Names of the active service points that serve a service (§12, §14), in the language."""
-    points = session.exec(select(ServicePoint).join(
-        PointService, PointService.point_id == ServicePoint.id).where(  # type: ignore[arg-type]
-        PointService.service_id == service_id, ServicePoint.active.is_(True))  # type: ignore[attr-defined]
-        .order_by(ServicePoint.id)).all()  # type: ignore[arg-type]
-    return [point.name(lang) for point in points]
+    return [point.name(lang) for point in tickets.serving_points(session, service_id)]
 
 
 def current_outlook(session: Session, clock: Clock, ticket: Ticket) -> Outlook | None:
@@ -128,7 +138,16 @@ def current_outlook(session: Session, clock: Clock, ticket: Ticket) -> Outlook |
     found = estimate.estimate(session, clock, ticket)
     if found is None:
         return None
-    waiting = int(session.exec(select(sa.func.count()).select_from(Ticket).where(
-        Ticket.office_id == ticket.office_id, Ticket.service_id == ticket.service_id,
-        Ticket.business_day == ticket.business_day, Ticket.status == Status.waiting)).one())
+    waiting = int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(Ticket)
+            .where(
+                Ticket.office_id == ticket.office_id,
+                Ticket.service_id == ticket.service_id,
+                Ticket.business_day == ticket.business_day,
+                Ticket.status == Status.waiting,
+            )
+        ).one()
+    )
     return Outlook(waiting=waiting, position=found.position, minutes=found.minutes)

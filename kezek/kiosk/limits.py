@@ -18,8 +18,9 @@ MAX_CLIENTS = 10_000  # bounds memory if many distinct clients (phones, scripts)
 class RateLimiter:
     """At most ``per_minute`` new tickets per client key in any sliding minute."""
 
-    def __init__(self, per_minute: int = TICKETS_PER_MINUTE,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_minute: int = TICKETS_PER_MINUTE, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.per_minute = per_minute
         self._monotonic = monotonic
         self._hits: dict[str, deque[float]] = {}
@@ -52,8 +53,9 @@ class RateLimiter:
             self._recent(key, now).append(now)
 
     def _forget_idle(self, now: float) -> None:
-        for key in [k for k, hits in self._hits.items()
-                    if not hits or now - hits[-1] >= WINDOW_SECONDS]:
+        for key in [
+            k for k, hits in self._hits.items() if not hits or now - hits[-1] >= WINDOW_SECONDS
+        ]:
             del self._hits[key]
         if len(self._hits) >= MAX_CLIENTS:  # all busy: drop the oldest client, not the memory
             del self._hits[next(iter(self._hits))]

@@ -41,6 +41,7 @@ async def shutdown(st: web.State) -> None:
 
 # --- helpers ------------------------------------------------------------------------------
 
+
 def _screen(request: Request, name: str, ctx: dict[str, Any], status_code: int = 200) -> Response:
     """A whole page, or only its screen when htmx swaps it."""
     block = "screen" if web.is_htmx(request) else None
@@ -53,8 +54,12 @@ def _home_url(request: Request, language: str | None = None) -> str:
 
 def _base(request: Request, language: str, idle: int) -> dict[str, Any]:
     st = web.state(request)
-    return {"home_url": _home_url(request), "idle": idle,
-            "paper_out": talons.kiosk_paper_out(st), "lang_home": _home_url(request, language)}
+    return {
+        "home_url": _home_url(request),
+        "idle": idle,
+        "paper_out": talons.kiosk_paper_out(st),
+        "lang_home": _home_url(request, language),
+    }
 
 
 def _client(request: Request) -> str:
@@ -83,9 +88,11 @@ def _schedule_rows(st: web.State, language: str) -> list[tuple[str, str]]:
 
 def _closed(request: Request, language: str, status_code: int = 200) -> Response:
     st = web.state(request)
-    ctx = {**_base(request, language, IDLE_START),
-           "opening": web.opening_text(language, st.clock, st.clock.next_opening()),
-           "schedule": _schedule_rows(st, language)}
+    ctx = {
+        **_base(request, language, IDLE_START),
+        "opening": web.opening_text(language, st.clock, st.clock.next_opening()),
+        "schedule": _schedule_rows(st, language),
+    }
     return _screen(request, "kiosk/closed.html", ctx, status_code)
 
 
@@ -93,22 +100,30 @@ def _descriptions(st: web.State, language: str) -> dict[str, str]:
     return {s.code: s.descriptions.get(language) for s in st.profile.services if s.descriptions}
 
 
-def _start(request: Request, language: str, message: str | None = None,
-           status_code: int = 200) -> Response:
+def _start(
+    request: Request, language: str, message: str | None = None, status_code: int = 200
+) -> Response:
     st = web.state(request)
     if not st.clock.is_open():  # §10: outside hours the kiosk issues nothing
         return _closed(request, language, status_code)
     with db.reading(st.engine) as session:
-        board = [(service, issuing.outlook(session, st.clock, service))
-                 for service in st.services.values()]
+        board = [
+            (service, issuing.outlook(session, st.clock, service))
+            for service in st.services.values()
+        ]
     idle = IDLE_START if language == i18n.DEFAULT_LANGUAGE else IDLE_OTHER * 3
-    ctx = {**_base(request, language, idle), "board": board,
-           "descriptions": _descriptions(st, language),
-           "request_id": secrets.token_urlsafe(16), "message": message}
+    ctx = {
+        **_base(request, language, idle),
+        "board": board,
+        "descriptions": _descriptions(st, language),
+        "request_id": secrets.token_urlsafe(16),
+        "message": message,
+    }
     return _screen(request, "kiosk/start.html", ctx, status_code)
 
 
 # --- the kiosk ----------------------------------------------------------------------------
+
 
 def home(request: Request) -> Response:
     return _start(request, web.lang(request))
@@ -126,37 +141,57 @@ async def take_ticket(request: Request) -> Response:
     service = web.state(request).services.get(str(form.get("service") or ""))
     request_id = str(form.get("request_id") or "")
     if service is None or not REQUEST_ID.match(request_id):
-        return _start(request, request.state.lang,
-                      i18n.gettext(request.state.lang, "Please choose a service."), 422)
-    return await run_in_threadpool(_take, request, service, request_id,
-                                   form.get("priority") == "1", form.get("confirm") == "1")
+        return _start(
+            request,
+            request.state.lang,
+            i18n.gettext(request.state.lang, "Please choose a service."),
+            422,
+        )
+    return await run_in_threadpool(
+        _take, request, service, request_id, form.get("priority") == "1", form.get("confirm") == "1"
+    )
 
 
-def _take(request: Request, service: Service, request_id: str, priority: bool,
-          confirmed: bool) -> Response:
+def _take(
+    request: Request, service: Service, request_id: str, priority: bool, confirmed: bool
+) -> Response:
     st = web.state(request)
     language: str = request.state.lang
     limiter: RateLimiter = st.extras[LIMITER]
     job = None
     try:
         with db.transaction(st.engine, st.broker) as session:
-            taken = issuing.take(session, st.clock, service, priority=priority, lang=language,
-                                 request_id=request_id, confirmed=confirmed,
-                                 issue_past_closing=st.profile.issue_past_closing,
-                                 limited=not limiter.allowed(_client(request)))
+            taken = issuing.take(
+                session,
+                st.clock,
+                service,
+                priority=priority,
+                lang=language,
+                request_id=request_id,
+                confirmed=confirmed,
+                issue_past_closing=st.profile.issue_past_closing,
+                limited=not limiter.allowed(_client(request)),
+            )
             if taken.ticket is not None:
                 # A new ticket's place and wait were just computed for the §10 check.
                 ahead = taken.outlook if taken.created else None
                 if ahead is not None:
-                    job = talons.prepare(session, st, taken.ticket,
-                                         status_url(request, taken.ticket),
-                                         position=ahead.position, wait_minutes=ahead.minutes)
+                    job = talons.prepare(
+                        session,
+                        st,
+                        taken.ticket,
+                        status_url(request, taken.ticket),
+                        position=ahead.position,
+                        wait_minutes=ahead.minutes,
+                    )
                 ctx = _ticket_context(request, session, taken.ticket, language, ahead)
     except tickets.OfficeClosed:
         return _closed(request, language, 409)
     if taken.limited:
-        ctx = {**_base(request, language, IDLE_OTHER),
-               "seconds": limiter.wait_seconds(_client(request))}
+        ctx = {
+            **_base(request, language, IDLE_OTHER),
+            "seconds": limiter.wait_seconds(_client(request)),
+        }
         return _screen(request, "kiosk/limited.html", ctx, 429)
     if taken.ticket is None:
         assert taken.notice is not None and taken.outlook is not None
@@ -172,37 +207,65 @@ def _notice_text(request: Request, language: str, notice: issuing.HoursNotice) -
     st = web.state(request)
     starts = st.clock.local(notice.starts).strftime("%H:%M")
     if notice.kind == "lunch" and notice.ends is not None:
-        return i18n.gettext(language, "The lunch break is from %(start)s to %(end)s: you may be "
-                            "called after it.", start=starts,
-                            end=st.clock.local(notice.ends).strftime("%H:%M"))
-    return i18n.gettext(language, "The office closes at %(time)s: you may not be served today.",
-                        time=starts)
+        return i18n.gettext(
+            language,
+            "The lunch break is from %(start)s to %(end)s: you may be called after it.",
+            start=starts,
+            end=st.clock.local(notice.ends).strftime("%H:%M"),
+        )
+    return i18n.gettext(
+        language, "The office closes at %(time)s: you may not be served today.", time=starts
+    )
 
 
-def _notice(request: Request, language: str, service: Service, taken: issuing.Taken,
-            request_id: str, priority: bool) -> Response:
+def _notice(
+    request: Request,
+    language: str,
+    service: Service,
+    taken: issuing.Taken,
+    request_id: str,
+    priority: bool,
+) -> Response:
     """§10: say before issuing that the wait runs into lunch or past closing."""
     st = web.state(request)
     notice, ahead = taken.notice, taken.outlook
     assert notice is not None and ahead is not None
-    ctx = {**_base(request, language, IDLE_OTHER * 2), "service": service, "notice": notice,
-           "outlook": ahead, "text": _notice_text(request, language, notice),
-           "request_id": request_id, "priority": priority,
-           "opening": web.opening_text(language, st.clock, st.clock.next_opening(notice.starts))}
+    ctx = {
+        **_base(request, language, IDLE_OTHER * 2),
+        "service": service,
+        "notice": notice,
+        "outlook": ahead,
+        "text": _notice_text(request, language, notice),
+        "request_id": request_id,
+        "priority": priority,
+        "opening": web.opening_text(language, st.clock, st.clock.next_opening(notice.starts)),
+    }
     return _screen(request, "kiosk/notice.html", ctx)
 
 
-def _ticket_context(request: Request, session: Session, ticket: Ticket, language: str,
-                    ahead: issuing.Outlook | None = None) -> dict[str, Any]:
+def _ticket_context(
+    request: Request,
+    session: Session,
+    ticket: Ticket,
+    language: str,
+    ahead: issuing.Outlook | None = None,
+) -> dict[str, Any]:
     service = session.get_one(Service, ticket.service_id)
     ahead = ahead or issuing.current_outlook(session, web.state(request).clock, ticket)
     url = status_url(request, ticket)
-    return {**_base(request, language, IDLE_TICKET), "ticket": ticket,
-            "service_name": service.name(language),
-            "cabinets": issuing.cabinets(session, service.id or 0, language),
-            "outlook": ahead, "qr": qr.svg(url, i18n.gettext(
-                language, "QR code: follow your place in the queue on your phone")),
-            "print_status": ticket.print_status, "poll": 1, "poll_limit": TALON_POLLS}
+    return {
+        **_base(request, language, IDLE_TICKET),
+        "ticket": ticket,
+        "service_name": service.name(language),
+        "cabinets": issuing.cabinets(session, service.id or 0, language),
+        "outlook": ahead,
+        "qr": qr.svg(
+            url, i18n.gettext(language, "QR code: follow your place in the queue on your phone")
+        ),
+        "print_status": ticket.print_status,
+        "poll": 1,
+        "poll_limit": TALON_POLLS,
+    }
 
 
 def talon_status(request: Request) -> Response:
@@ -213,18 +276,26 @@ def talon_status(request: Request) -> Response:
     except ValueError:
         poll = TALON_POLLS
     with db.reading(st.engine) as session:
-        ticket = session.exec(select(Ticket).where(
-            Ticket.public_token == request.path_params["token"][:64],
-            Ticket.office_id == st.office_id)).first()
+        ticket = session.exec(
+            select(Ticket).where(
+                Ticket.public_token == request.path_params["token"][:64],
+                Ticket.office_id == st.office_id,
+            )
+        ).first()
     if ticket is None:
         return Response(status_code=204)
-    ctx = {"ticket": ticket, "print_status": ticket.print_status, "poll": poll + 1,
-           "poll_limit": TALON_POLLS,
-           "paper_out": talons.kiosk_paper_out(st)}
+    ctx = {
+        "ticket": ticket,
+        "print_status": ticket.print_status,
+        "poll": poll + 1,
+        "poll_limit": TALON_POLLS,
+        "paper_out": talons.kiosk_paper_out(st),
+    }
     return web.render(request, "kiosk/ticket.html", ctx, block="talon_status", headers=NO_STORE)
 
 
 # --- the visitor's phone page --------------------------------------------------------------
+
 
 def ticket_status(request: Request) -> Response:
     """Position, wait and "called to cabinet №1" by the ticket's unguessable token. No personal
@@ -235,23 +306,32 @@ def ticket_status(request: Request) -> Response:
         first = session.exec(select(Ticket).where(Ticket.public_token == token[:64])).first()
         ticket = tickets.by_token(session, token)
         if ticket is None or first is None or ticket.office_id != st.office_id:
-            return web.render(request, "kiosk/status_missing.html", status_code=404,
-                              headers=NO_STORE)
-        if not (request.query_params.get("lang") in i18n.LANGUAGES
-                or request.cookies.get(i18n.COOKIE) in i18n.LANGUAGES):
+            return web.render(
+                request, "kiosk/status_missing.html", status_code=404, headers=NO_STORE
+            )
+        if not (
+            request.query_params.get("lang") in i18n.LANGUAGES
+            or request.cookies.get(i18n.COOKIE) in i18n.LANGUAGES
+        ):
             request.state.lang = ticket.lang  # the language chosen at the kiosk
         language = web.lang(request)
         service = session.get_one(Service, ticket.service_id)
-        point = (session.get(ServicePoint, ticket.service_point_id)
-                 if ticket.service_point_id else None)
-        ctx = {"ticket": ticket, "token": token, "service_name": service.name(language),
-               "point_name": point.name(language) if point else None,
-               "transferred": first.id != ticket.id,
-               "cabinets": issuing.cabinets(session, ticket.service_id, language),
-               "outlook": issuing.current_outlook(session, st.clock, ticket),
-               "final": ticket.status in FINAL, "Status": Status,
-               "updated": st.clock.local().strftime("%H:%M"),
-               "poll_url": f"{request.url_for('ticket_status', token=token)}?lang={language}"}
+        point = (
+            session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
+        )
+        ctx = {
+            "ticket": ticket,
+            "token": token,
+            "service_name": service.name(language),
+            "point_name": point.name(language) if point else None,
+            "transferred": first.id != ticket.id,
+            "cabinets": issuing.cabinets(session, ticket.service_id, language),
+            "outlook": issuing.current_outlook(session, st.clock, ticket),
+            "final": ticket.status in FINAL,
+            "Status": Status,
+            "updated": st.clock.local().strftime("%H:%M"),
+            "poll_url": f"{request.url_for('ticket_status', token=token)}?lang={language}",
+        }
     block = "live" if web.is_htmx(request) else None
     return web.render(request, "kiosk/status.html", ctx, block=block, headers=NO_STORE)
 

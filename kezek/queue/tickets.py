@@ -194,6 +194,18 @@ def find_by_request(session: Session, office_id: int, request_id: str) -> Ticket
     ).first()
 
 
+def serving_points(session: Session, service_id: int) -> list[ServicePoint]:
+    """The active service points that serve a service (§12, §14: cabinets №1 and №4)."""
+    return list(
+        session.exec(
+            select(ServicePoint)
+            .join(PointService, col(PointService.point_id) == col(ServicePoint.id))
+            .where(PointService.service_id == service_id, col(ServicePoint.active).is_(True))
+            .order_by(col(ServicePoint.id))
+        ).all()
+    )
+
+
 def point_services(session: Session, point: ServicePoint) -> list[int]:
     return list(
         session.exec(select(PointService.service_id).where(PointService.point_id == point.id)).all()

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from kezek import auth, db, demo, migrate, office
-from kezek.queue.models import Office, Role, User
+from kezek.queue.models import Role, User
 from kezek.settings import ProfileError, Settings, load_profile
 
 Handler = Callable[[argparse.Namespace, Settings], int]

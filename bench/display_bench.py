@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -172,8 +173,39 @@ async def measure(base: str, path: str, clients: int, rounds: int, call: Call) -
 
 
 def run(clients: int = 500, rounds: int = 15) -> list[dict[str, object]]:
+    """One worker on SQLite; with KEZEK_BENCH_POSTGRES set, also 1 and 2 workers on PostgreSQL
+    (events cross the workers through LISTEN/NOTIFY: a display on worker 2 sees a call made on
+    worker 1)."""
+    rows = run_one(clients, rounds)
+    postgres = os.environ.get("KEZEK_BENCH_POSTGRES")
+    if postgres:
+        for workers in (1, 2):
+            rows += run_one(clients, rounds, workers=workers, postgres=postgres)[:2]
+    return rows
+
+
+def _scratch_postgres(url: str) -> str:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"kezek_display_bench_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def run_one(
+    clients: int = 500, rounds: int = 15, workers: int = 1, postgres: str | None = None
+) -> list[dict[str, object]]:
     directory = temp_dir()
     env = kezek_env(directory, points=2)
+    if postgres:
+        env["KEZEK_DATABASE_URL"] = _scratch_postgres(postgres)
+    where = (
+        f"{workers} worker{'s' if workers > 1 else ''}, {'PostgreSQL' if postgres else 'SQLite'}"
+    )
     cli(env, "db", "upgrade")
     cli(env, "user", "add", "bench", "--role", "clerk", "--password", "bench-password")
     auth = {"authorization": f"Bearer {cli(env, 'token', 'create', 'bench')}"}
@@ -193,7 +225,7 @@ def run(clients: int = 500, rounds: int = 15) -> list[dict[str, object]]:
         state["ticket"] = called.json()["id"]
         return began, answered
 
-    with server("kezek.app:create_app", env=env) as base:
+    with server("kezek.app:create_app", env=env, workers=workers) as base:
         board_bytes = len(httpx.get(base + "/display/", headers={"hx-request": "true"}).content)
         kezek = asyncio.run(measure(base, "/display/events", clients, rounds, kezek_call))
 
@@ -219,7 +251,7 @@ def run(clients: int = 500, rounds: int = 15) -> list[dict[str, object]]:
     # the board (the code on the screen) is what is timed.
     return [
         row(
-            f"display: call-next → code on {clients} SSE, p50",
+            f"display: call-next → code on {clients} SSE, p50 ({where})",
             percentile(kezek.board, 50),
             "ms",
             "bare SSE p50",
@@ -229,7 +261,7 @@ def run(clients: int = 500, rounds: int = 15) -> list[dict[str, object]]:
             **extra,
         ),
         row(
-            f"display: call-next → code on {clients} SSE, p99",
+            f"display: call-next → code on {clients} SSE, p99 ({where})",
             percentile(kezek.board, 99),
             "ms",
             "bare SSE p99",

@@ -56,6 +56,7 @@ Demo logins (password {demo.DEMO_PASSWORD!r}): {", ".join(u for u, _, _ in demo.
         server_header=False,
         log_level="info",
         proxy_headers=args.proxy_headers,
+        timeout_graceful_shutdown=5,  # open event streams must not hold a restart
     )
     return 0
 

@@ -156,31 +156,38 @@ def issue(
     if not service.active:
         raise InvalidInput(N_("This service is not available now."))
     day = clock.business_day(now)
-    number = next_number(session, service, day)
-    assert service.id is not None
-    ticket = Ticket(
-        office_id=service.office_id,
-        service_id=service.id,
-        business_day=day,
-        number=number,
-        code=format_code(service.letter, number),
-        priority=priority,
-        lang=lang,
-        status=Status.waiting,
-        issued_at=now,
-        target_wait_minutes=service.target_wait_minutes,
-        public_token=secrets.token_urlsafe(24),
-        request_id=request_id,
-    )
-    session.add(ticket)
-    if request_id is None:
+    service_id = service.id
+    assert service_id is not None
+
+    def numbered() -> Ticket:
+        number = next_number(session, service, day)
+        ticket = Ticket(
+            office_id=service.office_id,
+            service_id=service_id,
+            business_day=day,
+            number=number,
+            code=format_code(service.letter, number),
+            priority=priority,
+            lang=lang,
+            status=Status.waiting,
+            issued_at=now,
+            target_wait_minutes=service.target_wait_minutes,
+            public_token=secrets.token_urlsafe(24),
+            request_id=request_id,
+        )
+        session.add(ticket)
         session.flush()
+        return ticket
+
+    if request_id is None:
+        ticket = numbered()
     else:
         try:
+            # The number and the row in one savepoint: when another request with the same id
+            # wins the race (PostgreSQL), both are undone and no number is skipped.
             with session.begin_nested():
-                session.flush()
+                ticket = numbered()
         except IntegrityError:
-            # Another request with the same request id won the race (PostgreSQL).
             if again := find_by_request(session, service.office_id, request_id):
                 return again
             raise

@@ -171,16 +171,46 @@ def artifacts() -> Path:
 # --- a live server and real Chromium, for the browser tests -------------------------------
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def spawn_server(env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
+    """``uvicorn kezek.app:create_app`` in a process of its own on 127.0.0.1 (not waited for)."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kezek.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 class LiveServer:
     """The app served by uvicorn on 127.0.0.1 in a thread; ``restart()`` stops and starts it."""
 
     def __init__(self, app_factory) -> None:  # type: ignore[no-untyped-def]
-        import socket
-
         self.app_factory = app_factory
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = None
         self.thread = None

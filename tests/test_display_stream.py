@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +22,7 @@ from kezek.display import routes as display_routes
 from kezek.display.stream import Live
 from kezek.queue.clock import ManualClock
 from kezek.web import State
-from tests.conftest import LiveServer, make_token, make_user
+from tests.conftest import LiveServer, free_port, make_token, make_user, spawn_server
 
 
 def kezek(server: LiveServer) -> State:
@@ -227,35 +224,14 @@ def test_sigterm_restarts_quickly_with_displays_connected(
     database_url: str, tmp_path: Path
 ) -> None:
     """uvicorn waits for open responses on shutdown; the streams must end by themselves."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {
-        **os.environ,
         "KEZEK_DATABASE_URL": database_url,
         "KEZEK_SECRET_KEY": "test",
         "KEZEK_SPOOL_DIR": str(tmp_path / "spool"),
         "KEZEK_PROFILE": "kyzylzhar",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kezek.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
+    server = spawn_server(env, port)
     try:
         url = f"http://127.0.0.1:{port}/display/events"
         deadline = time.monotonic() + 30

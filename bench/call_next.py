@@ -53,6 +53,14 @@ def _threads(work: Any, count: int = CLERKS) -> float:
 
 
 def run(tickets_count: int = 4000, postgres: str | None = None) -> list[dict[str, object]]:
+    """SQLite, and PostgreSQL too when KEZEK_BENCH_POSTGRES names a server."""
+    rows = run_one(tickets_count, postgres)
+    if postgres is None and os.environ.get("KEZEK_BENCH_POSTGRES"):
+        rows += run_one(tickets_count, os.environ["KEZEK_BENCH_POSTGRES"])
+    return rows
+
+
+def run_one(tickets_count: int = 4000, postgres: str | None = None) -> list[dict[str, object]]:
     directory = temp_dir()
     engine = _engine(postgres, directory)
     migrate.upgrade(engine)

@@ -39,3 +39,20 @@ def test_two_offices_share_nothing_but_the_database(client: TestClient, engine: 
     assert called["id"] == other["id"]
     assert client.post(f"/api/tickets/{other['id']}/finish", headers=kyzylzhar).status_code == 404
     assert client.get("/api/queue").json()["services"][0]["waiting"] == 1  # untouched
+
+
+def test_workers_starting_together_load_the_profile_once_each(engine: Engine) -> None:
+    """Several workers start at the same moment and each puts the profile into the database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kezek import db, office
+    from kezek.settings import load_profile
+
+    profile = load_profile("kyzylzhar")
+
+    def load(_: int) -> int:
+        with db.transaction(engine) as session:
+            return office.sync_profile(session, profile).id  # type: ignore[return-value]
+
+    with ThreadPoolExecutor(6) as pool:
+        assert len(set(pool.map(load, range(12)))) == 1

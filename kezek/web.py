@@ -128,6 +128,15 @@ def render(
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: None}
+
+
+def clean_text(value: str) -> str:
+    """Typed text without control characters (a NUL cannot even be stored in PostgreSQL;
+    found by hypothesis on the forms). Tabs and line breaks stay."""
+    return value.translate(_CONTROL)
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 

@@ -107,3 +107,22 @@ def test_card_and_complaint_forms(client: TestClient, engine: Engine, office_id:
 
     card()
     complaint()
+
+
+def test_a_nul_byte_in_any_staff_field_is_dropped_not_a_500(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    """Hypothesis found it on PostgreSQL, which cannot store NUL in text."""
+    csrf = login(client, engine, office_id, "nulclerk", "clerk")
+    complaint = {
+        "complainant": "Ай\x00гүл",
+        "contact": "\x00",
+        "about": "кезек\x00",
+        "ticket_code": "",
+        "received_on": "2026-11-24",
+    }
+    answered(
+        client.post("/staff/supervisor/complaints/new", data={"csrf_token": csrf, **complaint})
+    )
+    card = {name: "\x00" for name in CARD_FIELDS}
+    answered(client.post("/staff/cards", data={"csrf_token": csrf, **card}))

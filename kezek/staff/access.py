@@ -51,7 +51,7 @@ class Staff:
 
     def field(self, name: str, limit: int = 1000) -> str:
         value = self.form.get(name)
-        return value[:limit] if isinstance(value, str) else ""
+        return web.clean_text(value)[:limit] if isinstance(value, str) else ""
 
     def may(self, role: Role) -> bool:
         return sessions.rank(self.user.role) >= sessions.rank(role)

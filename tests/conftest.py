@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
@@ -18,6 +19,12 @@ from kezek import auth, db, migrate, office
 from kezek.app import create_app
 from kezek.queue.clock import Clock, ManualClock
 from kezek.settings import Settings, load_profile
+
+# In CI, hypothesis draws the same examples every run, so a red run can be reproduced and a
+# green one does not turn red by chance; locally it explores anew each time.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis.settings.load_profile("ci")
 
 ALMATY = ZoneInfo("Asia/Almaty")
 # A Tuesday, 10:00 in the office (§10: the office is open).

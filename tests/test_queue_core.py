@@ -239,3 +239,23 @@ def test_a_point_left_taken_yesterday_is_not_counted_open(
         assert tickets.open_points(session, registration.id, clock.day_start()) == (0, 2)  # type: ignore[arg-type]
         cab1.opened_at = now.at
         assert tickets.open_points(session, registration.id, clock.day_start()) == (1, 2)  # type: ignore[arg-type]
+
+
+def test_rates_are_kept_for_thirty_seconds_of_office_time(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
+    rates = estimate.Rates(30)
+    registration = service(engine, "registration")
+    assert registration.id is not None
+    with db.reading(engine) as session:
+        assert rates.get(session, clock, registration.id) == (10.0, 2)  # no history yet
+    issue(engine, clock)
+    called = call(engine, clock)
+    assert called is not None
+    act(engine, clock, tickets.start, called, None)
+    now.advance(seconds=20)
+    act(engine, clock, tickets.finish, called, None)  # S is now 20 s, clipped to 2 minutes
+    with db.reading(engine) as session:
+        assert rates.get(session, clock, registration.id) == (10.0, 2)  # kept
+        now.advance(seconds=11)
+        assert rates.get(session, clock, registration.id) == (2.0, 2)  # asked again

@@ -14,6 +14,7 @@ Lunch and closing are not added here; the kiosk warns about them separately (§1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -39,19 +40,44 @@ def service_minutes(session: Session, clock: Clock, service_id: int) -> float:
     return min(60.0, max(2.0, sum(samples) / len(samples)))
 
 
+class Rates:
+    """S and N per service, kept for ``seconds`` of office-clock time.
+
+    They change slowly (a visit takes minutes), and asking for them cost two of the five
+    queries of every ticket answer; the position is still counted every time.
+    """
+
+    def __init__(self, seconds: float = 30.0) -> None:
+        self.seconds = seconds
+        self._kept: dict[int, tuple[datetime, float, int]] = {}
+
+    def get(self, session: Session, clock: Clock, service_id: int) -> tuple[float, int]:
+        now = clock.now()
+        kept = self._kept.get(service_id)
+        if kept is not None and 0 <= (now - kept[0]).total_seconds() < self.seconds:
+            return kept[1], kept[2]
+        minutes_each = service_minutes(session, clock, service_id)
+        open_count, all_count = tickets.open_points(session, service_id, clock.day_start())
+        points = open_count or max(1, all_count)
+        self._kept[service_id] = (now, minutes_each, points)
+        return minutes_each, points
+
+
 def wait_minutes(
-    session: Session, clock: Clock, service_id: int, ahead: int
+    session: Session, clock: Clock, service_id: int, ahead: int, rates: Rates | None = None
 ) -> tuple[int, float, int]:
     """(minutes, S, N) for a ticket with ``ahead`` tickets before it: the formula above."""
-    minutes_each = service_minutes(session, clock, service_id)
-    open_count, all_count = tickets.open_points(session, service_id, clock.day_start())
-    points = open_count or max(1, all_count)
+    minutes_each, points = (rates or Rates(0)).get(session, clock, service_id)
     return round(ahead * minutes_each / points), minutes_each, points
 
 
-def estimate(session: Session, clock: Clock, ticket: Ticket) -> Estimate | None:
+def estimate(
+    session: Session, clock: Clock, ticket: Ticket, rates: Rates | None = None
+) -> Estimate | None:
     position = tickets.position(session, ticket)
     if position is None:
         return None
-    minutes, minutes_each, points = wait_minutes(session, clock, ticket.service_id, position - 1)
+    minutes, minutes_each, points = wait_minutes(
+        session, clock, ticket.service_id, position - 1, rates
+    )
     return Estimate(position=position, minutes=minutes, service_minutes=minutes_each, points=points)

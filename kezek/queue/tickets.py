@@ -340,23 +340,27 @@ def _point(session: Session, ticket: Ticket) -> ServicePoint | None:
     return session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
 
 
+def _moved(
+    session: Session, ticket: Ticket, kind: str, at: datetime, actor_id: int | None
+) -> Ticket:
+    """Write a ticket's new state and its event (with the point it is at)."""
+    session.add(ticket)
+    session.flush()
+    _event(session, ticket, kind, at, actor_id, _point(session, ticket))
+    return ticket
+
+
 def recall(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     _require(ticket, [Status.called], "recalled")
     ticket.recall_count += 1
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, "recalled", clock.now(), actor_id, _point(session, ticket))
-    return ticket
+    return _moved(session, ticket, "recalled", clock.now(), actor_id)
 
 
 def start(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     _require(ticket, [Status.called], "started")
     now = clock.now()
     ticket.status, ticket.started_at = Status.serving, now
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, "started", now, actor_id, _point(session, ticket))
-    return ticket
+    return _moved(session, ticket, "started", now, actor_id)
 
 
 def finish(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
@@ -365,20 +369,14 @@ def finish(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None)
     now = clock.now()
     ticket.started_at = ticket.started_at or ticket.called_at
     ticket.status, ticket.finished_at = Status.served, now
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, "finished", now, actor_id, _point(session, ticket))
-    return ticket
+    return _moved(session, ticket, "finished", now, actor_id)
 
 
 def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     _require(ticket, [Status.called], "marked a no-show")
     now = clock.now()
     ticket.status, ticket.finished_at = Status.no_show, now
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, "no_show", now, actor_id, _point(session, ticket))
-    return ticket
+    return _moved(session, ticket, "no_show", now, actor_id)
 
 
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
@@ -386,10 +384,7 @@ def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None)
     now = clock.now()
     _end_wait(ticket, now)
     ticket.status, ticket.finished_at = Status.cancelled, now
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, "cancelled", now, actor_id, _point(session, ticket))
-    return ticket
+    return _moved(session, ticket, "cancelled", now, actor_id)
 
 
 def transfer(

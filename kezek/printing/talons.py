@@ -537,20 +537,27 @@ def render_queue_talon(talon: QueueTalon, width: int = WIDTH_80MM) -> Image.Imag
     return sheet.image()
 
 
+def _title_and_number(
+    sheet: _Sheet, langs: tuple[str, ...], title_id: str, label_id: str, number: str
+) -> None:
+    """The head of a numbered talon (acceptance §15, complaint §22): title, then the number."""
+    title = translations(langs, title_id)
+    sheet.text(title[0], 32, 800)
+    sheet.texts(title[1:], 26, 600)
+    sheet.space(10)
+    sheet.text(" / ".join(translations(langs, label_id)), 20, 400)
+    sheet.space(6)
+    sheet.fit(number, 80)
+    sheet.rule()
+
+
 def render_acceptance_talon(talon: AcceptanceTalon, width: int = WIDTH_80MM) -> Image.Image:
     """§15: the talon with the date of acceptance and the deadline of execution."""
     sheet = _Sheet(width)
     langs = STATE_LANGUAGES
     _office(sheet, talon.office)
     sheet.rule()
-    title = translations(langs, T_ACCEPTED)
-    sheet.text(title[0], 32, 800)
-    sheet.texts(title[1:], 26, 600)
-    sheet.space(10)
-    sheet.text(" / ".join(translations(langs, T_APPLICATION_NUMBER)), 20, 400)
-    sheet.space(6)
-    sheet.fit(talon.number, 80)
-    sheet.rule()
+    _title_and_number(sheet, langs, T_ACCEPTED, T_APPLICATION_NUMBER, talon.number)
     sheet.row(translations(langs, T_ACCEPTED_ON), _day(talon.accepted_on), value_points=30)
     sheet.space(8)
     # §7: the deadline is what the applicant must remember; it gets the boldest line.
@@ -597,14 +604,7 @@ def render_complaint_talon(talon: ComplaintTalon, width: int = WIDTH_80MM) -> Im
     langs = STATE_LANGUAGES
     _office(sheet, talon.office)
     sheet.rule()
-    title = translations(langs, T_COMPLAINT_ACCEPTED)
-    sheet.text(title[0], 32, 800)
-    sheet.texts(title[1:], 26, 600)
-    sheet.space(10)
-    sheet.text(" / ".join(translations(langs, T_COMPLAINT_NUMBER)), 20, 400)
-    sheet.space(6)
-    sheet.fit(talon.number, 80)
-    sheet.rule()
+    _title_and_number(sheet, langs, T_COMPLAINT_ACCEPTED, T_COMPLAINT_NUMBER, talon.number)
     sheet.row(translations(langs, T_RECEIVED_ON), _day(talon.received_on), value_points=30)
     sheet.space(8)
     sheet.row(translations(langs, T_ANSWER_DUE), _day(talon.answer_due), value_points=34)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
@@ -64,29 +67,44 @@ class IllegalTransition(QueueError):
     kind = "illegal_transition"
 
 
+# Core tables: the hot paths (call, finish and the other moves) write with core SQL, which
+# costs a fraction of the ORM's unit of work per statement (bench/call_next.py).
+_T: sa.Table = Ticket.__table__  # type: ignore[attr-defined]
+_EVENTS: sa.Table = TicketEvent.__table__  # type: ignore[attr-defined]
+_SERVICE_CODE = (
+    sa.select(Service.__table__.c.code)  # type: ignore[attr-defined]
+    .where(Service.__table__.c.id == _T.c.service_id)  # type: ignore[attr-defined]
+    .scalar_subquery()
+)
+_POINT_CODE = (
+    sa.select(ServicePoint.__table__.c.code)  # type: ignore[attr-defined]
+    .where(ServicePoint.__table__.c.id == _T.c.service_point_id)  # type: ignore[attr-defined]
+    .scalar_subquery()
+)
+
+
 def _event(
     session: Session,
     ticket: Ticket,
     kind: str,
     at: datetime,
     actor_id: int | None,
-    point: ServicePoint | None = None,
+    codes: tuple[str, str | None],
     detail: str | None = None,
-    service: Service | None = None,
 ) -> None:
+    """Append the change to the history (at the ticket's point) and announce it."""
     assert ticket.id is not None
-    if service is None or service.id != ticket.service_id:
-        service = session.get(Service, ticket.service_id)
-    session.add(
-        TicketEvent(
-            office_id=ticket.office_id,
-            ticket_id=ticket.id,
-            kind=kind,
-            at=at,
-            actor_id=actor_id,
-            service_point_id=point.id if point else None,
-            detail=detail,
-        )
+    session.connection().execute(
+        _EVENTS.insert(),
+        {
+            "office_id": ticket.office_id,
+            "ticket_id": ticket.id,
+            "kind": kind,
+            "at": at,
+            "actor_id": actor_id,
+            "service_point_id": ticket.service_point_id,
+            "detail": detail,
+        },
     )
     record(
         session,
@@ -95,8 +113,8 @@ def _event(
             office_id=ticket.office_id,
             ticket_id=ticket.id,
             code=ticket.code,
-            service=service.code if service else "",
-            point=point.code if point else None,
+            service=codes[0],
+            point=codes[1],
             status=ticket.status,
         ),
     )
@@ -176,9 +194,7 @@ def issue(
             public_token=secrets.token_urlsafe(24),
             request_id=request_id,
         )
-        session.add(ticket)
-        session.flush()
-        return ticket
+        return _insert(session, ticket)
 
     if request_id is None:
         ticket = numbered()
@@ -192,7 +208,7 @@ def issue(
             if again := find_by_request(session, service.office_id, request_id):
                 return again
             raise
-    _event(session, ticket, "issued", now, None, service=service)
+    _event(session, ticket, "issued", now, None, (service.code, None))
     return ticket
 
 
@@ -229,21 +245,87 @@ def in_hand(session: Session, point: ServicePoint) -> Ticket | None:
     ).first()
 
 
-def _end_wait(ticket: Ticket, at: datetime) -> None:
-    """Waiting time = called − issued (never called: closed − issued). Appendix 1.2."""
+def _wait(ticket: Ticket, at: datetime) -> dict[str, Any]:
+    """Waiting time = called − issued (never called: closed − issued). Appendix 1.2.
+
+    The columns to write when the wait ends now; nothing when it has ended before.
+    """
     assert ticket.issued_at is not None
-    if ticket.wait_seconds is None:
-        ticket.wait_seconds = max(0, int((at - ticket.issued_at).total_seconds()))
-        ticket.within_target = ticket.wait_seconds <= ticket.target_wait_minutes * 60
+    if ticket.wait_seconds is not None:
+        return {}
+    seconds = max(0, int((at - ticket.issued_at).total_seconds()))
+    return {"wait_seconds": seconds, "within_target": seconds <= ticket.target_wait_minutes * 60}
+
+
+_IN_HAND_CODE = (
+    sa.select(_T.c.code)
+    .where(_T.c.service_point_id == sa.bindparam("point_id"), _T.c.status.in_(IN_HAND))
+    .limit(1)
+)
 
 
 def _check_free(session: Session, point: ServicePoint) -> None:
-    current = in_hand(session, point)
-    if current is not None:
+    code = session.connection().execute(_IN_HAND_CODE, {"point_id": point.id}).scalar()
+    if code is not None:
         raise IllegalTransition(
             N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
-            code=current.code,
+            code=code,
         )
+
+
+def _candidates(postgres: bool) -> sa.Select[Any]:
+    """The next waiting ticket a point serves: priority first, then the oldest (§14)."""
+    served = sa.select(PointService.__table__.c.service_id).where(  # type: ignore[attr-defined]
+        PointService.__table__.c.point_id == sa.bindparam("point_id")  # type: ignore[attr-defined]
+    )
+    query = (
+        sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes)
+        .where(
+            _T.c.office_id == sa.bindparam("office_id"),
+            _T.c.status == Status.waiting.value,
+            _T.c.business_day == sa.bindparam("day"),
+            _T.c.service_id.in_(served),
+        )
+        .order_by(_T.c.priority.desc(), _T.c.issued_at, _T.c.id)
+        .limit(1)
+    )
+    return query.with_for_update(skip_locked=True) if postgres else query
+
+
+_NEXT = {False: _candidates(False), True: _candidates(True)}
+_INSERT = _T.insert().returning(_T.c.id)
+_CLAIM = (
+    sa.update(_T)
+    .where(_T.c.id == sa.bindparam("ticket_id"), _T.c.status == Status.waiting.value)
+    .returning(*_T.c, _SERVICE_CODE)
+)
+
+
+def _attach(session: Session, ticket: Ticket) -> Ticket:
+    """Keep a ticket whose row is written in the session, as if it had been read."""
+    make_transient_to_detached(ticket)
+    session.add(ticket)
+    return ticket
+
+
+def _insert(session: Session, ticket: Ticket) -> Ticket:
+    """Write a new ticket with one core ``INSERT`` (its id comes back)."""
+    values = {c.key: getattr(ticket, c.key) for c in _T.c if c.key != "id"}
+    ticket.id = session.connection().execute(_INSERT, values).scalar_one()
+    return _attach(session, ticket)
+
+
+def _adopt(session: Session, values: Mapping[str, Any]) -> Ticket:
+    """The session's ``Ticket`` for a row just updated with core SQL, without reading it again."""
+    known = session.identity_map.get(session.identity_key(Ticket, values["id"]))
+    if known is None:  # made as the ORM makes what it loads (a third of ``Ticket(...)``'s cost)
+        sa.orm.configure_mappers()
+        ticket = cast(Ticket, sa.inspect(Ticket).class_manager.new_instance())
+    else:
+        ticket = cast(Ticket, known)
+    for name, value in values.items():
+        set_committed_value(ticket, name, value)
+    return ticket if known is not None else _attach(session, ticket)
 
 
 def call_next(
@@ -251,48 +333,45 @@ def call_next(
 ) -> Ticket | None:
     """Call the next ticket for a service point: priority first, then the oldest.
 
-    The claim is one statement (``UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING``),
-    with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two clerks never get the same ticket.
+    The next ticket is chosen and taken under the write lock (SQLite: ``BEGIN IMMEDIATE``;
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED``), and the update checks it still waits, so two
+    clerks never get the same ticket.
     """
     _check_free(session, point)
     now = clock.now()
-    candidates = (
-        select(Ticket.id)
-        .where(
-            Ticket.office_id == point.office_id,
-            Ticket.status == Status.waiting,
-            Ticket.business_day == clock.business_day(now),
-            Ticket.service_id.in_(  # type: ignore[attr-defined]
-                select(PointService.service_id).where(PointService.point_id == point.id)
-            ),
-        )
-        .order_by(col(Ticket.priority).desc(), col(Ticket.issued_at), col(Ticket.id))
-        .limit(1)
-    )
-    postgres = _is_postgres(session)
-    locked = candidates.with_for_update(skip_locked=True) if postgres else candidates
-    claim = (
-        sa.update(Ticket)
-        .where(col(Ticket.id) == locked.scalar_subquery(), col(Ticket.status) == Status.waiting)
-        .values(status=Status.called, called_at=now, service_point_id=point.id, clerk_id=clerk_id)
-        .returning(col(Ticket.id))
-    )
-    options = {"synchronize_session": False}
-    ticket_id = session.execute(claim, execution_options=options).scalar()
-    # SKIP LOCKED also skips a waiting ticket that another short transaction holds for a moment
-    # (its talon's print status being recorded): then "nobody waits" would be wrong. Retry
-    # briefly while a waiting ticket exists (found by the suite on PostgreSQL).
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    params = {"office_id": point.office_id, "day": clock.business_day(now), "point_id": point.id}
     for _ in range(50):
-        if ticket_id is not None or not postgres or session.execute(candidates).first() is None:
-            break
-        time.sleep(0.01)
-        ticket_id = session.execute(claim, execution_options=options).scalar()
-    if ticket_id is None:
-        return None
-    ticket = session.get_one(Ticket, ticket_id, populate_existing=True)
-    _end_wait(ticket, now)
-    _event(session, ticket, "called", now, clerk_id, point)
-    return ticket
+        found = conn.execute(_NEXT[postgres], params).first()
+        if found is None:
+            # SKIP LOCKED also skips a waiting ticket that another short transaction holds
+            # for a moment (its talon's print status being recorded): then "nobody waits"
+            # would be wrong. Wait briefly while one exists (found by the suite on PostgreSQL).
+            if not postgres or conn.execute(_NEXT[False], params).first() is None:
+                return None
+            time.sleep(0.01)
+            continue
+        ticket_id, issued_at, target = found
+        wait = max(0, int((now - issued_at).total_seconds()))
+        row = conn.execute(
+            _CLAIM,
+            {
+                "ticket_id": ticket_id,
+                "status": Status.called.value,
+                "called_at": now,
+                "service_point_id": point.id,
+                "clerk_id": clerk_id,
+                "wait_seconds": wait,
+                "within_target": wait <= target * 60,
+            },
+        ).first()
+        if row is not None:
+            *columns, service_code = row
+            ticket = _adopt(session, {c.key: v for c, v in zip(_T.c, columns, strict=True)})
+            _event(session, ticket, "called", now, clerk_id, (service_code, point.code))
+            return ticket
+    return None
 
 
 def _require(ticket: Ticket, allowed: Sequence[Status], action: str) -> None:
@@ -327,64 +406,113 @@ def call_specific(
     _check_point_serves(session, point, ticket.service_id)
     _check_free(session, point)
     now = clock.now()
-    ticket.status, ticket.called_at = Status.called, now
-    ticket.service_point_id, ticket.clerk_id = point.id, clerk_id
-    _end_wait(ticket, now)
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, "called", now, clerk_id, point, detail=f"out of order: {reason[:400]}")
-    return ticket
+    return _moved(
+        session,
+        ticket,
+        "called",
+        now,
+        clerk_id,
+        [Status.waiting],
+        detail=f"out of order: {reason[:400]}",
+        status=Status.called,
+        called_at=now,
+        service_point_id=point.id,
+        clerk_id=clerk_id,
+        **_wait(ticket, now),
+    )
 
 
-def _point(session: Session, ticket: Ticket) -> ServicePoint | None:
-    return session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
+_MOVES: dict[tuple[object, ...], sa.Update] = {}
+
+
+def _move(kind: str, allowed: Sequence[Status], values: Mapping[str, Any]) -> sa.Update:
+    """The ``UPDATE`` of a move, built once per shape: a kind always writes the same SQL
+    expressions (``recall_count + 1``) to the same columns; plain values are bound."""
+    key = (kind, *allowed, "|", *values)
+    if (statement := _MOVES.get(key)) is None:
+        sets = {
+            name: value if isinstance(value, sa.ColumnElement) else sa.bindparam(f"v_{name}")
+            for name, value in values.items()
+        }
+        statement = _MOVES[key] = (
+            sa.update(_T)
+            .where(
+                _T.c.id == sa.bindparam("ticket_id"),
+                _T.c.status.in_([status.value for status in allowed]),
+            )
+            .values(sets)
+            .returning(*(_T.c[name] for name in values), _SERVICE_CODE, _POINT_CODE)
+        )
+    return statement
 
 
 def _moved(
-    session: Session, ticket: Ticket, kind: str, at: datetime, actor_id: int | None
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    at: datetime,
+    actor_id: int | None,
+    allowed: Sequence[Status],
+    *,
+    detail: str | None = None,
+    **values: Any,
 ) -> Ticket:
-    """Write a ticket's new state and its event (with the point it is at)."""
-    session.add(ticket)
-    session.flush()
-    _event(session, ticket, kind, at, actor_id, _point(session, ticket))
+    """Write a ticket's new state and its event, if its status is still one of ``allowed``.
+
+    ``values`` are columns, or SQL on them; the ticket object gets what was written.
+    """
+    _require(ticket, allowed, kind)
+    params = {
+        f"v_{name}": value
+        for name, value in values.items()
+        if not isinstance(value, sa.ColumnElement)
+    }
+    statement = _move(kind, allowed, values)
+    row = session.connection().execute(statement, {"ticket_id": ticket.id, **params}).first()
+    if row is None:  # changed by someone else since it was read (PostgreSQL)
+        session.refresh(ticket)
+        _require(ticket, [], kind)
+    assert row is not None
+    *columns, service_code, point_code = row
+    for name, value in zip(values, columns, strict=True):
+        set_committed_value(ticket, name, value)
+    _event(session, ticket, kind, at, actor_id, (service_code, point_code), detail)
     return ticket
 
 
 def recall(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.called], "recalled")
-    ticket.recall_count += 1
-    return _moved(session, ticket, "recalled", clock.now(), actor_id)
+    now = clock.now()
+    count = _T.c.recall_count + 1
+    return _moved(session, ticket, "recalled", now, actor_id, [Status.called], recall_count=count)
 
 
 def start(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.called], "started")
     now = clock.now()
-    ticket.status, ticket.started_at = Status.serving, now
-    return _moved(session, ticket, "started", now, actor_id)
+    values: dict[str, Any] = {"status": Status.serving, "started_at": now}
+    return _moved(session, ticket, "started", now, actor_id, [Status.called], **values)
 
 
 def finish(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     """Served. A called ticket may be finished directly (the start is then the call)."""
-    _require(ticket, IN_HAND, "finished")
     now = clock.now()
-    ticket.started_at = ticket.started_at or ticket.called_at
-    ticket.status, ticket.finished_at = Status.served, now
-    return _moved(session, ticket, "finished", now, actor_id)
+    values: dict[str, Any] = {
+        "status": Status.served,
+        "finished_at": now,
+        "started_at": sa.func.coalesce(_T.c.started_at, _T.c.called_at),
+    }
+    return _moved(session, ticket, "finished", now, actor_id, IN_HAND, **values)
 
 
 def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.called], "marked a no-show")
     now = clock.now()
-    ticket.status, ticket.finished_at = Status.no_show, now
-    return _moved(session, ticket, "no_show", now, actor_id)
+    values: dict[str, Any] = {"status": Status.no_show, "finished_at": now}
+    return _moved(session, ticket, "no_show", now, actor_id, [Status.called], **values)
 
 
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
-    _require(ticket, [Status.waiting, Status.called], "cancelled")
     now = clock.now()
-    _end_wait(ticket, now)
-    ticket.status, ticket.finished_at = Status.cancelled, now
-    return _moved(session, ticket, "cancelled", now, actor_id)
+    values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **_wait(ticket, now)}
+    return _moved(session, ticket, "cancelled", now, actor_id, [Status.waiting, *IN_HAND], **values)
 
 
 def transfer(
@@ -402,15 +530,20 @@ def transfer(
         raise InvalidInput(N_("Choose another service of this office."))
     assert to_service.id is not None and ticket.id is not None
     now = clock.now()
+    detail = f"to {to_service.code}"
     if ticket.status == Status.waiting:
-        ticket.service_id = to_service.id
-        session.add(ticket)
-        session.flush()
-        _event(session, ticket, "transferred", now, actor_id, detail=f"to {to_service.code}")
-        return ticket
-    point = _point(session, ticket)
-    ticket.status, ticket.finished_at = Status.transferred, now
-    session.add(ticket)
+        return _moved(
+            session,
+            ticket,
+            "transferred",
+            now,
+            actor_id,
+            [Status.waiting],
+            detail=detail,
+            service_id=to_service.id,
+        )
+    values: dict[str, Any] = {"status": Status.transferred, "finished_at": now}
+    _moved(session, ticket, "transferred", now, actor_id, IN_HAND, detail=detail, **values)
     child = Ticket(
         office_id=ticket.office_id,
         service_id=to_service.id,
@@ -426,10 +559,9 @@ def transfer(
         public_token=secrets.token_urlsafe(24),
         print_status=ticket.print_status,
     )
-    session.add(child)
-    session.flush()
-    _event(session, ticket, "transferred", now, actor_id, point, detail=f"to {to_service.code}")
-    _event(session, child, "issued", now, actor_id, detail=f"transferred from {ticket.id}")
+    _insert(session, child)
+    codes = (to_service.code, None)
+    _event(session, child, "issued", now, actor_id, codes, f"transferred from {ticket.id}")
     return child
 
 
@@ -451,11 +583,9 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
         )
     ).all()
     for ticket in tickets:
-        _end_wait(ticket, max(at, ticket.issued_at or at))
-        ticket.status, ticket.finished_at = Status.closed, at
-        session.add(ticket)
-        session.flush()
-        _event(session, ticket, "closed", at, None, _point(session, ticket))
+        wait = _wait(ticket, max(at, ticket.issued_at or at))
+        values: dict[str, Any] = {"status": Status.closed, "finished_at": at, **wait}
+        _moved(session, ticket, "closed", at, None, statuses, **values)
     return len(tickets)
 
 

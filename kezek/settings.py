@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -179,9 +180,14 @@ class Settings:
     spool_dir: str = "var/spool"
     secure_cookies: bool = False
     busy_timeout_ms: int = 10_000  # SQLite: how long a write waits for another process
+    # The scheme and host visitors' phones reach (the talon's QR code); empty: the host the
+    # kiosk reached, which is no use to a phone when the kiosk talks to 127.0.0.1.
+    public_url: str = ""
+    voice_engine: str = "espeak-ng"  # the display's speech program, or "off" (chime only)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """The settings from ``KEZEK_*`` variables; a bad value raises ``SettingsError``."""
         env = dict(os.environ if env is None else env)
         defaults = cls()
         return cls(
@@ -190,8 +196,41 @@ class Settings:
             secret_key=env.get("KEZEK_SECRET_KEY") or _dev_secret(),
             spool_dir=env.get("KEZEK_SPOOL_DIR", defaults.spool_dir),
             secure_cookies=env.get("KEZEK_SECURE_COOKIES", "") in ("1", "true", "yes"),
-            busy_timeout_ms=int(env.get("KEZEK_BUSY_TIMEOUT_MS", defaults.busy_timeout_ms)),
+            busy_timeout_ms=_milliseconds(env, "KEZEK_BUSY_TIMEOUT_MS", defaults.busy_timeout_ms),
+            public_url=public_url(env.get("KEZEK_PUBLIC_URL", "")),
+            voice_engine=env.get("KEZEK_VOICE_ENGINE") or defaults.voice_engine,
         )
+
+
+class SettingsError(ValueError):
+    """A ``KEZEK_*`` variable with a value that cannot work; the message names it."""
+
+
+def _milliseconds(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) <= 600_000:
+        raise SettingsError(f"{name}={raw!r}: expected milliseconds, 1 to 600000")
+    return int(raw)
+
+
+def public_url(raw: str) -> str:
+    """``KEZEK_PUBLIC_URL``: http(s), a host and maybe a port; no path (the office's own
+    prefix, /o/<slug>, is added per request)."""
+    raw = raw.strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"KEZEK_PUBLIC_URL={raw!r}: expected http(s)://host[:port]")
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(f"KEZEK_PUBLIC_URL={raw!r}: only a scheme, a host and a port")
+    try:
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        raise SettingsError(f"KEZEK_PUBLIC_URL={raw!r}: the port is not valid") from None
+    return raw
 
 
 def _dev_secret() -> str:

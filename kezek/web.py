@@ -52,6 +52,14 @@ def state(request: Request) -> State:
     return chosen if chosen is not None else request.app.state.kezek
 
 
+def public_base(request: Request) -> str:
+    """Where visitors' phones reach this office (the QR code on a talon): KEZEK_PUBLIC_URL
+    with the office's prefix when it is set, else the address the request came to."""
+    base = request.base_url
+    public = state(request).settings.public_url
+    return f"{public}{base.path}".rstrip("/") if public else str(base).rstrip("/")
+
+
 def lang(request: Request) -> str:
     chosen = getattr(request.state, "lang", None)
     if chosen:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -15,12 +16,14 @@ from sqlmodel import func, select
 from starlette.testclient import TestClient
 
 from kezek import db
+from kezek.app import create_app
 from kezek.kiosk import issuing
 from kezek.kiosk.limits import RateLimiter
 from kezek.kiosk.routes import LIMITER
 from kezek.printing.talons import qr_matrix
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import Ticket, TicketEvent
+from kezek.settings import Settings
 from tests.conftest import LiveServer
 
 
@@ -153,6 +156,27 @@ def test_the_qr_code_leads_to_the_phone_page(client: TestClient, engine: Engine)
     assert screen.select_one("svg.qr")["viewbox"] == f"0 0 {len(matrix) + 4} {len(matrix) + 4}"
     page = soup(client.get(url.removeprefix("http://testserver")))
     assert text(page, ".phone-code") == "А-001"
+
+
+@pytest.mark.parametrize("profile_name", ["kyzylzhar,demo"])
+def test_the_qr_code_uses_the_public_address(
+    settings: Settings, engine: Engine, clock: Clock
+) -> None:
+    """The kiosk reaches the server as 127.0.0.1; a phone needs the public name."""
+    app = create_app(replace(settings, public_url="https://kezek.example.kz"), engine, clock)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        screen = soup(take(client, lang="ru"))
+        with db.reading(engine) as session:
+            token = session.exec(select(Ticket.public_token)).one()
+        url = f"https://kezek.example.kz/t/{token}?lang=ru"
+        assert qr_cells(screen.select_one("svg.qr")) == {
+            (x + 2, y + 2)
+            for y, row in enumerate(qr_matrix(url))
+            for x, dark in enumerate(row)
+            if dark
+        }
+        api = client.post("/o/demo/api/tickets", json={"service": "registration"}).json()
+        assert api["status_url"].startswith("https://kezek.example.kz/o/demo/t/")
 
 
 def test_a_repeated_request_id_gives_the_same_ticket(client: TestClient, engine: Engine) -> None:

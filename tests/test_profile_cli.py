@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kezek.settings import ProfileError, Settings, load_profile
+from kezek.settings import ProfileError, Settings, SettingsError, load_profile
 
 SHIPPED = Path(__file__).resolve().parent.parent / "kezek" / "profiles" / "kyzylzhar.toml"
 
@@ -62,12 +62,49 @@ def test_environment_chooses_profile_database_and_key() -> None:
     )
 
 
-def kezek(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("https://kezek.example.kz/", "https://kezek.example.kz"),
+        ("http://10.0.0.5:8000", "http://10.0.0.5:8000"),
+        ("", ""),
+    ],
+)
+def test_the_public_url_is_a_scheme_and_a_host(raw: str, kept: str) -> None:
+    assert Settings.from_env({"KEZEK_PUBLIC_URL": raw, "KEZEK_SECRET_KEY": "k"}).public_url == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("KEZEK_PUBLIC_URL", "kezek.example.kz", "expected http"),
+        ("KEZEK_PUBLIC_URL", "ftp://kezek.example.kz", "expected http"),
+        ("KEZEK_PUBLIC_URL", "https://kezek.example.kz/o/demo", "only a scheme"),
+        ("KEZEK_PUBLIC_URL", "https://kezek.example.kz:99999", "port"),
+        ("KEZEK_BUSY_TIMEOUT_MS", "ten seconds", "milliseconds"),
+        ("KEZEK_BUSY_TIMEOUT_MS", "0", "milliseconds"),
+    ],
+)
+def test_a_bad_setting_is_named(name: str, raw: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=rf"^{name}=.*{message}"):
+        Settings.from_env({name: raw, "KEZEK_SECRET_KEY": "k"})
+
+
+def test_the_cli_says_which_setting_is_wrong(tmp_path: Path) -> None:
+    done = kezek(tmp_path, "user", "list", KEZEK_PUBLIC_URL="kezek.kz")
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip() == "kezek: KEZEK_PUBLIC_URL='kezek.kz': expected http(s)://host[:port]"
+    )
+
+
+def kezek(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {
         "KEZEK_PROFILE": "demo",
         "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}",
         "KEZEK_SECRET_KEY": "test",
         "PATH": "/usr/bin:/bin",
+        **extra,
     }
     return subprocess.run(
         [sys.executable, "-m", "kezek", *args],

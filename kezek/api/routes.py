@@ -22,7 +22,7 @@ from kezek.i18n import N_
 from kezek.queue import estimate, tickets
 from kezek.queue.models import Service, Status, Ticket, User
 from kezek.queue.tickets import QueueError
-from kezek.web import error_json, lang, queue_error, state
+from kezek.web import error_json, lang, public_base, queue_error, state
 
 MAX_BODY = 4096
 
@@ -92,7 +92,7 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
 
 def status_url(request: Request, token: str) -> str:
     """The phone page of a ticket (built by hand: ``url_for`` walks every mount per call)."""
-    return f"{str(request.base_url).rstrip('/')}/t/{token}"
+    return f"{public_base(request)}/t/{token}"
 
 
 def unknown_service(request: Request, code: str) -> Response:

@@ -6,7 +6,6 @@ Public pages: nothing personal ever reaches them (§18.2) — ticket codes, cabi
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import threading
@@ -238,9 +237,8 @@ def spoken(request: Request) -> Response:
 # --- lifecycle ---------------------------------------------------------------------------
 
 
-def voice_engine() -> voice.Voice:
+def voice_engine(chosen: str) -> voice.Voice:
     """espeak-ng from PATH, or the program named by KEZEK_VOICE_ENGINE ("off": chime only)."""
-    chosen = os.environ.get("KEZEK_VOICE_ENGINE", "espeak-ng")
     return voice.Voice(None if chosen == "off" else chosen)
 
 
@@ -272,7 +270,7 @@ def _chain_signals(live: stream.Live) -> dict[int, Any]:
 async def startup(st: web.State) -> None:
     live = stream.Live(stream.Hub(st.broker, st.office_id))
     st.extras[LIVE] = live
-    st.extras.setdefault(VOICE, voice_engine())
+    st.extras.setdefault(VOICE, voice_engine(st.settings.voice_engine))
     st.extras[SIGNALS] = _chain_signals(live)
 
 

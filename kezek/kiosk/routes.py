@@ -68,7 +68,7 @@ def _client(request: Request) -> str:
 
 def status_url(request: Request, ticket: Ticket) -> str:
     """The phone page of a ticket (the QR code), opening in the visitor's language."""
-    return f"{request.url_for('ticket_status', token=ticket.public_token)}?lang={ticket.lang}"
+    return f"{web.public_base(request)}/t/{ticket.public_token}?lang={ticket.lang}"
 
 
 def _schedule_rows(st: web.State, language: str) -> list[tuple[str, str]]:

@@ -41,7 +41,8 @@ from kezek.web import WEEKDAY_NAMES, State
 log = logging.getLogger("kezek.talons")
 
 QUEUE = "talons.queue"  # st.extras keys
-PAPER = "talons.paper"  # (time.monotonic() of the reading, "ok" | "near_end" | "out" | "unknown")
+# (time.monotonic() of the reading, "ok" | "near_end" | "out" | "offline" | "unknown")
+PAPER = "talons.paper"
 STATUS_URL = "talons.status_url"  # the phone page URL with {token} in place of the token
 STATUS_LOCK = "talons.status_lock"
 TEXT = "talons.text"  # TextTalons, in text mode
@@ -257,7 +258,7 @@ def prepare(
 def submit(st: State, job: TalonJob) -> None:
     """After the commit: render the talon and queue it. Returns at once."""
     queue: PrintQueue | None = st.extras.get(QUEUE)
-    on_done = partial(record_outcome, st, job.ticket_id)
+    on_done = partial(record_outcome, st, job.ticket_id, kiosk=job.url == kiosk_printer_url(st))
     if queue is None:  # the app is shutting down
         on_done(PrintOutcome(False, "print queue is closed", "unknown", 0))
         return
@@ -277,10 +278,15 @@ def submit(st: State, job: TalonJob) -> None:
     queue.submit(job.url, image, name=name, on_done=on_done)
 
 
-def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome) -> None:
-    """The print job's callback (on the worker thread): record what became of the talon."""
-    if outcome.paper != "unknown":
-        st.extras[PAPER] = (time.monotonic(), outcome.paper)
+def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome, *, kiosk: bool = True) -> None:
+    """The print job's callback (on the worker thread): record what became of the talon,
+    and, for the kiosk's printer, what that says about it."""
+    # A talon that printed proves the printer works; one that failed for another reason than
+    # the paper says it cannot be used now (refused, silent, jammed).
+    if kiosk and outcome.ok:
+        st.extras[PAPER] = (time.monotonic(), outcome.paper.replace("unknown", "ok"))
+    elif kiosk:
+        st.extras[PAPER] = (time.monotonic(), "out" if outcome.paper == "out" else "offline")
     error = None if outcome.ok else (outcome.error or "unknown error")[:200]
     with db.transaction(st.engine) as session:
         ticket = session.get(Ticket, ticket_id)
@@ -367,8 +373,9 @@ def failed_talons(session: Session, office_id: int, day: date) -> list[Ticket]:
 # --- printer status for the kiosk screen ----------------------------------------------------------
 
 
-def kiosk_paper(st: State) -> str:
-    """The kiosk printer's paper as last known: "ok", "near_end", "out" or "unknown".
+def kiosk_printer(st: State) -> str:
+    """The kiosk printer as last known: "ok", "near_end", "out" (of paper), "offline" (cannot
+    be reached or does not answer) or "unknown".
 
     Never waits for the printer: a reading older than ``STATUS_EVERY`` seconds starts a new
     one in the background, and print outcomes update it too.
@@ -382,8 +389,10 @@ def kiosk_paper(st: State) -> str:
     return str(paper)
 
 
-def kiosk_paper_out(st: State) -> bool:
-    return kiosk_paper(st) == "out"
+def kiosk_printer_down(st: State) -> str | None:
+    """ "out" or "offline" when the kiosk should say up front that no talon will print."""
+    condition = kiosk_printer(st)
+    return condition if condition in ("out", "offline") else None
 
 
 def _read_status_soon(st: State, url: str) -> None:
@@ -394,10 +403,14 @@ def _read_status_soon(st: State, url: str) -> None:
     def read() -> None:
         try:
             status = printer_status(url, timeout=STATUS_TIMEOUT)
-            # A printer that cannot be reached says nothing about its paper.
             previous = st.extras.get(PAPER, (None, "unknown"))[1]
-            paper = status.paper if status.paper != "unknown" or status.online else previous
-            st.extras[PAPER] = (time.monotonic(), paper)
+            if status.online is False:
+                condition = "offline"
+            elif status.paper != "unknown":
+                condition = status.paper
+            else:  # connected, but it cannot tell its paper (status=off, a spool)
+                condition = "unknown" if previous == "offline" else previous
+            st.extras[PAPER] = (time.monotonic(), condition)
         except Exception:
             log.exception("reading the kiosk printer status failed")
             st.extras[PAPER] = (time.monotonic(), "unknown")

@@ -57,7 +57,7 @@ def _base(request: Request, language: str, idle: int) -> dict[str, Any]:
     return {
         "home_url": _home_url(request),
         "idle": idle,
-        "paper_out": talons.kiosk_paper_out(st),
+        "printer_down": talons.kiosk_printer_down(st),
         "lang_home": _home_url(request, language),
     }
 
@@ -289,7 +289,7 @@ def talon_status(request: Request) -> Response:
         "print_status": ticket.print_status,
         "poll": poll + 1,
         "poll_limit": TALON_POLLS,
-        "paper_out": talons.kiosk_paper_out(st),
+        "printer_down": talons.kiosk_printer_down(st),
     }
     return web.render(request, "kiosk/ticket.html", ctx, block="talon_status", headers=NO_STORE)
 

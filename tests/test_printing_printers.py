@@ -208,6 +208,20 @@ def test_spool_writes_the_bytes_and_a_png_of_the_same_image(
     assert printed_image(data).tobytes() == talon.tobytes()
 
 
+def test_a_reprint_never_overwrites_the_earlier_job(tmp_path: Path, talon: Image.Image) -> None:
+    blank = Image.new("1", talon.size, 1)
+    assert print_image(f"spool://{tmp_path}", talon, name="А-017").ok
+    assert print_image(f"spool://{tmp_path}", blank, name="А-017").ok  # the reprint
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "А-017-2.bin",
+        "А-017-2.png",
+        "А-017.bin",
+        "А-017.png",
+    ]
+    assert printed_image((tmp_path / "А-017.bin").read_bytes()).tobytes() == talon.tobytes()
+    assert printed_image((tmp_path / "А-017-2.bin").read_bytes()).tobytes() == blank.tobytes()
+
+
 def test_spool_names_cannot_leave_the_directory(tmp_path: Path, talon: Image.Image) -> None:
     assert print_image(f"spool://{tmp_path}", talon, name="../../etc/passwd").ok
     assert sorted(p.name for p in tmp_path.iterdir()) == ["etc_passwd.bin", "etc_passwd.png"]

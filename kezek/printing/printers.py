@@ -444,9 +444,8 @@ class SpoolPrinter(_Job, Dummy):
 
     def succeeded(self, name: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        stem = self.directory / _file_name(name)
         data = self.output
-        _write_atomically(stem.with_suffix(".bin"), data)
+        stem = _keep_new(self.directory, _file_name(name), data)
         image = decode_image(data)
         if image is not None:  # a text-mode job has no raster to preview
             temporary = stem.with_suffix(".png.tmp")
@@ -509,10 +508,22 @@ def _file_name(name: str) -> str:
     return safe or "job"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
+def _keep_new(directory: Path, name: str, data: bytes) -> Path:
+    """Write ``DIR/<name>.bin`` whole, never over an earlier job of the same name (a reprint
+    is ``<name>-2``); returns the path without its suffix."""
+    temporary = directory / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
     temporary.write_bytes(data)
-    temporary.replace(path)  # a reader never sees half a job
+    try:
+        for n in range(1, 1000):
+            stem = directory / (name if n == 1 else f"{name}-{n}")
+            try:
+                os.link(temporary, stem.with_suffix(".bin"))  # fails if taken: no overwrite
+            except FileExistsError:
+                continue
+            return stem
+        raise OSError(f"spool {directory}: 999 jobs named {name}")
+    finally:
+        temporary.unlink()
 
 
 def open_printer(url: str | PrinterURL, *, timeout: float = DEFAULT_TIMEOUT) -> Escpos:

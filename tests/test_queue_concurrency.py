@@ -73,3 +73,35 @@ def test_16_callers_and_8_issuers(engine: Engine, clock: Clock) -> None:
     assert sorted(t.number for t in rows) == list(range(1, ISSUERS * PER_ISSUER + 1))
     assert [ticket_id for ticket_id, n in Counter(calls).items() if n > 1] == []  # no double call
     assert len(calls) == len(rows) and all(t.status == Status.served for t in rows)
+
+
+def test_calls_at_once_for_one_point_leave_one_ticket_in_hand(engine: Engine, clock: Clock) -> None:
+    """A double click or two open tabs: eight calls at once for cabinet 1, none finished."""
+    with db.transaction(engine) as session:
+        office.sync_profile(session, load_profile("kyzylzhar"))
+        registration = session.exec(select(Service).where(Service.code == "registration")).one()
+        for _ in range(8):
+            tickets.issue(session, clock, registration)
+    with db.reading(engine) as session:
+        cab1 = session.exec(select(ServicePoint).where(ServicePoint.code == "cab1")).one()
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        start.wait(timeout=10)
+        try:
+            with db.transaction(engine) as session:
+                called = tickets.call_next(session, clock, cab1, None)
+                outcomes.append(called.code if called else "nobody")
+        except tickets.IllegalTransition:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused"] * 7 + ["А-001"]
+    with db.reading(engine) as session:
+        in_hand = session.exec(select(Ticket.code).where(Ticket.status == Status.called)).all()
+    assert in_hand == ["А-001"]

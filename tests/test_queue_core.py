@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
 from kezek import db, office
@@ -112,6 +113,31 @@ def test_illegal_transitions_raise_clear_errors(
     act(engine, clock, tickets.no_show, called, None)
     with pytest.raises(tickets.IllegalTransition):
         act(engine, clock, tickets.cancel, called, None)
+    issue(engine, clock)
+    serving = act(engine, clock, tickets.start, call(engine, clock), None)  # type: ignore[arg-type]
+    with pytest.raises(tickets.IllegalTransition, match="serving"):
+        act(engine, clock, tickets.cancel, serving, None)  # a visit half served is not cancelled
+
+
+def test_a_move_based_on_a_stale_read_is_refused(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
+    """Someone cancels what they saw waiting; a clerk called it first (PostgreSQL lets both
+    read it). The cancel must not undo the call or move the wait the clerk started."""
+    ticket = issue(engine, clock)
+    now.advance(minutes=10)
+    assert call(engine, clock) is not None
+    now.advance(minutes=30)
+    with db.transaction(engine) as session:
+        seen = session.get_one(Ticket, ticket.id)
+        set_committed_value(seen, "status", Status.waiting)  # as read before the call
+        set_committed_value(seen, "wait_seconds", None)
+        with pytest.raises(tickets.IllegalTransition, match="called"):
+            tickets.cancel(session, clock, seen, None)
+    with db.reading(engine) as session:
+        row = session.get_one(Ticket, ticket.id)
+        kinds = session.exec(select(TicketEvent.kind).where(TicketEvent.ticket_id == row.id))
+        assert (row.status, row.wait_seconds, list(kinds)) == ("called", 600, ["issued", "called"])
 
 
 def test_transfer_keeps_code_and_first_issue_time(

@@ -208,6 +208,7 @@ def issue(
             if again := find_by_request(session, service.office_id, request_id):
                 return again
             raise
+    _attach(session, ticket)
     _event(session, ticket, "issued", now, None, (service.code, None))
     return ticket
 
@@ -264,8 +265,22 @@ _IN_HAND_CODE = (
 )
 
 
+_LOCK_POINT = (
+    sa.select(ServicePoint.__table__.c.id)  # type: ignore[attr-defined]
+    .where(ServicePoint.__table__.c.id == sa.bindparam("point_id"))  # type: ignore[attr-defined]
+    .with_for_update()
+)
+
+
 def _check_free(session: Session, point: ServicePoint) -> None:
-    code = session.connection().execute(_IN_HAND_CODE, {"point_id": point.id}).scalar()
+    """Refuse a call while the point has a ticket in hand. On PostgreSQL the point's row is
+    locked first, so two calls at once for one point (a double click, two tabs) take turns
+    and the second sees the first's ticket; SQLite writers take turns anyway."""
+    session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK_POINT, {"point_id": point.id})
+    code = conn.execute(_IN_HAND_CODE, {"point_id": point.id}).scalar()
     if code is not None:
         raise IllegalTransition(
             N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
@@ -309,10 +324,13 @@ def _attach(session: Session, ticket: Ticket) -> Ticket:
 
 
 def _insert(session: Session, ticket: Ticket) -> Ticket:
-    """Write a new ticket with one core ``INSERT`` (its id comes back)."""
+    """Write a new ticket with one core ``INSERT`` (its id comes back). The caller attaches
+    it, after any savepoint around the write is released (a rolled-back savepoint would
+    leave an attached ticket without a row)."""
+    session.flush()  # core SQL does not autoflush: pending ORM changes go first
     values = {c.key: getattr(ticket, c.key) for c in _T.c if c.key != "id"}
     ticket.id = session.connection().execute(_INSERT, values).scalar_one()
-    return _attach(session, ticket)
+    return ticket
 
 
 def _adopt(session: Session, values: Mapping[str, Any]) -> Ticket:
@@ -337,7 +355,7 @@ def call_next(
     PostgreSQL: ``FOR UPDATE SKIP LOCKED``), and the update checks it still waits, so two
     clerks never get the same ticket.
     """
-    _check_free(session, point)
+    _check_free(session, point)  # flushes pending ORM changes first
     now = clock.now()
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
@@ -425,10 +443,11 @@ def call_specific(
 _MOVES: dict[tuple[object, ...], sa.Update] = {}
 
 
-def _move(kind: str, allowed: Sequence[Status], values: Mapping[str, Any]) -> sa.Update:
-    """The ``UPDATE`` of a move, built once per shape: a kind always writes the same SQL
-    expressions (``recall_count + 1``) to the same columns; plain values are bound."""
-    key = (kind, *allowed, "|", *values)
+def _move(kind: str, values: Mapping[str, Any]) -> sa.Update:
+    """The ``UPDATE`` of a move, built once per shape. A kind always writes the same SQL
+    (``recall_count + 1``) to the same columns; plain values are bound. It changes the row
+    only while its status is still the one that was read."""
+    key = (kind, *((name, isinstance(value, sa.ColumnElement)) for name, value in values.items()))
     if (statement := _MOVES.get(key)) is None:
         sets = {
             name: value if isinstance(value, sa.ColumnElement) else sa.bindparam(f"v_{name}")
@@ -436,14 +455,43 @@ def _move(kind: str, allowed: Sequence[Status], values: Mapping[str, Any]) -> sa
         }
         statement = _MOVES[key] = (
             sa.update(_T)
-            .where(
-                _T.c.id == sa.bindparam("ticket_id"),
-                _T.c.status.in_([status.value for status in allowed]),
-            )
+            .where(_T.c.id == sa.bindparam("ticket_id"), _T.c.status == sa.bindparam("seen"))
             .values(sets)
             .returning(*(_T.c[name] for name in values), _SERVICE_CODE, _POINT_CODE)
         )
     return statement
+
+
+def _write_move(
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    at: datetime,
+    actor_id: int | None,
+    values: Mapping[str, Any],
+    detail: str | None = None,
+) -> bool:
+    """Write a ticket's new state and its event; False when its status changed since it was
+    read (another clerk or worker, PostgreSQL), and then nothing is written."""
+    session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    params = {
+        f"v_{name}": value
+        for name, value in values.items()
+        if not isinstance(value, sa.ColumnElement)
+    }
+    statement = _move(kind, values)
+    row = (
+        session.connection()
+        .execute(statement, {"ticket_id": ticket.id, "seen": ticket.status, **params})
+        .first()
+    )
+    if row is None:
+        return False
+    *columns, service_code, point_code = row
+    for name, value in zip(values, columns, strict=True):
+        set_committed_value(ticket, name, value)
+    _event(session, ticket, kind, at, actor_id, (service_code, point_code), detail)
+    return True
 
 
 def _moved(
@@ -457,26 +505,12 @@ def _moved(
     detail: str | None = None,
     **values: Any,
 ) -> Ticket:
-    """Write a ticket's new state and its event, if its status is still one of ``allowed``.
-
-    ``values`` are columns, or SQL on them; the ticket object gets what was written.
-    """
+    """Move a ticket whose status is one of ``allowed``; refused as usual when another
+    change came first. ``values`` are columns, or SQL on them; the object gets them."""
     _require(ticket, allowed, kind)
-    params = {
-        f"v_{name}": value
-        for name, value in values.items()
-        if not isinstance(value, sa.ColumnElement)
-    }
-    statement = _move(kind, allowed, values)
-    row = session.connection().execute(statement, {"ticket_id": ticket.id, **params}).first()
-    if row is None:  # changed by someone else since it was read (PostgreSQL)
+    if not _write_move(session, ticket, kind, at, actor_id, values, detail):
         session.refresh(ticket)
         _require(ticket, [], kind)
-    assert row is not None
-    *columns, service_code, point_code = row
-    for name, value in zip(values, columns, strict=True):
-        set_committed_value(ticket, name, value)
-    _event(session, ticket, kind, at, actor_id, (service_code, point_code), detail)
     return ticket
 
 
@@ -512,7 +546,9 @@ def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     now = clock.now()
     values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **_wait(ticket, now)}
-    return _moved(session, ticket, "cancelled", now, actor_id, [Status.waiting, *IN_HAND], **values)
+    return _moved(
+        session, ticket, "cancelled", now, actor_id, [Status.waiting, Status.called], **values
+    )
 
 
 def transfer(
@@ -559,7 +595,7 @@ def transfer(
         public_token=secrets.token_urlsafe(24),
         print_status=ticket.print_status,
     )
-    _insert(session, child)
+    _attach(session, _insert(session, child))
     codes = (to_service.code, None)
     _event(session, child, "issued", now, actor_id, codes, f"transferred from {ticket.id}")
     return child
@@ -582,11 +618,13 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
             col(Ticket.status).in_(statuses),
         )
     ).all()
+    closed = 0
     for ticket in tickets:
         wait = _wait(ticket, max(at, ticket.issued_at or at))
         values: dict[str, Any] = {"status": Status.closed, "finished_at": at, **wait}
-        _moved(session, ticket, "closed", at, None, statuses, **values)
-    return len(tickets)
+        # A ticket called meanwhile (PostgreSQL) is the clerk's now: it is left alone.
+        closed += _write_move(session, ticket, "closed", at, None, values)
+    return closed
 
 
 def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:

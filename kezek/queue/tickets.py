@@ -120,26 +120,19 @@ def _event(
     )
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def next_number(session: Session, service: Service, day: date) -> int:
-    """Atomically take the next number of a service's day: an upsert on the counter row."""
-    assert service.id is not None
+def _counter_upsert(dialect: str) -> sa.Insert:
     table = DayCounter.__table__  # type: ignore[attr-defined]
-    insert: sa.Insert
-    if _is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        insert = pg_insert(table)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        insert = sqlite_insert(table)
-    stmt = (
-        insert.values(
-            service_id=service.id, business_day=day, office_id=service.office_id, last_number=1
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return (
+        insert(table)
+        .values(
+            service_id=sa.bindparam("service_id"),
+            business_day=sa.bindparam("day"),
+            office_id=sa.bindparam("office_id"),
+            last_number=1,
         )
         .on_conflict_do_update(
             index_elements=["service_id", "business_day"],
@@ -147,7 +140,17 @@ def next_number(session: Session, service: Service, day: date) -> int:
         )
         .returning(table.c.last_number)
     )
-    return int(session.execute(stmt).scalar_one())
+
+
+_COUNTERS = {name: _counter_upsert(name) for name in ("postgresql", "sqlite")}
+
+
+def next_number(session: Session, service: Service, day: date) -> int:
+    """Atomically take the next number of a service's day: an upsert on the counter row."""
+    assert service.id is not None
+    conn = session.connection()
+    params = {"service_id": service.id, "day": day, "office_id": service.office_id}
+    return int(conn.execute(_COUNTERS[conn.dialect.name], params).scalar_one())
 
 
 def format_code(letter: str, number: int) -> str:
@@ -289,7 +292,7 @@ def _check_free(session: Session, point: ServicePoint) -> None:
 
 
 def _candidates(postgres: bool) -> sa.Select[Any]:
-    """The next waiting ticket a point serves: priority first, then the oldest (§14)."""
+    """The next waiting ticket a point serves: priority first (§11), then the oldest."""
     served = sa.select(PointService.__table__.c.service_id).where(  # type: ignore[attr-defined]
         PointService.__table__.c.point_id == sa.bindparam("point_id")  # type: ignore[attr-defined]
     )
@@ -641,27 +644,39 @@ def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
     return sorted(rows)
 
 
+def _ahead(priority: bool) -> sa.Select[Any]:
+    """How many waiting tickets of a service's day are called before a given one."""
+    earlier = sa.or_(
+        _T.c.issued_at < sa.bindparam("issued_at"),
+        sa.and_(_T.c.issued_at == sa.bindparam("issued_at"), _T.c.id < sa.bindparam("id")),
+    )
+    is_priority = _T.c.priority.is_(True)
+    before = sa.and_(is_priority, earlier) if priority else sa.or_(is_priority, earlier)
+    return (
+        sa.select(sa.func.count())
+        .select_from(_T)
+        .where(
+            _T.c.office_id == sa.bindparam("office_id"),
+            _T.c.service_id == sa.bindparam("service_id"),
+            _T.c.business_day == sa.bindparam("business_day"),
+            _T.c.status == Status.waiting.value,
+            before,
+        )
+    )
+
+
+_AHEAD = {False: _ahead(False), True: _ahead(True)}
+
+
 def position(session: Session, ticket: Ticket) -> int | None:
     """1 for the next to be called in its service's queue; None when not waiting."""
     if ticket.status != Status.waiting:
         return None
-    earlier = sa.or_(
-        col(Ticket.issued_at) < ticket.issued_at,
-        sa.and_(col(Ticket.issued_at) == ticket.issued_at, col(Ticket.id) < ticket.id),
-    )
-    is_priority = Ticket.priority.is_(True)  # type: ignore[attr-defined]
-    before = sa.and_(is_priority, earlier) if ticket.priority else sa.or_(is_priority, earlier)
-    ahead = session.exec(
-        select(sa.func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.office_id == ticket.office_id,
-            Ticket.service_id == ticket.service_id,
-            Ticket.business_day == ticket.business_day,
-            Ticket.status == Status.waiting,
-            before,
-        )
-    ).one()
+    params = {
+        name: getattr(ticket, name)
+        for name in ("issued_at", "id", "office_id", "service_id", "business_day")
+    }
+    ahead = session.connection().execute(_AHEAD[bool(ticket.priority)], params).scalar_one()
     return int(ahead) + 1
 
 

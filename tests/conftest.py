@@ -212,6 +212,25 @@ def spawn_server(env: dict[str, str], port: int):  # type: ignore[no-untyped-def
     )
 
 
+def started_server(env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
+    """``spawn_server``, returned once it answers; killed if it does not within 30 s."""
+    import time
+
+    import httpx
+
+    proc = spawn_server(env, port)
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    raise RuntimeError("the server did not start")
+
+
 class LiveServer:
     """The app served by uvicorn on 127.0.0.1 in a thread; ``restart()`` stops and starts it."""
 

@@ -24,7 +24,14 @@ from kezek.display import routes as display_routes
 from kezek.display.stream import Live
 from kezek.queue.clock import ManualClock
 from kezek.web import State
-from tests.conftest import LiveServer, free_port, make_token, make_user, spawn_server
+from tests.conftest import (
+    LiveServer,
+    free_port,
+    make_token,
+    make_user,
+    spawn_server,
+    started_server,
+)
 
 
 def kezek(server: LiveServer) -> State:
@@ -202,18 +209,9 @@ def server_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 def served(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """The app in a process of its own, started and answering; killed at the end."""
     port = free_port()
-    server: subprocess.Popen[bytes] = spawn_server(server_env(database_url, tmp_path), port)
-    url = f"http://127.0.0.1:{port}"
+    server: subprocess.Popen[bytes] = started_server(server_env(database_url, tmp_path), port)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/display/", timeout=5)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None, "did not start"
-                time.sleep(0.1)
-        yield server, url
+        yield server, f"http://127.0.0.1:{port}"
     finally:
         if server.poll() is None:
             server.kill()

@@ -20,23 +20,10 @@ from kezek import db
 from kezek.app import create_app
 from kezek.queue.clock import Clock
 from kezek.settings import Settings
-from tests.conftest import free_port, spawn_server
+from tests.conftest import free_port, started_server
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = spawn_server(env, port)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/queue", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
@@ -55,7 +42,7 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
     )
     port = free_port()
     url = f"http://127.0.0.1:{port}/api/tickets"
-    server = start_server(env, port)
+    server = started_server(env, port)
     answered: dict[str, dict] = {}  # request id -> the ticket the client was told about
     unanswered: list[str] = []
     lock = threading.Lock()
@@ -88,7 +75,7 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
         thread.join(timeout=10)
     assert len(answered) >= 60 and unanswered
 
-    server = start_server(env, port)
+    server = started_server(env, port)
     try:
         with httpx.Client(timeout=5) as http:
             # A client that never heard back retries with its request id: one ticket, not two.

@@ -80,6 +80,34 @@ class ServiceProfile(_Strict):
     registration: bool = False  # tickets of this service open a personal record card (§3)
 
 
+# Shown as links on the public info page: only web addresses and plain e-mail addresses.
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=200)]
+Email = Annotated[
+    str, StringConstraints(pattern=r"^[^@\s<>\"':/]+@[^@\s<>\"':/]+$", max_length=200)
+]
+
+
+class HigherBody(_Strict):
+    """The body above the department, where a complaint may also go (§22, §24)."""
+
+    name: Names
+    address: Names | None = None
+    phones: list[Text] = Field(default_factory=list)
+    email: Email | None = None
+    site: WebAddress | None = None
+
+
+class Contacts(_Strict):
+    """§24: the contacts of the head, the deputy and the higher body (site, e-mail, hours of
+    reception, address, phones). The head's phones and address are the office's own."""
+
+    head_point: Code | None = None  # the cabinet of the head and the deputy (§22: №1)
+    email: Email | None = None
+    site: WebAddress | None = None
+    reception: Names | None = None  # the head's hours of reception of citizens
+    higher: HigherBody | None = None
+
+
 class Printers(_Strict):
     kiosk: dict[str, str] = Field(default_factory=dict)  # kiosk name -> printer URL
     desk: dict[str, str] = Field(default_factory=dict)  # service point code -> printer URL
@@ -118,6 +146,7 @@ class Profile(_Strict):
     )
     warn_wait_minutes: int = Field(default=30, ge=1, le=600)
     complaint_answer_days: int = Field(default=5, ge=1, le=90)
+    contacts: Contacts = Field(default_factory=Contacts)
 
     @model_validator(mode="after")
     def _references(self) -> Profile:
@@ -135,6 +164,9 @@ class Profile(_Strict):
                     raise ValueError(
                         f"services.{service.code}.points: unknown service point {code!r}"
                     )
+        head = self.contacts.head_point
+        if head is not None and head not in point_codes:
+            raise ValueError(f"contacts.head_point: unknown service point {head!r}")
         return self
 
     @property

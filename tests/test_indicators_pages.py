@@ -95,7 +95,7 @@ def test_report_page_and_exports_agree(
     assert shown["1.2"] == ("60.0 % below target", "3 of 5")
     assert shown["2.1"] == ("100.0 %", "1 of 1")
     assert shown["4.3"][0] == "no data"
-    assert shown["3.3"] == ("100.0 %", "14 of 14")
+    assert shown["3.3"] == ("93.3 % below target", "14 of 15")  # §24 not in the profile
     # The three pictures, drawn on the server, each with an accessible name.
     titles = [svg.title.get_text() for svg in page.select("svg.chart")]
     assert titles == [

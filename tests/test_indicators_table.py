@@ -30,7 +30,7 @@ from kezek.intake.models import Application, Card
 from kezek.queue import tickets
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import Service, ServicePoint, Ticket
-from kezek.settings import load_profile
+from kezek.settings import Profile, load_profile
 
 DAY = date(2026, 11, 24)
 
@@ -287,8 +287,24 @@ def test_no_data_is_not_zero(engine: Engine, office_id: int) -> None:
     assert len(got) == 12
 
 
+def with_contacts(profile: Profile) -> Profile:
+    """The profile with the §24 contacts filled in."""
+    return Profile.model_validate(
+        {
+            **profile.model_dump(),
+            "contacts": {
+                "head_point": "cab1",
+                "email": "office@example.kz",
+                "higher": {"name": {"kk": "Басқарма", "ru": "Управление", "en": "Directorate"}},
+            },
+        }
+    )
+
+
 def test_information_coverage_and_targets(engine: Engine, clock: Clock, office_id: int) -> None:
-    profile = load_profile("kyzylzhar")
+    shipped = load_profile("kyzylzhar")  # §24: the higher body's contacts are not in it
+    assert info.coverage(shipped) == (len(info.INFO_ITEMS) - 1, len(info.INFO_ITEMS))
+    profile = with_contacts(shipped)
     assert info.coverage(profile) == (len(info.INFO_ITEMS), len(info.INFO_ITEMS))
     no_phones = profile.model_copy(update={"phones": []})
     published, required = info.coverage(no_phones)

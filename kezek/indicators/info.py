@@ -45,6 +45,12 @@ INFO_ITEMS: tuple[InfoItem, ...] = (
     InfoItem("result", N_("Result and how it is delivered"), "§5, §15, §16", _always),
     InfoItem("refusal", N_("Grounds for refusal"), "§17", _always),
     InfoItem("complaints", N_("How to complain"), "§21–23", _always),
+    InfoItem(
+        "contacts",
+        N_("Contacts of the head and of the higher body"),
+        "§24",
+        lambda p: p.contacts.higher is not None and bool(p.contacts.email or p.contacts.site),
+    ),
     InfoItem("other", N_("Other services"), "§25", _always),
 )
 

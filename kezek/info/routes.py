@@ -48,6 +48,9 @@ def info_page(request: Request) -> Response:
                 for code, name in documents.CATEGORY_NAMES.items()
             ],
             "registration": next((s for s in st.services.values() if s.registration), None),
+            "head_point": next(
+                (p for p in st.profile.points if p.code == st.profile.contacts.head_point), None
+            ),
             "term_days": 10,  # §7
         },
     )

@@ -390,7 +390,7 @@ def kiosk_printer(st: State) -> str:
 
 
 def kiosk_printer_down(st: State) -> str | None:
-    """ "out" or "offline" when the kiosk should say up front that no talon will print."""
+    """Why the kiosk should say up front that no talon will print ("out", "offline"), or None."""
     condition = kiosk_printer(st)
     return condition if condition in ("out", "offline") else None
 

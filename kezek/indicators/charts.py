@@ -63,7 +63,11 @@ def arrivals(
     applied here, so a change of UTC offset is honoured day by day.
     """
     t = Ticket.__table__  # type: ignore[attr-defined]
-    hour = sa.extract("hour", t.c.issued_at)
+    hour: sa.ColumnElement[int]
+    if session.get_bind().dialect.name == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS.ffffff"
+        hour = sa.cast(sa.func.substr(t.c.issued_at, 12, 2), sa.Integer)  # strftime: 1.5× slower
+    else:
+        hour = sa.extract("hour", t.c.issued_at)
     rows = session.execute(
         sa.select(t.c.business_day, hour, sa.func.count())
         .where(

@@ -178,6 +178,18 @@ class Ticket(SQLModel, table=True):
         ),
         sa.Index("ix_tickets_point", "service_point_id", "status"),  # the ticket in hand
         sa.Index("ix_tickets_day", "office_id", "business_day"),
+        # The report's pictures and the appendix table read visits by day from this index
+        # alone (a root row per visit; bench/indicators_bench.py).
+        sa.Index(
+            "ix_tickets_visits",
+            "office_id",
+            "business_day",
+            "wait_seconds",
+            "within_target",
+            "issued_at",
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        ),
         sa.UniqueConstraint("office_id", "request_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -177,14 +177,24 @@ def queue_error(request: Request, exc: QueueError) -> Response:
             },
             status_code=exc.status_code,
         )
+    params = queue_params(lang(request), exc)
+    return error_json(request, exc.status_code, exc.kind, exc.message, params=params)
+
+
+def queue_text(request: Request, exc: QueueError) -> str:
+    """A refusal as a sentence in the request's language (for a page, not JSON)."""
     language = lang(request)
-    params = {
+    return i18n.gettext(language, exc.message, **queue_params(language, exc))
+
+
+def queue_params(language: str, exc: QueueError) -> dict[str, Any]:
+    """A refusal's parameters for its message, a ticket status named in ``language``."""
+    return {
         key: i18n.gettext(language, STATUS_NAMES[value])
         if key == "status" and value in STATUS_NAMES
         else value
         for key, value in exc.params.items()
     }
-    return error_json(request, exc.status_code, exc.kind, exc.message, params=params)
 
 
 STATUS_NAMES = {

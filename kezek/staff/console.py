@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from kezek import db, i18n, web
+from kezek import db, talons, web
 from kezek.i18n import N_
 from kezek.intake.models import CardVisit
 from kezek.queue import tickets
-from kezek.queue.models import PointService, Service, ServicePoint, Status, Ticket, User
+from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
 
@@ -65,9 +65,7 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
     """Everything the queue panel shows for one service point."""
     now = st.clock.now()
     today = st.clock.business_day(now)
-    service_ids = list(
-        session.exec(select(PointService.service_id).where(PointService.point_id == point.id)).all()
-    )
+    service_ids = tickets.point_services(session, point)
     services = {
         s.id: s for s in session.exec(select(Service).where(Service.office_id == st.office_id))
     }
@@ -100,17 +98,7 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
         card_id = session.exec(
             select(CardVisit.card_id).where(CardVisit.ticket_id == current.id)
         ).first()
-    failed = session.exec(
-        select(Ticket)
-        .where(
-            Ticket.office_id == st.office_id,
-            Ticket.business_day == today,
-            Ticket.print_status == "failed",
-            col(Ticket.status).in_([Status.waiting, Status.called, Status.serving]),
-        )
-        .order_by(col(Ticket.issued_at))
-        .limit(50)
-    ).all()
+    failed = talons.failed_talons(session, st.office_id, today, limit=50)
     return {
         "point": point,
         "rows": rows,
@@ -262,14 +250,7 @@ def _after(
 
 def _queue_error(request: Request, exc: QueueError) -> tuple[str, dict[str, Any]]:
     """The refusal in the clerk's language; a status parameter is translated too."""
-    language = web.lang(request)
-    params = {
-        key: i18n.gettext(language, web.STATUS_NAMES[value])
-        if key == "status" and value in web.STATUS_NAMES
-        else value
-        for key, value in exc.params.items()
-    }
-    return exc.message, params
+    return exc.message, web.queue_params(web.lang(request), exc)
 
 
 Act = Callable[[Session, ServicePoint, Ticket | None], Any]
@@ -355,7 +336,6 @@ def call_specific(request: Request, who: Staff) -> Response:
 def reprint(request: Request, who: Staff) -> Response:
     """Reprint a kiosk talon that failed: at the kiosk, or at this clerk's desk (the visitor
     often comes to the cabinet to say that no talon came out)."""
-    from kezek import talons  # the kiosk's print path; queued, the outcome lands on the ticket
     from kezek.staff.desk import printer_url
 
     st = who.st

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from markupsafe import Markup
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -61,6 +62,18 @@ def _period(request: Request) -> tuple[table.Period, str | None]:
         return table.Period.year(today.year), N_("That period is not valid; showing this year.")
 
 
+def _rows(session: Session, st: web.State, period: table.Period) -> list[table.IndicatorRow]:
+    """The appendix table alone (the exports: no pictures)."""
+    return table.compute(
+        session,
+        st.office_id,
+        period.start,
+        period.end,
+        published=info.coverage(st.profile),
+        as_of=st.clock.business_day(),
+    )
+
+
 def _report(request: Request, period: table.Period) -> table.Report:
     st = web.state(request)
     with db.reading(st.engine) as session:
@@ -108,9 +121,11 @@ def _download(name: str, period: table.Period, extension: str) -> dict[str, str]
 
 @staff(Role.supervisor)
 def report_csv(request: Request, who: Staff) -> Response:
+    st = web.state(request)
     period, _problem = _period(request)
-    report = _report(request, period)
-    text = export.table_csv(report.rows, period, i18n.Translator(web.lang(request)))
+    with db.reading(st.engine) as session:
+        rows = _rows(session, st, period)
+    text = export.table_csv(rows, period, i18n.Translator(web.lang(request)))
     return Response(
         text, media_type="text/csv; charset=utf-8", headers=_download("indicators", period, "csv")
     )
@@ -122,14 +137,7 @@ def report_xlsx(request: Request, who: Staff) -> Response:
     period, _problem = _period(request)
     language = web.lang(request)
     with db.reading(st.engine) as session:
-        rows = table.compute(
-            session,
-            st.office_id,
-            period.start,
-            period.end,
-            published=info.coverage(st.profile),
-            as_of=st.clock.business_day(),
-        )
+        rows = _rows(session, st, period)
         data = export.workbook(
             session,
             st.office_id,
@@ -207,7 +215,7 @@ def complaint_new(request: Request, who: Staff) -> Response:
                 session, st.clock, st.office_id, st.profile.complaint_answer_days, new, who.user_id
             )
     except QueueError as exc:
-        ctx["error"] = i18n.gettext(web.lang(request), exc.message, **exc.params)
+        ctx["error"] = web.queue_text(request, exc)
         return web.render(request, "supervisor/complaint_new.html", ctx, status_code=422)
     failed = _print_complaint(st, who, row)
     return RedirectResponse(
@@ -345,7 +353,7 @@ def targets_page(request: Request, who: Staff) -> Response:
                 f"{request.url_for('targets')}?year={year}&saved=1", status_code=303
             )
         except QueueError as exc:
-            error = i18n.gettext(web.lang(request), exc.message, **exc.params)
+            error = web.queue_text(request, exc)
     with db.reading(st.engine) as session:
         current = targets.targets(session, st.office_id, year)
     return web.render(

@@ -354,7 +354,9 @@ def reprint(
     submit(st, job)
 
 
-def failed_talons(session: Session, office_id: int, day: date) -> list[Ticket]:
+def failed_talons(
+    session: Session, office_id: int, day: date, limit: int | None = None
+) -> list[Ticket]:
     """The day's tickets whose talon did not print and whose visitor may still need it."""
     return list(
         session.exec(
@@ -366,6 +368,7 @@ def failed_talons(session: Session, office_id: int, day: date) -> list[Ticket]:
                 col(Ticket.status).not_in(list(FINAL)),
             )
             .order_by(col(Ticket.issued_at), col(Ticket.id))
+            .limit(limit)
         ).all()
     )
 

@@ -304,7 +304,7 @@ def ticket_status(request: Request) -> Response:
     token = request.path_params["token"]
     with db.reading(st.engine) as session:
         first = session.exec(select(Ticket).where(Ticket.public_token == token[:64])).first()
-        ticket = tickets.by_token(session, token)
+        ticket = tickets.latest(session, first) if first else None
         if ticket is None or first is None or ticket.office_id != st.office_id:
             return web.render(
                 request, "kiosk/status_missing.html", status_code=404, headers=NO_STORE

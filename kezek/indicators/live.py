@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from kezek.indicators.table import first_wait_condition
+from kezek.indicators.table import waits
 from kezek.queue.clock import Clock
 from kezek.queue.models import IN_HAND, PointService, Service, ServicePoint, Status, Ticket
 
@@ -154,24 +153,13 @@ def warnings(
 def dashboard(session: Session, clock: Clock, office_id: int, warn_minutes: int) -> Dashboard:
     now = clock.now()
     today = clock.business_day(now)
-    t = Ticket.__table__  # type: ignore[attr-defined]
-    ended = session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(sa.case((t.c.within_target.is_(True), 1), else_=0)), 0),
-            sa.func.count(),
-        ).where(
-            t.c.office_id == office_id,
-            t.c.business_day == today,
-            t.c.wait_seconds.is_not(None),
-            first_wait_condition(),
-        )
-    ).one()
+    within, ended = waits(session, office_id, today, today)
     waiting = waiting_now(session, clock, office_id, warn_minutes)
     missed = sum(1 for w in waiting if w.level == "over")
     board = Dashboard(
         at=now,
-        within=int(ended[0]),
-        counted=int(ended[1]) + missed,
+        within=within,
+        counted=ended + missed,
         waiting=sorted(waiting, key=lambda w: -w.minutes),
         warn_minutes=warn_minutes,
     )

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from kezek import db, i18n, web
 from kezek.indicators import feedback, info
 from kezek.intake import documents
+from kezek.intake.applications import TERM_DAYS
 from kezek.queue import tickets
 from kezek.queue.models import Ticket
 from kezek.queue.tickets import QueueError
@@ -30,7 +31,7 @@ POLL_SECONDS = 4
 
 def info_page(request: Request) -> Response:
     st = web.state(request)
-    shown = {item.key for item in info.published(st.profile)}
+    items = info.published(st.profile)
     schedule: dict[str, Any] = {str(day): hours for day, hours in st.profile.schedule.items()}
     hours = [
         (i18n.gettext(web.lang(request), web.WEEKDAY_NAMES[index]), schedule.get(day))
@@ -40,8 +41,8 @@ def info_page(request: Request) -> Response:
         request,
         "info/page.html",
         {
-            "shown": shown,
-            "items": info.published(st.profile),
+            "shown": {item.key for item in items},
+            "items": items,
             "hours": hours,
             "categories": [
                 (name, [documents.DOCUMENT_NAMES[d] for d in documents.required(code)])
@@ -51,7 +52,7 @@ def info_page(request: Request) -> Response:
             "head_point": next(
                 (p for p in st.profile.points if p.code == st.profile.contacts.head_point), None
             ),
-            "term_days": 10,  # §7
+            "term_days": TERM_DAYS,  # §7
         },
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bench.common import print_table, row, temp_dir
+from bench.common import print_table, row, scratch_postgres, temp_dir
 from bench.foundation import bench_profile
 from kezek import db, migrate, office
 from kezek.queue import tickets
@@ -34,13 +34,7 @@ CLERKS = 16
 def _engine(url: str | None, directory: Path) -> sa.Engine:
     if url is None:
         return db.make_engine(f"sqlite:///{directory / 'calls.sqlite3'}")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    name = f"kezek_bench_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return db.make_engine(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
+    return db.make_engine(scratch_postgres(url, "kezek_bench"))
 
 
 def _threads(work: Any, count: int = CLERKS) -> float:

@@ -156,3 +156,16 @@ def print_table(rows: list[dict[str, object]]) -> None:
         value = f"{r['value']:.1f} {r['unit']}"
         base = f"{r['baseline']} {r['baseline_value']:.1f}"
         print(f"{r['benchmark']:38} {value:>12} {base:>30} {r['ratio']:>6.2f}×  {r['target']}")
+
+
+def scratch_postgres(url: str, prefix: str) -> str:
+    """A new, empty database on the server of ``url`` (dropped first if a run left it)."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"{prefix}_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)

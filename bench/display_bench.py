@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from bench.common import percentile, print_table, row, server, temp_dir
+from bench.common import percentile, print_table, row, scratch_postgres, server, temp_dir
 from bench.foundation import cli, kezek_env
 
 ROUND_TIMEOUT = 10.0  # seconds for every display to see one call
@@ -184,25 +184,13 @@ def run(clients: int = 500, rounds: int = 15) -> list[dict[str, object]]:
     return rows
 
 
-def _scratch_postgres(url: str) -> str:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    name = f"kezek_display_bench_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
 def run_one(
     clients: int = 500, rounds: int = 15, workers: int = 1, postgres: str | None = None
 ) -> list[dict[str, object]]:
     directory = temp_dir()
     env = kezek_env(directory, points=2)
     if postgres:
-        env["KEZEK_DATABASE_URL"] = _scratch_postgres(postgres)
+        env["KEZEK_DATABASE_URL"] = scratch_postgres(postgres, "kezek_display_bench")
     where = (
         f"{workers} worker{'s' if workers > 1 else ''}, {'PostgreSQL' if postgres else 'SQLite'}"
     )

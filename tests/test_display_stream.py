@@ -284,6 +284,7 @@ def test_one_board_rendering_serves_every_display(
                     seen_board += 1
                     if seen_board == 1:
                         await ready.put(None)
+            raise AssertionError("the stream ended before the new code was shown")
 
     async def many() -> None:
         ready: asyncio.Queue[None] = asyncio.Queue()

@@ -202,4 +202,6 @@ def test_reprint_a_failed_talon_at_the_desk(
             if session.get_one(Ticket, ticket["id"]).print_status == "printed":
                 break
         time.sleep(0.05)
+    with db.reading(engine) as session:
+        assert session.get_one(Ticket, ticket["id"]).print_status == "printed"
     assert soup(client.get("/staff/")).select_one("section.failed") is None  # printed now

@@ -91,6 +91,11 @@ def test_register_print_review_answer(
     again = client.post("/staff/supervisor/complaints/1/print", data={"csrf_token": token})
     assert "printed=1" in str(again.url)
     assert len(sorted((Path(settings.spool_dir) / "cab1").glob("*.bin"))) == 2
+    # A complaint that does not exist: the same page as for viewing one, not a JSON error.
+    missing = client.post(
+        "/staff/supervisor/complaints/99/review", data={"csrf_token": token, "justified": "no"}
+    )
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
 
 
 def test_overdue_complaints_are_flagged(

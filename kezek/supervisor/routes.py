@@ -264,14 +264,25 @@ def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
     return None if outcome.ok else (outcome.error or "failed")
 
 
+def _complaint(session: Session, st: web.State, request: Request) -> Complaint | None:
+    """The complaint of the URL, if it is this office's."""
+    try:
+        return complaints.get(session, st.office_id, request.path_params["complaint_id"])
+    except QueueError:
+        return None
+
+
+def _missing(request: Request) -> Response:
+    return web.render(request, "supervisor/missing.html", status_code=404)
+
+
 @staff(Role.clerk)
 def complaint_print(request: Request, who: Staff) -> Response:
     st = web.state(request)
-    try:
-        with db.reading(st.engine) as session:
-            row = complaints.get(session, st.office_id, request.path_params["complaint_id"])
-    except QueueError:
-        return web.render(request, "supervisor/missing.html", status_code=404)
+    with db.reading(st.engine) as session:
+        row = _complaint(session, st, request)
+    if row is None:
+        return _missing(request)
     failed = _print_complaint(st, who, row)
     return RedirectResponse(
         f"{request.url_for('complaint', complaint_id=row.id)}?printed={0 if failed else 1}",
@@ -290,11 +301,10 @@ def _date(raw: str) -> date | None:
 def complaint_page(request: Request, who: Staff) -> Response:
     """One complaint: its talon can be reprinted by the desk; a supervisor reviews it."""
     st = web.state(request)
-    try:
-        with db.reading(st.engine) as session:
-            row = complaints.get(session, st.office_id, request.path_params["complaint_id"])
-    except QueueError:
-        return web.render(request, "supervisor/missing.html", status_code=404)
+    with db.reading(st.engine) as session:
+        row = _complaint(session, st, request)
+    if row is None:
+        return _missing(request)
     return web.render(
         request,
         "supervisor/complaint.html",
@@ -319,7 +329,9 @@ def complaint_review(request: Request, who: Staff) -> Response:
             status_code=303,
         )
     with db.transaction(st.engine) as session:
-        row = complaints.get(session, st.office_id, request.path_params["complaint_id"])
+        row = _complaint(session, st, request)
+        if row is None:
+            return _missing(request)
         complaints.review(
             session, st.clock, row, verdict == "yes", who.field("answer", 4000), who.user_id
         )

@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from bench.common import print_table, row, scratch_postgres, temp_dir
 from bench.foundation import bench_profile
-from kezek import db, migrate, office
+from kezek import db, migrate, profile_sync
 from kezek.queue import tickets
 from kezek.queue.models import Service, ServicePoint, Ticket, TicketEvent
 from kezek.settings import load_profile
@@ -60,9 +60,9 @@ def run_one(tickets_count: int = 4000, postgres: str | None = None) -> list[dict
     engine = _engine(postgres, directory)
     migrate.upgrade(engine)
     profile = load_profile(str(bench_profile(directory)))
-    clock = office.clock(profile)
+    clock = profile_sync.clock(profile)
     with db.transaction(engine) as session:
-        office.sync_profile(session, profile)
+        profile_sync.sync_profile(session, profile)
     with db.reading(engine) as session:
         service = session.exec(select(Service)).one()
         points = list(session.exec(select(ServicePoint)))

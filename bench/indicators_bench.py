@@ -29,8 +29,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.common import print_table, row
-from kezek import db, migrate, office
-from kezek.indicators import info, table
+from kezek import db, migrate, profile_sync
+from kezek.indicators import table
+from kezek.public import info
 from kezek.settings import load_profile
 
 ZONE = ZoneInfo("Asia/Almaty")
@@ -51,7 +52,7 @@ def fill(path: Path, tickets: int, seed: int = 6) -> tuple[int, date, date]:
     engine = db.make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     with db.transaction(engine) as session:
-        row_ = office.sync_profile(session, load_profile("kyzylzhar"))
+        row_ = profile_sync.sync_profile(session, load_profile("kyzylzhar"))
         office_id = int(row_.id or 0)
     engine.dispose()
     con = sqlite3.connect(path)

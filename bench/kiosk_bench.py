@@ -3,8 +3,9 @@ with printing to a loopback TCP printer, each beside a baseline measured in the 
 
     python -m bench.kiosk_bench [--seconds 5] [--rounds 100]
 
-* talon: ``kezek.talons.queue_talon`` (reads the ticket's service, cabinets and estimate from
-  SQLite) + ``render_queue_talon`` + the ``GS v 0`` bytes, per ticket. Baseline: a blank
+* talon: ``kezek.kiosk.talon_jobs.queue_talon`` (reads the ticket's service, cabinets and
+  estimate from SQLite) + ``render_queue_talon`` + the ``GS v 0`` bytes, per ticket.
+  Baseline: a blank
   576×600 1-bit image through python-escpos's ``image()`` (DESIGN.md quotes ~8 ms).
 * kiosk: ``POST /kiosk/ticket`` on uvicorn (one worker, SQLite), each ticket printed by the
   app's print queue to a loopback ESC/POS printer that answers status queries. Baseline:
@@ -122,8 +123,9 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
     from escpos.printer import Dummy
     from PIL import Image
 
-    from kezek import db, migrate, office, talons
+    from kezek import db, migrate, profile_sync
     from kezek.app import load_state
+    from kezek.kiosk import talon_jobs
     from kezek.printing.raster import raster_bytes
     from kezek.printing.talons import render_queue_talon
     from kezek.queue import tickets
@@ -140,7 +142,9 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
         spool_dir=str(directory / "spool"),
     )
     moment = ManualClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Almaty")))
-    st = load_state(settings, engine, Clock(office.schedule(load_profile("kyzylzhar")), moment))
+    st = load_state(
+        settings, engine, Clock(profile_sync.schedule(load_profile("kyzylzhar")), moment)
+    )
     service = st.services["registration"]
 
     def one(n: int) -> tuple[float, int]:
@@ -148,7 +152,7 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
             ticket = tickets.issue(session, st.clock, service, lang="kk" if n % 2 else "ru")
         began = time.perf_counter()
         with db.reading(engine) as session:
-            talon = talons.queue_talon(
+            talon = talon_jobs.queue_talon(
                 session, st, ticket, f"http://kezek.lan/t/{ticket.public_token}"
             )
         data = raster_bytes(render_queue_talon(talon, st.profile.printers.paper_width))

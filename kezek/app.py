@@ -18,18 +18,18 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kezek import db, i18n, office, web
+from kezek import db, i18n, profile_sync, web
 from kezek.api import routes as api
 from kezek.display import routes as display
-from kezek.info import routes as info
 from kezek.kiosk import routes as kiosk
+from kezek.public import routes as info
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
 from kezek.queue.events import Broker, PostgresBroker
 from kezek.queue.models import Service, ServicePoint
 from kezek.settings import Settings, load_profile
 from kezek.staff import routes as staff
-from kezek.supervisor import routes as supervisor
+from kezek.staff.supervisor import routes as supervisor
 
 log = logging.getLogger("kezek")
 FEATURES: tuple[ModuleType, ...] = (kiosk, staff, display)
@@ -114,7 +114,7 @@ def load_state(
     profile = load_profile(profile_name or settings.profile.split(",")[0].strip())
     broker = broker or Broker()
     with db.transaction(engine) as session:
-        row = office.sync_profile(session, profile)
+        row = profile_sync.sync_profile(session, profile)
         assert row.id is not None
         services = {
             s.code: s
@@ -130,9 +130,9 @@ def load_state(
                 )
             )
         }
-    clock = clock or office.clock(profile)
-    if clock.schedule != office.schedule(profile):
-        clock = Clock(office.schedule(profile), clock.now_fn)
+    clock = clock or profile_sync.clock(profile)
+    if clock.schedule != profile_sync.schedule(profile):
+        clock = Clock(profile_sync.schedule(profile), clock.now_fn)
     return web.State(
         settings=settings,
         profile=profile,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from kezek import auth, db, migrate, office
+from kezek import auth, db, migrate, profile_sync
 from kezek.app import create_app
 from kezek.queue.clock import Clock, ManualClock
 from kezek.settings import Settings, load_profile
@@ -115,7 +115,7 @@ def profile_name() -> str:
 
 @pytest.fixture
 def clock(now: ManualClock, profile_name: str) -> Clock:
-    return Clock(office.schedule(load_profile(profile_name.split(",")[0])), now)
+    return Clock(profile_sync.schedule(load_profile(profile_name.split(",")[0])), now)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from kezek import office
+from kezek import profile_sync
 from kezek.queue.clock import Clock
 from kezek.settings import load_profile
 
@@ -14,7 +14,7 @@ ALMATY = ZoneInfo("Asia/Almaty")
 
 def kyzylzhar(holidays: tuple[date, ...] = ()) -> Clock:
     profile = load_profile("kyzylzhar").model_copy(update={"holidays": list(holidays)})
-    return Clock(office.schedule(profile))
+    return Clock(profile_sync.schedule(profile))
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
@@ -68,6 +68,6 @@ def test_open_minutes_skip_lunch_and_nights() -> None:
 
 
 def test_demo_profile_is_always_open() -> None:
-    clock = Clock(office.schedule(load_profile("demo")))
+    clock = Clock(profile_sync.schedule(load_profile("demo")))
     for hour in (0, 3, 13, 23):
         assert clock.is_open(at(29, hour, 30))  # a Sunday

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from kezek import db, office
+from kezek import db, profile_sync
 from kezek.app import _psycopg_url
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
@@ -28,7 +28,7 @@ def run(coroutine):  # type: ignore[no-untyped-def]
 
 def registration(engine: Engine) -> Service:
     with db.transaction(engine) as session:
-        office.sync_profile(session, load_profile("kyzylzhar"))
+        profile_sync.sync_profile(session, load_profile("kyzylzhar"))
     with db.reading(engine) as session:
         return session.exec(select(Service).where(Service.code == "registration")).one()
 

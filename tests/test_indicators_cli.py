@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 
 from kezek import db
-from kezek.indicators import info, table
+from kezek.indicators import table
+from kezek.public import info
 from kezek.settings import load_profile
 from tests.test_profile_cli import kezek
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from kezek.app import create_app
-from kezek.indicators import info
+from kezek.public import info
 from kezek.queue.clock import Clock
 from kezek.settings import PROFILES_DIR, ProfileError, Settings, load_profile
 

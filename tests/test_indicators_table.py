@@ -23,10 +23,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from kezek import db, office
-from kezek.indicators import complaints, feedback, info, table, targets
+from kezek import db, profile_sync
+from kezek.indicators import complaints, feedback, table, targets
 from kezek.indicators.feedback import FeedbackError
 from kezek.intake.models import Application, Card
+from kezek.public import info
 from kezek.queue import tickets
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import Service, ServicePoint, Ticket
@@ -38,7 +39,7 @@ DAY = date(2026, 11, 24)
 @pytest.fixture
 def office_id(engine: Engine) -> int:
     with db.transaction(engine) as session:
-        row = office.sync_profile(session, load_profile("kyzylzhar"))
+        row = profile_sync.sync_profile(session, load_profile("kyzylzhar"))
         assert row.id is not None
         return row.id
 
@@ -327,13 +328,13 @@ def test_periods() -> None:
 
 
 def test_chart_data(engine: Engine, clock: Clock, now: ManualClock, office_id: int) -> None:
-    from kezek.indicators import charts
+    from kezek.indicators import charts, data
 
     history(engine, clock, now)
     with db.reading(engine) as s:
-        bands = charts.wait_histogram(s, office_id, DAY, DAY)
-        heat = charts.arrivals(s, office_id, DAY, DAY, ZoneInfo("Asia/Almaty"))
-        daily = charts.daily_share(s, office_id, DAY, DAY)
+        bands = data.wait_histogram(s, office_id, DAY, DAY)
+        heat = data.arrivals(s, office_id, DAY, DAY, ZoneInfo("Asia/Almaty"))
+        daily = data.daily_share(s, office_id, DAY, DAY)
     # Bands are (5i, 5i + 5] minutes: 10 -> 1, 20 -> 3, exactly 40 -> 7 (within), 41 -> 8.
     assert {i: n for i, n in enumerate(bands) if n} == {1: 1, 3: 1, 7: 1, 8: 1, 18: 1}
     assert heat == {(1, 10): 5}  # Tuesday, 10:00–11:00 local: five visits (not six rows)

@@ -45,14 +45,14 @@ def test_workers_starting_together_load_the_profile_once_each(engine: Engine) ->
     """Several workers start at the same moment and each puts the profile into the database."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kezek import db, office
+    from kezek import db, profile_sync
     from kezek.settings import load_profile
 
     profile = load_profile("kyzylzhar")
 
     def load(_: int) -> int:
         with db.transaction(engine) as session:
-            return office.sync_profile(session, profile).id  # type: ignore[return-value]
+            return profile_sync.sync_profile(session, profile).id  # type: ignore[return-value]
 
     with ThreadPoolExecutor(6) as pool:
         assert len(set(pool.map(load, range(12)))) == 1

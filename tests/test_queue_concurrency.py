@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from kezek import db, office
+from kezek import db, profile_sync
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
 from kezek.queue.models import Service, ServicePoint, Status, Ticket
@@ -19,7 +19,7 @@ ISSUERS, CALLERS, PER_ISSUER = 8, 16, 25
 
 def test_16_callers_and_8_issuers(engine: Engine, clock: Clock) -> None:
     with db.transaction(engine) as session:
-        office.sync_profile(session, load_profile("kyzylzhar"))
+        profile_sync.sync_profile(session, load_profile("kyzylzhar"))
     with db.reading(engine) as session:
         registration = session.exec(select(Service).where(Service.code == "registration")).one()
         points = list(session.exec(select(ServicePoint)))
@@ -79,7 +79,7 @@ def test_16_callers_and_8_issuers(engine: Engine, clock: Clock) -> None:
 def test_calls_at_once_for_one_point_leave_one_ticket_in_hand(engine: Engine, clock: Clock) -> None:
     """A double click or two open tabs: eight calls at once for cabinet 1, none finished."""
     with db.transaction(engine) as session:
-        office.sync_profile(session, load_profile("kyzylzhar"))
+        profile_sync.sync_profile(session, load_profile("kyzylzhar"))
         registration = session.exec(select(Service).where(Service.code == "registration")).one()
         for _ in range(8):
             tickets.issue(session, clock, registration)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
-from kezek import db, office
+from kezek import db, profile_sync
 from kezek.queue import estimate, tickets
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import DayCounter, Service, ServicePoint, Status, Ticket, TicketEvent
@@ -19,7 +19,7 @@ from kezek.settings import load_profile
 @pytest.fixture
 def ids(engine: Engine) -> dict[str, int]:
     with db.transaction(engine) as session:
-        row = office.sync_profile(session, load_profile("kyzylzhar"))
+        row = profile_sync.sync_profile(session, load_profile("kyzylzhar"))
         assert row.id is not None
         return {"office": row.id}
 

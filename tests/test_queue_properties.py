@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlmodel import select
 
-from kezek import db, migrate, office
+from kezek import db, migrate, profile_sync
 from kezek.queue import tickets
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import FINAL, IN_HAND, Service, ServicePoint, Status, Ticket, TicketEvent
@@ -37,7 +37,7 @@ def template() -> Path:
     engine = db.make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     with db.transaction(engine) as session:
-        office.sync_profile(session, load_profile("demo"))
+        profile_sync.sync_profile(session, load_profile("demo"))
     engine.dispose()
     return path
 
@@ -49,7 +49,7 @@ class QueueMachine(RuleBasedStateMachine):
         shutil.copyfile(template(), self.dir / "db.sqlite3")
         self.engine = db.make_engine(f"sqlite:///{self.dir / 'db.sqlite3'}")
         self.now = ManualClock(datetime(2026, 11, 24, 5, 0, tzinfo=UTC))
-        self.clock = Clock(office.schedule(load_profile("demo")), self.now)
+        self.clock = Clock(profile_sync.schedule(load_profile("demo")), self.now)
         with db.reading(self.engine) as session:
             self.services = {s.code: s for s in session.exec(select(Service))}
             self.points = {p.code: p for p in session.exec(select(ServicePoint))}

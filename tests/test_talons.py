@@ -23,8 +23,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from kezek import db, talons
+from kezek import db
 from kezek.cli import main as cli_main
+from kezek.kiosk import talon_jobs
 from kezek.printing.decode import decode_image
 from kezek.printing.jobs import PrintQueue
 from kezek.printing.talons import (
@@ -203,9 +204,9 @@ def profile_name(tmp_path: Path, printer: FakePrinter, text_mode: bool) -> str:
 def st(client: TestClient):  # type: ignore[no-untyped-def]
     """The running app's state, with a one-second printer time-out to keep the tests short."""
     state = client.app.state.kezek  # type: ignore[attr-defined]
-    state.extras[talons.QUEUE].close()
-    text = state.extras.get(talons.TEXT)
-    state.extras[talons.QUEUE] = (
+    state.extras[talon_jobs.QUEUE].close()
+    text = state.extras.get(talon_jobs.TEXT)
+    state.extras[talon_jobs.QUEUE] = (
         PrintQueue(timeout=1.0, print_fn=text) if text else PrintQueue(timeout=1.0)
     )
     return state
@@ -235,7 +236,7 @@ def expected_talon(st, engine: Engine, code: str) -> Image.Image:  # type: ignor
     with db.reading(engine) as session:
         ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
         url = f"http://testserver/t/{ticket.public_token}?lang={ticket.lang}"
-        talon = talons.queue_talon(session, st, ticket, url)
+        talon = talon_jobs.queue_talon(session, st, ticket, url)
     return render_queue_talon(talon, st.profile.printers.paper_width)
 
 
@@ -261,7 +262,7 @@ def test_kazakh_letters_print_as_themselves_not_as_question_marks_or_boxes() -> 
     for letter in KAZAKH_LETTERS + KAZAKH_LETTERS.upper():
         glyph = bytes(face.getmask(letter))
         assert glyph not in (question, box), letter
-    talon = talons.QueueTalon(
+    talon = talon_jobs.QueueTalon(
         code="Ә-017",
         lang="kk",
         office=LocalizedText("Әғқңөұүһі", "Офис"),
@@ -354,7 +355,7 @@ def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
     )
     with db.reading(engine) as session:
         assert [
-            t.code for t in talons.failed_talons(session, st.office_id, ticket.business_day)
+            t.code for t in talon_jobs.failed_talons(session, st.office_id, ticket.business_day)
         ] == [code]
     # Known now: the kiosk says so up front, to the next visitor.
     start = BeautifulSoup(client.get("/kiosk/?lang=en").text, "html.parser")
@@ -366,7 +367,7 @@ def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
     printer.mode = "ok"
     if mode == "refused":
         printer.listen()
-    talons.reprint(st, ticket.id)
+    talon_jobs.reprint(st, ticket.id)
     assert wait_until(lambda: ticket_row(engine, code).print_status == "printed")
     assert ticket_row(engine, code).print_error is None
     assert wait_until(lambda: len(printer.jobs) > jobs_before)
@@ -378,7 +379,7 @@ def test_printer_faults_never_hold_up_the_ticket_and_a_reprint_prints(
             .where(TicketEvent.ticket_id == ticket.id)
             .order_by(TicketEvent.id)
         ).all()
-        assert talons.failed_talons(session, st.office_id, ticket.business_day) == []
+        assert talon_jobs.failed_talons(session, st.office_id, ticket.business_day) == []
     assert kinds == ["issued", "print_failed", "reprint", "printed"]
     start = BeautifulSoup(client.get("/kiosk/?lang=en").text, "html.parser")
     assert start.select_one(".kiosk-warn") is None  # it printed: the warning is gone
@@ -407,12 +408,12 @@ def test_reprint_refuses_finished_and_foreign_tickets(
     _, code = take(client)
     ticket = ticket_row(engine, code)
     with pytest.raises(tickets.NotFound):
-        talons.reprint(st, 10_000)
+        talon_jobs.reprint(st, 10_000)
     auth = {"authorization": f"Bearer {clerk_token}"}
     client.post("/api/service-points/cab1/call-next", headers=auth)
     client.post(f"/api/tickets/{ticket.id}/finish", headers=auth)
     with pytest.raises(tickets.IllegalTransition):
-        talons.reprint(st, ticket.id)
+        talon_jobs.reprint(st, ticket.id)
 
 
 def test_failed_talons_are_the_days_unfinished_ones(
@@ -427,8 +428,8 @@ def test_failed_talons_are_the_days_unfinished_ones(
             session.add(row)
     day = st.clock.business_day()
     with db.reading(engine) as session:
-        assert [t.code for t in talons.failed_talons(session, st.office_id, day)] == ["А-001"]
-        assert talons.failed_talons(session, st.office_id + 1, day) == []
+        assert [t.code for t in talon_jobs.failed_talons(session, st.office_id, day)] == ["А-001"]
+        assert talon_jobs.failed_talons(session, st.office_id + 1, day) == []
 
 
 # --- plain values ------------------------------------------------------------------------------
@@ -439,7 +440,7 @@ def test_talon_values_for_the_kyzylzhar_office(client: TestClient, st, engine: E
     _, code = take(client, "ru")
     with db.reading(engine) as session:
         ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
-        talon = talons.queue_talon(session, st, ticket, "http://x/t/abc")
+        talon = talon_jobs.queue_talon(session, st, ticket, "http://x/t/abc")
     assert talon.code == "А-002" and talon.lang == "ru"
     assert talon.office.kk.startswith("Қызылжар ауданының")
     assert talon.service.ru == "Регистрация в качестве безработного"
@@ -454,14 +455,15 @@ def test_talon_values_for_the_kyzylzhar_office(client: TestClient, st, engine: E
 
 
 def test_relative_spool_directories(tmp_path: Path) -> None:
-    assert talons.resolve_spool("tcp://10.0.0.5:9100", "x") == "tcp://10.0.0.5:9100"
-    assert talons.resolve_spool("spool:///srv/spool", "x") == "spool:///srv/spool"
+    assert talon_jobs.resolve_spool("tcp://10.0.0.5:9100", "x") == "tcp://10.0.0.5:9100"
+    assert talon_jobs.resolve_spool("spool:///srv/spool", "x") == "spool:///srv/spool"
     assert (
-        talons.resolve_spool("spool://var/spool/kiosk", str(tmp_path))
+        talon_jobs.resolve_spool("spool://var/spool/kiosk", str(tmp_path))
         == f"spool://{tmp_path}/kiosk"
     )
     assert (
-        talons.resolve_spool("spool://talons", str(tmp_path)) == f"spool://{Path.cwd() / 'talons'}"
+        talon_jobs.resolve_spool("spool://talons", str(tmp_path))
+        == f"spool://{Path.cwd() / 'talons'}"
     )
 
 

@@ -1,5 +1,5 @@
 """Indicators of the service standard (appendix), feedback, complaints and targets.
 
 No HTTP here: plain functions that take the session first. The web pages are in
-``kezek.supervisor`` (staff) and ``kezek.info`` (public).
+``kezek.staff.supervisor`` (staff) and ``kezek.public`` (public).
 """

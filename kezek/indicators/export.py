@@ -18,7 +18,8 @@ from openpyxl.styles import Font
 from sqlmodel import Session
 
 from kezek.i18n import Translator
-from kezek.indicators.table import IndicatorRow, Period, first_wait_condition
+from kezek.indicators.data import first_wait_condition
+from kezek.indicators.table import IndicatorRow, Period
 from kezek.queue.models import Service, ServicePoint, Ticket
 
 Progress = Callable[[int, int], None]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from kezek.i18n import N_
+from kezek.indicators import data
 from kezek.indicators.models import Complaint, Feedback, IndicatorTarget
 from kezek.intake.models import Application
 from kezek.queue.models import Office, Status, Ticket
@@ -168,17 +169,6 @@ def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def first_wait_condition() -> sa.ColumnElement[bool]:
-    """The ticket row that holds its visit's wait: each visit counted once (appendix 1.2).
-
-    A waiting ticket moved to another queue is re-routed in place; one moved after a call
-    ends as *transferred* and its visit goes on in a child row (``parent_id`` set) that
-    keeps the first issue time. So the first wait of every visit is on its root row.
-    """
-    t = Ticket.__table__  # type: ignore[attr-defined]
-    return t.c.parent_id.is_(None)
-
-
 def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int, int]:
     """(visits whose wait ended within their target, visits whose wait ended): 1.2."""
     t = Ticket.__table__  # type: ignore[attr-defined]
@@ -188,7 +178,7 @@ def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int
             t.c.business_day >= start,
             t.c.business_day <= end,
             t.c.wait_seconds.is_not(None),
-            first_wait_condition(),
+            data.first_wait_condition(),
         )
     ).one()
     return int(row[0]), int(row[1])
@@ -388,7 +378,7 @@ def parse_period(params: Mapping[str, str], today: date) -> Period:
 class Report:
     period: Period
     rows: list[IndicatorRow]
-    waits: list[int]  # visits per 5-minute band (charts.wait_histogram)
+    waits: list[int]  # visits per 5-minute band (data.wait_histogram)
     arrivals: dict[tuple[int, int], int]
     daily: list[tuple[date, int, int]]
 
@@ -403,13 +393,11 @@ def report(
     zone: ZoneInfo,
 ) -> Report:
     """The table and the data of its three pictures, for one period."""
-    from kezek.indicators import charts
-
     start, end = period.start, period.end
     return Report(
         period,
         compute(session, office_id, start, end, published=published, as_of=as_of),
-        charts.wait_histogram(session, office_id, start, end),
-        charts.arrivals(session, office_id, start, end, zone),
-        charts.daily_share(session, office_id, start, end),
+        data.wait_histogram(session, office_id, start, end),
+        data.arrivals(session, office_id, start, end, zone),
+        data.daily_share(session, office_id, start, end),
     )

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from kezek import db, i18n, talons, web
-from kezek.kiosk import issuing, qr
+from kezek import db, i18n, web
+from kezek.kiosk import issuing, qr, talon_jobs
 from kezek.kiosk.limits import RateLimiter
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
@@ -32,11 +32,11 @@ NO_STORE = {"cache-control": "no-store"}  # a cached start screen would reuse it
 
 async def startup(st: web.State) -> None:
     st.extras[LIMITER] = RateLimiter()
-    await talons.startup(st)
+    await talon_jobs.startup(st)
 
 
 async def shutdown(st: web.State) -> None:
-    await talons.shutdown(st)
+    await talon_jobs.shutdown(st)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def _base(request: Request, language: str, idle: int) -> dict[str, Any]:
     return {
         "home_url": _home_url(request),
         "idle": idle,
-        "printer_down": talons.kiosk_printer_down(st),
+        "printer_down": talon_jobs.kiosk_printer_down(st),
         "lang_home": _home_url(request, language),
     }
 
@@ -176,7 +176,7 @@ def _take(
                 # A new ticket's place and wait were just computed for the §10 check.
                 ahead = taken.outlook if taken.created else None
                 if ahead is not None:
-                    job = talons.prepare(
+                    job = talon_jobs.prepare(
                         session,
                         st,
                         taken.ticket,
@@ -198,7 +198,7 @@ def _take(
         return _notice(request, language, service, taken, request_id, priority)
     if job is not None:
         limiter.record(_client(request))
-        talons.submit(st, job)  # after the commit: the ticket exists whatever the printer does
+        talon_jobs.submit(st, job)  # after the commit: the ticket exists whatever the printer does
     ctx["notice"] = _notice_text(request, language, taken.notice) if taken.notice else None
     return _screen(request, "kiosk/ticket.html", ctx, 201 if taken.created else 200)
 
@@ -289,7 +289,7 @@ def talon_status(request: Request) -> Response:
         "print_status": ticket.print_status,
         "poll": poll + 1,
         "poll_limit": TALON_POLLS,
-        "printer_down": talons.kiosk_printer_down(st),
+        "printer_down": talon_jobs.kiosk_printer_down(st),
     }
     return web.render(request, "kiosk/ticket.html", ctx, block="talon_status", headers=NO_STORE)
 

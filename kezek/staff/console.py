@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from kezek import db, talons, web
+from kezek import db, web
 from kezek.i18n import N_
 from kezek.intake.models import CardVisit
+from kezek.kiosk import talon_jobs
 from kezek.queue import tickets
 from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
 from kezek.queue.tickets import QueueError
@@ -98,7 +99,7 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
         card_id = session.exec(
             select(CardVisit.card_id).where(CardVisit.ticket_id == current.id)
         ).first()
-    failed = talons.failed_talons(session, st.office_id, today, limit=50)
+    failed = talon_jobs.failed_talons(session, st.office_id, today, limit=50)
     return {
         "point": point,
         "rows": rows,
@@ -348,7 +349,7 @@ def reprint(request: Request, who: Staff) -> Response:
         if url is None:
             return _after(request, who, (N_("This service point has no desk printer."), {}))
     try:
-        talons.reprint(st, ticket_id, actor_id=who.user_id, printer_url=url)
+        talon_jobs.reprint(st, ticket_id, actor_id=who.user_id, printer_url=url)
     except QueueError as exc:
         return _after(request, who, _queue_error(request, exc))
     return _after(request, who, None, (N_("The talon is sent to the printer again."), {}))

@@ -29,8 +29,8 @@ from kezek.queue.models import ServicePoint
 
 def printer_url(st: web.State, point_code: str) -> str | None:
     """The desk printer of a point; a relative spool directory lives under the spool dir
-    (the kiosk's rule, ``kezek.talons.resolve_spool``)."""
-    from kezek.talons import resolve_spool
+    (the kiosk's rule, ``kezek.kiosk.talon_jobs.resolve_spool``)."""
+    from kezek.kiosk.talon_jobs import resolve_spool
 
     url = st.profile.printers.desk.get(point_code)
     return resolve_spool(url, st.settings.spool_dir) if url else None

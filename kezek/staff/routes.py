@@ -8,7 +8,8 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, web
-from kezek.staff import admin, cards, console, login, sessions, supervisor
+from kezek.staff import admin, cards, console, login, sessions
+from kezek.staff.supervisor import cases as supervisor
 
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 

@@ -7,34 +7,22 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from kezek import auth, db, demo, migrate, office
+from kezek import auth, db, demo, profile_sync
+from kezek.cli.common import engine, ensure_office, progress_bar
+from kezek.cli.printer import add_printer_commands
+from kezek.cli.report import add_report_command
 from kezek.queue.models import Role, User
 from kezek.settings import ProfileError, Settings, load_profile
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _engine(settings: Settings) -> Engine:
-    return db.make_engine(settings.database_url)
-
-
-def _office_id(settings: Settings) -> int:
-    """Make sure the schema is current and the profile's office exists; return its id."""
-    engine = _engine(settings)
-    migrate.upgrade(engine)
-    with db.transaction(engine) as session:
-        row = office.sync_profile(session, load_profile(settings.profile))
-        assert row.id is not None
-        return row.id
-
-
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    _office_id(settings)
+    ensure_office(settings)
     base = f"http://{args.host}:{args.port}"
     print(
         f"""
@@ -62,7 +50,7 @@ Demo logins (password {demo.DEMO_PASSWORD!r}): {", ".join(u for u, _, _ in demo.
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    _office_id(settings)
+    ensure_office(settings)
     print("database is up to date")
     return 0
 
@@ -97,8 +85,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
-    office_id = _office_id(settings)
-    with db.transaction(_engine(settings)) as session:
+    office_id = ensure_office(settings)
+    with db.transaction(engine(settings)) as session:
         user = auth.create_user(
             session, office_id, args.username, _password(args), args.role, args.name or ""
         )
@@ -107,8 +95,8 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
-    office_id = _office_id(settings)
-    with db.reading(_engine(settings)) as session:
+    office_id = ensure_office(settings)
+    with db.reading(engine(settings)) as session:
         for user in session.exec(
             select(User).where(User.office_id == office_id).order_by(User.username)
         ):
@@ -124,44 +112,32 @@ def _user(session: Session, username: str) -> User:
 
 
 def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
-    _office_id(settings)
-    with db.transaction(_engine(settings)) as session:
+    ensure_office(settings)
+    with db.transaction(engine(settings)) as session:
         auth.set_password(session, _user(session, args.username), _password(args))
     print("password changed")
     return 0
 
 
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
-    _office_id(settings)
-    with db.transaction(_engine(settings)) as session:
+    ensure_office(settings)
+    with db.transaction(engine(settings)) as session:
         print(auth.create_token(session, _user(session, args.username)))
     return 0
 
 
-def progress_bar(label: str) -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        width = 40
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
-
-
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    office_id = _office_id(settings)
-    engine = _engine(settings)
+    office_id = ensure_office(settings)
+    eng = engine(settings)
     profile = load_profile(settings.profile)
-    with db.transaction(engine) as session:
+    with db.transaction(eng) as session:
         demo.ensure_users(session, office_id)
         if args.if_empty and demo.has_history(session, office_id):
             print("the demo office already has its history")
             return 0
-    clock = office.clock(profile)
+    clock = profile_sync.clock(profile)
     written = demo.load(
-        engine,
+        eng,
         office_id,
         profile.zone,
         days=args.days,
@@ -230,16 +206,11 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-# Features add their commands here (printer test, report, db backup): fn(subparsers) -> None.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
-
-from kezek.kiosk.cli import add_printer_commands  # noqa: E402  (kiosk issue: printer test)
-
-EXTENSIONS.append(add_printer_commands)
-
-from kezek.indicators.cli import add_report_command  # noqa: E402  (issue 6: kezek report)
-
-EXTENSIONS.append(add_report_command)
+# Sub-commands that live in their own module of this package: fn(subparsers) -> None.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_printer_commands,
+    add_report_command,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -38,7 +38,7 @@ from kezek.queue.models import FINAL, Service, ServicePoint, Ticket, TicketEvent
 from kezek.settings import WEEKDAYS, Profile
 from kezek.web import WEEKDAY_NAMES, State
 
-log = logging.getLogger("kezek.talons")
+log = logging.getLogger("kezek.talon_jobs")
 
 QUEUE = "talons.queue"  # st.extras keys
 # (time.monotonic() of the reading, "ok" | "near_end" | "out" | "offline" | "unknown")

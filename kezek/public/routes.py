@@ -16,9 +16,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
-from kezek.indicators import feedback, info
+from kezek.indicators import feedback
 from kezek.intake import documents
 from kezek.intake.applications import TERM_DAYS
+from kezek.public import info
 from kezek.queue import tickets
 from kezek.queue.models import Ticket
 from kezek.queue.tickets import QueueError

@@ -2,7 +2,7 @@
 
 The appendix table of one office for a period, as the supervisor's report page would export
 it; with ``xlsx`` the ticket rows too (no personal data). A progress bar runs month by month.
-Registered through ``kezek.cli.EXTENSIONS``.
+Registered in ``kezek.cli.EXTENSIONS``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kezek import db, i18n, office
-from kezek.indicators import export, info, table
+from kezek import db, i18n, profile_sync
+from kezek.cli.common import engine, ensure_office, progress_bar
+from kezek.indicators import export, table
+from kezek.public import info
 from kezek.settings import Settings, load_profile
 
 
@@ -41,17 +43,15 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from kezek.cli import _engine, _office_id, progress_bar
-
     period = table.Period(args.start, args.end)
-    office_id = _office_id(settings)
+    office_id = ensure_office(settings)
     profile = load_profile(settings.profile)
-    today = office.clock(profile).business_day()
+    today = profile_sync.clock(profile).business_day()
     _ = i18n.Translator(args.lang)
     out: Path = args.out or Path(f"indicators-{period.start}-{period.end}.{args.format}")
     progress = None if args.quiet else progress_bar("report")
-    engine = _engine(settings)
-    with db.reading(engine) as session:
+    eng = engine(settings)
+    with db.reading(eng) as session:
         rows = table.compute(
             session,
             office_id,
@@ -76,7 +76,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             out.write_text(export.table_csv(rows, period, _), encoding="utf-8")
             if progress:
                 progress(1, 1)
-    engine.dispose()
+    eng.dispose()
     for row in rows:
         counts = f"{row.numerator} / {row.denominator}" if row.denominator else ""
         print(f"{row.code:4} {export.value_text(row, _):>10}  {counts}")

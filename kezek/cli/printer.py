@@ -9,9 +9,9 @@ from kezek.settings import Settings
 
 
 def cmd_printer_test(args: argparse.Namespace, settings: Settings) -> int:
+    from kezek.kiosk.talon_jobs import resolve_spool
     from kezek.printing.printers import parse_printer_url, print_image
     from kezek.printing.talons import test_talon
-    from kezek.talons import resolve_spool
 
     url = resolve_spool(args.url, settings.spool_dir)
     parse_printer_url(url)  # a bad URL is a ValueError that names the problem (exit 2)

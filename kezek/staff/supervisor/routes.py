@@ -16,8 +16,9 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
 from kezek.i18n import N_
-from kezek.indicators import charts, complaints, export, info, live, table, targets
+from kezek.indicators import charts, complaints, export, live, table, targets
 from kezek.indicators.models import Complaint
+from kezek.public import info
 from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff

@@ -1,0 +1,1 @@
+"""Public pages that are not the kiosk or the display: the §24 info page and the feedback survey."""

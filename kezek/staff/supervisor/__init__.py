@@ -1,0 +1,1 @@
+"""Supervisor pages: the dashboard, indicators, complaints, targets, cases and audit trail."""

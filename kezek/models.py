@@ -1,7 +1,7 @@
 """Every table of Kezek, imported in one place for Alembic and ``create_all``."""
 
 from kezek.indicators.models import Complaint, Feedback, FeedbackMark, IndicatorTarget  # noqa: F401
-from kezek.intake.models import (  # noqa: F401, E402  (issue 4: personal record cards)
+from kezek.intake.models import (  # noqa: F401  (issue 4: personal record cards)
     Application,
     ApplicationDocument,
     AuditEntry,
@@ -21,4 +21,4 @@ from kezek.queue.models import (  # noqa: F401
     TicketEvent,
     User,
 )
-from kezek.staff.models import LoginThrottle, StaffSession  # noqa: F401, E402
+from kezek.staff.models import LoginThrottle, StaffSession  # noqa: F401

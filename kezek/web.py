@@ -48,8 +48,9 @@ class State:
 
 def state(request: Request) -> State:
     """The office this request is for: its /o/<slug>/ prefix, or the first office."""
-    chosen = request.scope.get("kezek.office")
-    return chosen if chosen is not None else request.app.state.kezek
+    chosen: State | None = request.scope.get("kezek.office")
+    first: State = request.app.state.kezek
+    return chosen if chosen is not None else first
 
 
 def public_base(request: Request) -> str:

@@ -17,6 +17,17 @@ from kezek.settings import load_profile
 ISSUERS, CALLERS, PER_ISSUER = 8, 16, 25
 
 
+def _run(threads: list[threading.Thread], first: int, first_done: threading.Event) -> None:
+    """Start every thread; when the first ``first`` have ended, set ``first_done``."""
+    for thread in threads:
+        thread.start()
+    for thread in threads[:first]:
+        thread.join(timeout=60)
+    first_done.set()
+    for thread in threads[first:]:
+        thread.join(timeout=60)
+
+
 def test_16_callers_and_8_issuers(engine: Engine, clock: Clock) -> None:
     with db.transaction(engine) as session:
         profile_sync.sync_profile(session, load_profile("kyzylzhar"))
@@ -54,13 +65,7 @@ def test_16_callers_and_8_issuers(engine: Engine, clock: Clock) -> None:
 
     threads = [threading.Thread(target=issuer) for _ in range(ISSUERS)]
     threads += [threading.Thread(target=caller, args=(i,)) for i in range(CALLERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads[:ISSUERS]:
-        thread.join(timeout=60)
-    issuing_done.set()
-    for thread in threads[ISSUERS:]:
-        thread.join(timeout=60)
+    _run(threads, ISSUERS, issuing_done)
     assert errors == [] and not any(thread.is_alive() for thread in threads)
     assert calls  # the clerks called, not only the clean-up below
     with db.transaction(engine) as session:  # whatever the callers left, call now

@@ -207,7 +207,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Sub-commands that live in their own module of this package: fn(subparsers) -> None.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = [
+EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     add_printer_commands,
     add_report_command,
 ]

@@ -28,7 +28,7 @@ def cmd_printer_test(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_printer_commands(sub: argparse._SubParsersAction) -> None:
+def add_printer_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     printer = sub.add_parser("printer", help="talon printers").add_subparsers(
         dest="printer", required=True
     )

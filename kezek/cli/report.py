@@ -19,7 +19,7 @@ from kezek.public import info
 from kezek.settings import Settings, load_profile
 
 
-def add_report_command(sub: argparse._SubParsersAction) -> None:
+def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", help="the appendix table of indicators for a period")
     report.add_argument(
         "--from",

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from kezek.i18n import N_
 from kezek.indicators.models import Complaint
 from kezek.queue.clock import Clock
-from kezek.queue.models import Ticket
+from kezek.queue.models import Ticket, table_of
 from kezek.queue.tickets import InvalidInput, NotFound
 
 
@@ -35,7 +35,7 @@ def _clean(text: str | None, limit: int) -> str:
 
 
 def next_number(session: Session, office_id: int, year: int) -> int:
-    c = Complaint.__table__  # type: ignore[attr-defined]
+    c = table_of(Complaint)
     last = session.execute(
         sa.select(sa.func.max(c.c.number)).where(c.c.office_id == office_id, c.c.year == year)
     ).scalar()

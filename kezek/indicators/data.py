@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from kezek.queue.models import Ticket
+from kezek.queue.models import Ticket, table_of
 
 BUCKET_MINUTES = 5
 LAST_BUCKET = 18  # 90 minutes and more
@@ -22,14 +22,14 @@ def first_wait_condition() -> sa.ColumnElement[bool]:
     ends as *transferred* and its visit goes on in a child row (``parent_id`` set) that
     keeps the first issue time. So the first wait of every visit is on its root row.
     """
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     return t.c.parent_id.is_(None)
 
 
 def wait_histogram(session: Session, office_id: int, start: date, end: date) -> list[int]:
     """Visits per 5-minute band of waiting: band i holds waits in (5i, 5i + 5] minutes, so
     exactly 40 minutes falls in the last band within the target; the last band is 90+."""
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     band = sa.case(
         (t.c.wait_seconds <= 0, 0),
         (t.c.wait_seconds > LAST_BUCKET * BUCKET_MINUTES * 60, LAST_BUCKET),
@@ -60,7 +60,7 @@ def arrivals(
     SQL groups by day and UTC hour (a few thousand groups a year); the office zone is
     applied here, so a change of UTC offset is honoured day by day.
     """
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     hour: sa.ColumnElement[int]
     if session.get_bind().dialect.name == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS.ffffff"
         hour = sa.cast(sa.func.substr(t.c.issued_at, 12, 2), sa.Integer)  # strftime: 1.5× slower
@@ -98,7 +98,7 @@ def daily_share(
     session: Session, office_id: int, start: date, end: date
 ) -> list[tuple[date, int, int]]:
     """(day, visits within the target, visits) for each day that had visits."""
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     within = sa.func.coalesce(sa.func.sum(sa.case((t.c.within_target.is_(True), 1), else_=0)), 0)
     rows = session.execute(
         sa.select(t.c.business_day, within, sa.func.count())

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from kezek.i18n import Translator
 from kezek.indicators.data import first_wait_condition
 from kezek.indicators.table import IndicatorRow, Period
-from kezek.queue.models import Service, ServicePoint, Ticket
+from kezek.queue.models import Service, ServicePoint, Ticket, table_of
 
 Progress = Callable[[int, int], None]
 
@@ -92,7 +92,7 @@ def ticket_records(
     session: Session, office_id: int, period: Period, zone: ZoneInfo, _: Translator
 ) -> Iterator[list[Any]]:
     """Every ticket row of the period, in order; transfers show the row they came from."""
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     services: dict[int, str] = dict(
         session.execute(
             sa.select(Service.id, Service.code).where(  # type: ignore[call-overload]

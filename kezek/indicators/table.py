@@ -20,7 +20,7 @@ from kezek.i18n import N_
 from kezek.indicators import data
 from kezek.indicators.models import Complaint, Feedback, IndicatorTarget
 from kezek.intake.models import Application
-from kezek.queue.models import Office, Status, Ticket
+from kezek.queue.models import Office, Status, Ticket, table_of
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int, int]:
     """(visits whose wait ended within their target, visits whose wait ended): 1.2."""
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     row = session.execute(
         sa.select(_count_if(t.c.within_target.is_(True)), sa.func.count()).where(
             t.c.office_id == office_id,
@@ -186,7 +186,7 @@ def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int
 
 def served_visits(session: Session, office_id: int, start: date, end: date) -> int:
     """Applicants served: a visit ends in at most one *served* row (4.1's denominator)."""
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = table_of(Ticket)
     return int(
         session.execute(
             sa.select(sa.func.count()).where(
@@ -212,7 +212,7 @@ def feedback_counts(
     session: Session, office_id: int, start: date, end: date
 ) -> dict[str, tuple[int, int]]:
     """Per question: (satisfied, answered). Skipped and "did not complain" are not answers."""
-    f = Feedback.__table__  # type: ignore[attr-defined]
+    f = table_of(Feedback)
     columns = []
     for name in FEEDBACK_COLUMNS.values():
         columns += [_count_if(f.c[name].is_(True)), _count_if(f.c[name].is_not(None))]
@@ -232,7 +232,7 @@ def complaint_counts(
     A justified complaint still unanswered before its due date is pending: not yet in 4.2.
     One unanswered past its due date counts as late.
     """
-    c = Complaint.__table__  # type: ignore[attr-defined]
+    c = table_of(Complaint)
     justified = c.c.justified.is_(True)
     in_term = sa.and_(justified, c.c.answered_on.is_not(None), c.c.answered_on <= c.c.answer_due)
     known = sa.and_(justified, sa.or_(c.c.answered_on.is_not(None), c.c.answer_due < as_of))
@@ -279,7 +279,7 @@ def intake_counts(
     * 2.2 — applications accepted in the period and not marked as corrected by a supervisor.
     * 3.2 — applications opened in the period whose first visit ended: complete then.
     """
-    a = Application.__table__  # type: ignore[attr-defined]
+    a = table_of(Application)
     begin, after = _utc_bounds(session, office_id, start, end)
     accepted = sa.and_(
         a.c.office_id == office_id, a.c.accepted_at >= begin, a.c.accepted_at < after

@@ -23,6 +23,7 @@ from kezek.intake.models import (
     RefusalGround,
 )
 from kezek.queue.clock import Clock
+from kezek.queue.models import table_of
 
 TERM_DAYS = 10  # §3, §7: no later than 10 calendar days from the submission of documents
 DUE_SOON_DAYS = 2  # supervisors see a case this many days before its deadline
@@ -140,7 +141,7 @@ def set_documents(
 
 def next_number(session: Session, office_id: int, year: int) -> int:
     """Atomically take the next application number of the year: an upsert on the counter row."""
-    table = IntakeCounter.__table__  # type: ignore[attr-defined]
+    table = table_of(IntakeCounter)
     insert: sa.Insert
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

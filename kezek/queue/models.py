@@ -29,7 +29,15 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
             return None
         if isinstance(value, str):  # raw SQL on SQLite
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC)
+        moment: datetime = value.replace(tzinfo=UTC)
+        return moment
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The core ``Table`` of a mapped model, typed, for core statements (SQLModel's classes
+    do not declare ``__table__``)."""
+    found: sa.Table = getattr(model, "__table__")  # noqa: B009  (typed here, once)
+    return found
 
 
 def utc_field(nullable: bool = True, index: bool = False) -> Any:

@@ -30,6 +30,7 @@ from kezek.queue.models import (
     Status,
     Ticket,
     TicketEvent,
+    table_of,
 )
 
 
@@ -69,16 +70,16 @@ class IllegalTransition(QueueError):
 
 # Core tables: the hot paths (call, finish and the other moves) write with core SQL, which
 # costs a fraction of the ORM's unit of work per statement (bench/call_next.py).
-_T: sa.Table = Ticket.__table__  # type: ignore[attr-defined]
-_EVENTS: sa.Table = TicketEvent.__table__  # type: ignore[attr-defined]
+_T: sa.Table = table_of(Ticket)
+_EVENTS: sa.Table = table_of(TicketEvent)
 _SERVICE_CODE = (
-    sa.select(Service.__table__.c.code)  # type: ignore[attr-defined]
-    .where(Service.__table__.c.id == _T.c.service_id)  # type: ignore[attr-defined]
+    sa.select(table_of(Service).c.code)
+    .where(table_of(Service).c.id == _T.c.service_id)
     .scalar_subquery()
 )
 _POINT_CODE = (
-    sa.select(ServicePoint.__table__.c.code)  # type: ignore[attr-defined]
-    .where(ServicePoint.__table__.c.id == _T.c.service_point_id)  # type: ignore[attr-defined]
+    sa.select(table_of(ServicePoint).c.code)
+    .where(table_of(ServicePoint).c.id == _T.c.service_point_id)
     .scalar_subquery()
 )
 
@@ -121,7 +122,7 @@ def _event(
 
 
 def _counter_upsert(dialect: str) -> sa.Insert:
-    table = DayCounter.__table__  # type: ignore[attr-defined]
+    table = table_of(DayCounter)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -269,8 +270,8 @@ _IN_HAND_CODE = (
 
 
 _LOCK_POINT = (
-    sa.select(ServicePoint.__table__.c.id)  # type: ignore[attr-defined]
-    .where(ServicePoint.__table__.c.id == sa.bindparam("point_id"))  # type: ignore[attr-defined]
+    sa.select(table_of(ServicePoint).c.id)
+    .where(table_of(ServicePoint).c.id == sa.bindparam("point_id"))
     .with_for_update()
 )
 
@@ -293,8 +294,8 @@ def _check_free(session: Session, point: ServicePoint) -> None:
 
 def _candidates(postgres: bool) -> sa.Select[Any]:
     """The next waiting ticket a point serves: priority first (§11), then the oldest."""
-    served = sa.select(PointService.__table__.c.service_id).where(  # type: ignore[attr-defined]
-        PointService.__table__.c.point_id == sa.bindparam("point_id")  # type: ignore[attr-defined]
+    served = sa.select(table_of(PointService).c.service_id).where(
+        table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
     query = (
         sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes)

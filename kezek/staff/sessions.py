@@ -137,7 +137,8 @@ def throttle_keys(username: str, address: str) -> list[tuple[str, Policy]]:
 
 def _delay(policy: Policy, failures: int) -> timedelta:
     steps = failures - policy.slow_after
-    return min(policy.max_delay, policy.first_delay * (2 ** max(0, steps)))
+    delay: timedelta = policy.first_delay * (2 ** max(0, steps))
+    return min(policy.max_delay, delay)
 
 
 def blocked(session: Session, keys: list[tuple[str, Policy]], now: datetime) -> Blocked | None:

@@ -24,7 +24,7 @@ from typing import Any
 from escpos.printer import Dummy
 from PIL import Image
 
-from kezek.printing import printers, talons
+from kezek.printing import talons, text_talons, urls
 from kezek.printing.raster import raster_bytes
 from kezek.printing.talons import LocalizedText
 
@@ -71,7 +71,7 @@ COMPLAINT = talons.ComplaintTalon(
 
 
 def _escpos_bytes(image: Image.Image) -> bytes:
-    printer = Dummy(profile=printers.DEFAULT_PROFILE)
+    printer = Dummy(profile=urls.DEFAULT_PROFILE)
     printer.image(image)
     return bytes(printer.output)
 
@@ -152,9 +152,9 @@ def measure(rounds: int = 200) -> list[dict[str, Any]]:
         {
             "name": "QueueTalon, text mode (KZ-1048, native QR)",
             "width": 576,
-            "ms": _median_ms(lambda n: printers.text_talon_bytes(QUEUE), rounds),
+            "ms": _median_ms(lambda n: text_talons.text_talon_bytes(QUEUE), rounds),
             "baseline_ms": baseline,
-            "bytes": len(printers.text_talon_bytes(QUEUE)),
+            "bytes": len(text_talons.text_talon_bytes(QUEUE)),
         }
     )
     return rows

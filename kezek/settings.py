@@ -117,7 +117,7 @@ class Printers(_Strict):
     @model_validator(mode="after")
     def _urls(self) -> Printers:
         """A mistyped printer URL is a start-up error, not a failure at the first talon."""
-        from kezek.printing.printers import parse_printer_url
+        from kezek.printing.urls import parse_printer_url
 
         for where, urls in (("kiosk", self.kiosk), ("desk", self.desk)):
             for name, url in urls.items():

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kezek.printing import printers, talons
+from kezek.printing import offline, send, talons, text_talons, urls
 from kezek.printing.decode import decode_image, find_raster_blocks
 from kezek.printing.jobs import PrintQueue
-from kezek.printing.printers import PrintOutcome, print_image, print_text_talon, printer_status
+from kezek.printing.send import PrintOutcome, print_image, print_text_talon, printer_status
 from tests.printing_fakes import FakePrinter, PtyPrinter, free_port
 from tests.test_printing_talons import TALON
 
@@ -70,24 +70,24 @@ def timed(url: str, image: Image.Image, name: str = "А-017") -> tuple[PrintOutc
 )
 def test_a_bad_url_is_a_value_error_that_names_the_problem(url: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
-        printers.parse_printer_url(url)
+        urls.parse_printer_url(url)
 
 
 def test_good_urls_parse() -> None:
-    tcp = printers.parse_printer_url("tcp://10.0.0.5")
+    tcp = urls.parse_printer_url("tcp://10.0.0.5")
     assert (tcp.scheme, tcp.target, tcp.port, tcp.profile) == ("tcp", "10.0.0.5", 9100, "TM-T20II")
-    usb = printers.parse_printer_url("usb://04B8:0E15?out_ep=0x03")
+    usb = urls.parse_printer_url("usb://04B8:0E15?out_ep=0x03")
     assert (usb.target, usb.options["out_ep"]) == ("04b8:0e15", "0x03")
-    serial = printers.parse_printer_url("serial:///dev/ttyUSB0?baud=115200")
+    serial = urls.parse_printer_url("serial:///dev/ttyUSB0?baud=115200")
     assert (serial.target, serial.options["baud"]) == ("/dev/ttyUSB0", "115200")
-    assert printers.parse_printer_url("file:///dev/usb/lp0").target == "/dev/usb/lp0"
-    assert printers.parse_printer_url("spool://var/spool/kiosk").target == "var/spool/kiosk"
-    assert printers.parse_printer_url("tcp://p?status=off&profile=POS-5890").status is False
+    assert urls.parse_printer_url("file:///dev/usb/lp0").target == "/dev/usb/lp0"
+    assert urls.parse_printer_url("spool://var/spool/kiosk").target == "var/spool/kiosk"
+    assert urls.parse_printer_url("tcp://p?status=off&profile=POS-5890").status is False
 
 
 def test_each_job_gets_a_fresh_connection() -> None:
-    first = printers.open_printer("tcp://127.0.0.1:9100")
-    second = printers.open_printer("tcp://127.0.0.1:9100")
+    first = send.open_printer("tcp://127.0.0.1:9100")
+    second = send.open_printer("tcp://127.0.0.1:9100")
     assert first is not second
 
 
@@ -177,7 +177,7 @@ def test_status_off_skips_the_queries_for_printers_that_never_answer(
 
 
 def test_printer_status(printer: FakePrinter) -> None:
-    assert printer_status(printer.url, TIMEOUT) == printers.PrinterStatus(True, "ok")
+    assert printer_status(printer.url, TIMEOUT) == send.PrinterStatus(True, "ok")
     printer.behaviour = "offline"
     assert printer_status(printer.url, TIMEOUT).online is False
     refused = printer_status(f"tcp://127.0.0.1:{free_port()}", TIMEOUT)
@@ -228,9 +228,9 @@ def test_spool_names_cannot_leave_the_directory(tmp_path: Path, talon: Image.Ima
 
 
 def test_the_dummy_printer_keeps_each_job(talon: Image.Image) -> None:
-    printers.clear_dummy_jobs("kiosk-test")
+    offline.clear_dummy_jobs("kiosk-test")
     assert print_image("dummy://kiosk-test", talon, name="А-017").ok
-    [job] = printers.dummy_jobs("kiosk-test")
+    [job] = offline.dummy_jobs("kiosk-test")
     assert job.name == "А-017"
     assert printed_image(job.data).tobytes() == talon.tobytes()
 
@@ -238,7 +238,7 @@ def test_the_dummy_printer_keeps_each_job(talon: Image.Image) -> None:
 def test_a_dummy_can_play_a_printer_without_paper(talon: Image.Image) -> None:
     outcome = print_image("dummy://empty?paper=out", talon, name="А-017")
     assert (outcome.ok, outcome.error, outcome.paper) == (False, "paper out", "out")
-    assert printers.dummy_jobs("empty") == []
+    assert offline.dummy_jobs("empty") == []
 
 
 def test_a_missing_device_file_fails_without_creating_it(
@@ -298,7 +298,7 @@ def test_a_serial_printer_that_stops_reading_times_out(talon: Image.Image) -> No
 
 
 def test_text_mode_prints_kazakh_letters_in_kz1048_never_question_marks() -> None:
-    data = printers.text_talon_bytes(TALON)
+    data = text_talons.text_talon_bytes(TALON)
     assert data.startswith(b"\x1b@\x1bt\x35")  # ESC @, then ESC t 53: INIT must come first
     for letter in "әғқңөұүі":  # those the talon's Kazakh text uses
         assert letter.encode("kz1048") in data, letter

@@ -10,8 +10,9 @@ from kezek.settings import Settings
 
 def cmd_printer_test(args: argparse.Namespace, settings: Settings) -> int:
     from kezek.kiosk.talon_jobs import resolve_spool
-    from kezek.printing.printers import parse_printer_url, print_image
+    from kezek.printing.send import print_image
     from kezek.printing.talons import test_talon
+    from kezek.printing.urls import parse_printer_url
 
     url = resolve_spool(args.url, settings.spool_dir)
     parse_printer_url(url)  # a bad URL is a ValueError that names the problem (exit 2)

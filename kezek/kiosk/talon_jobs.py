@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from kezek import db, i18n
 from kezek.i18n import N_
 from kezek.printing.jobs import PrintQueue
-from kezek.printing.printers import PrintOutcome, print_text_talon, printer_status
+from kezek.printing.send import PrintOutcome, print_text_talon, printer_status
 from kezek.printing.talons import LocalizedText, QueueTalon, languages, render_queue_talon
 from kezek.queue import estimate, tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Ticket, TicketEvent

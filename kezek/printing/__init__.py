@@ -2,15 +2,14 @@
 
 ``printing`` knows images and bytes, not tickets or databases: callers pass plain values
 (``talons.QueueTalon`` …), get a 1-bit image (``talons.render_*``), and print it through a
-``jobs.PrintQueue`` (kiosk, off the request path) or ``printers.print_image`` (a desk, where
+``jobs.PrintQueue`` (kiosk, off the request path) or ``send.print_image`` (a desk, where
 the clerk waits for the paper). Printer faults come back as a ``PrintOutcome``, never raise.
 """
 
 from kezek.printing.jobs import PrintQueue
-from kezek.printing.printers import (
+from kezek.printing.send import (
     PrinterStatus,
     PrintOutcome,
-    parse_printer_url,
     print_image,
     print_text_talon,
     printer_status,
@@ -27,6 +26,7 @@ from kezek.printing.talons import (
     render_missing_documents,
     render_queue_talon,
 )
+from kezek.printing.urls import parse_printer_url
 
 __all__ = [
     "AcceptanceTalon",

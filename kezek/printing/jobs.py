@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from kezek.printing.printers import DEFAULT_TIMEOUT, PrintOutcome, print_image
+from kezek.printing.send import PrintOutcome, print_image
+from kezek.printing.urls import DEFAULT_TIMEOUT
 
 __all__ = ["PrintFunction", "PrintQueue"]
 

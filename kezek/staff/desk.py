@@ -16,7 +16,7 @@ from kezek import web
 from kezek.i18n import gettext
 from kezek.intake import documents
 from kezek.intake.models import Application
-from kezek.printing import printers
+from kezek.printing.send import print_image
 from kezek.printing.talons import (
     AcceptanceTalon,
     LocalizedText,
@@ -86,5 +86,5 @@ def print_talon(
     else:
         image = render_missing_documents(talon, width)
     # The job name is the application number: no personal data on paper names or in logs.
-    outcome = printers.print_image(url, image, name=name)
+    outcome = print_image(url, image, name=name)
     return None if outcome.ok else (outcome.error or "failed")

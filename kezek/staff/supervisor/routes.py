@@ -242,7 +242,7 @@ def _desk_point(st: web.State, who: Staff) -> str | None:
 def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
     """Print the complaint talon (§21–23): number, date received, answer due. Saved first,
     printed second: a printer fault loses nothing and the talon can be printed again."""
-    from kezek.printing import printers
+    from kezek.printing.send import print_image
     from kezek.printing.talons import ComplaintTalon, render_complaint_talon
     from kezek.staff import desk
 
@@ -261,7 +261,7 @@ def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
     # The job is named by the journal number and the time (a reprint is a new job): no
     # personal data in file names or logs.
     stamp = st.clock.local().strftime("%Y%m%d-%H%M%S")
-    outcome = printers.print_image(url, image, name=f"complaint-{row.label}-{stamp}")
+    outcome = print_image(url, image, name=f"complaint-{row.label}-{stamp}")
     return None if outcome.ok else (outcome.error or "failed")
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from escpos.printer import Dummy
 from PIL import Image
 
-from kezek.printing import talons, text_talons, urls
+from kezek.printing import desk_talons, talons, text_talons, urls
 from kezek.printing.raster import raster_bytes
 from kezek.printing.talons import LocalizedText
 
@@ -44,7 +44,7 @@ QUEUE = talons.QueueTalon(
     hours=("Сс–Жм 09:00–18:00, түскі үзіліс 13:00–14:00", "Вт–Пт 09:00–18:00, обед 13:00–14:00"),
     status_url="https://kezek.example.kz/t/00000000",
 )
-ACCEPTANCE = talons.AcceptanceTalon(
+ACCEPTANCE = desk_talons.AcceptanceTalon(
     number="2026-00142",
     accepted_on=date(2026, 11, 24),
     deadline=date(2026, 12, 4),
@@ -52,7 +52,7 @@ ACCEPTANCE = talons.AcceptanceTalon(
     phones=("2-16-50", "2-16-84"),
     office=OFFICE,
 )
-MISSING = talons.MissingDocumentsSlip(
+MISSING = desk_talons.MissingDocumentsSlip(
     office=OFFICE,
     issued_on=date(2026, 11, 24),
     documents=(
@@ -61,7 +61,7 @@ MISSING = talons.MissingDocumentsSlip(
     ),
     cabinet="№1",
 )
-COMPLAINT = talons.ComplaintTalon(
+COMPLAINT = desk_talons.ComplaintTalon(
     number="Ш-007",
     received_on=date(2026, 11, 24),
     answer_due=date(2026, 11, 29),
@@ -89,7 +89,7 @@ def _median_ms(job: Callable[[int], object], rounds: int) -> float:
     return statistics.median(times) * 1000
 
 
-def _variant(talon: talons.Talon, n: int) -> talons.Talon:
+def _variant(talon: desk_talons.Talon, n: int) -> desk_talons.Talon:
     if isinstance(talon, talons.QueueTalon):
         return dataclasses.replace(
             talon, code=f"А-{n % 1000:03}", status_url=f"https://kezek.example.kz/t/{n:08x}"
@@ -123,14 +123,14 @@ def measure(rounds: int = 200) -> list[dict[str, Any]]:
         for width in (576, 384):
             _clear_caches()
             started = time.perf_counter()
-            image = talons.render(_variant(talon, 10**6 + width), width)
+            image = desk_talons.render(_variant(talon, 10**6 + width), width)
             data = raster_bytes(image)
             first = (time.perf_counter() - started) * 1000
 
             def job(
-                n: int, talon: talons.Talon = talon, width: int = width, offset: int = offset
+                n: int, talon: desk_talons.Talon = talon, width: int = width, offset: int = offset
             ) -> bytes:
-                return raster_bytes(talons.render(_variant(talon, offset + n), width))
+                return raster_bytes(desk_talons.render(_variant(talon, offset + n), width))
 
             ms = _median_ms(job, rounds)
             offset += rounds  # new URLs every round: no QR from the cache

@@ -13,13 +13,13 @@ from starlette.testclient import TestClient
 
 from kezek.i18n import gettext
 from kezek.printing.decode import decode_image
-from kezek.printing.talons import (
+from kezek.printing.desk_talons import (
     AcceptanceTalon,
-    LocalizedText,
     MissingDocumentsSlip,
     render_acceptance_talon,
     render_missing_documents,
 )
+from kezek.printing.talons import LocalizedText
 from kezek.settings import load_profile
 from tests.test_staff_flow import current_app, flash, good_iin, login, new_card, post, start_app
 

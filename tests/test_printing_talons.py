@@ -11,17 +11,11 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageOps
 
 from kezek.i18n import LOCALES_DIR
-from kezek.printing import talons
+from kezek.printing import desk_talons, sheet, talons
 from kezek.printing.decode import decode_image, find_raster_blocks
+from kezek.printing.desk_talons import AcceptanceTalon, ComplaintTalon, MissingDocumentsSlip
 from kezek.printing.raster import raster_bytes
-from kezek.printing.talons import (
-    KAZAKH_LETTERS,
-    AcceptanceTalon,
-    ComplaintTalon,
-    LocalizedText,
-    MissingDocumentsSlip,
-    QueueTalon,
-)
+from kezek.printing.talons import KAZAKH_LETTERS, LocalizedText, QueueTalon
 
 OFFICE = LocalizedText(
     "Қызылжар ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі",
@@ -74,7 +68,7 @@ ALL = [TALON, ACCEPTANCE, MISSING, COMPLAINT]
 
 def glyph(text: str, size: int = 48) -> bytes:
     image = Image.new("1", (size * 2, size * 2), 1)
-    ImageDraw.Draw(image).text((size // 2, size // 4), text, font=talons.font(size), fill=0)
+    ImageDraw.Draw(image).text((size // 2, size // 4), text, font=sheet.font(size), fill=0)
     return image.tobytes()
 
 
@@ -96,8 +90,10 @@ def test_kazakh_letters_differ_from_their_russian_look_alikes() -> None:
 
 @pytest.mark.parametrize("width", [576, 384])
 @pytest.mark.parametrize("talon", ALL, ids=lambda t: type(t).__name__)
-def test_every_talon_is_a_1_bit_strip_of_the_paper_width(talon: talons.Talon, width: int) -> None:
-    image = talons.render(talon, width)
+def test_every_talon_is_a_1_bit_strip_of_the_paper_width(
+    talon: desk_talons.Talon, width: int
+) -> None:
+    image = desk_talons.render(talon, width)
     assert image.mode == "1"
     assert image.width == width
     assert 200 < image.height < 1600  # a talon, not a scroll
@@ -199,8 +195,10 @@ def test_the_dummy_printer_prints_exactly_the_rendered_talon() -> None:
 
 
 @pytest.mark.parametrize("talon", ALL, ids=lambda t: type(t).__name__)
-def test_the_fast_raster_encoder_sends_the_bytes_python_escpos_sends(talon: talons.Talon) -> None:
-    image = talons.render(talon)
+def test_the_fast_raster_encoder_sends_the_bytes_python_escpos_sends(
+    talon: desk_talons.Talon,
+) -> None:
+    image = desk_talons.render(talon)
     printer = Dummy(profile="TM-T20II")
     printer.image(image)
     assert raster_bytes(image) == printer.output
@@ -213,7 +211,7 @@ def test_a_tall_talon_is_sent_in_fragments_and_reassembled() -> None:
         documents=MISSING.documents * 8,
         cabinet="№4",
     )
-    image = talons.render_missing_documents(many)
+    image = desk_talons.render_missing_documents(many)
     assert image.height > 960
     data = raster_bytes(image)
     assert len(find_raster_blocks(data)) == -(-image.height // 960)
@@ -245,4 +243,4 @@ def test_widths_that_are_not_whole_bytes_are_refused() -> None:
 
 
 def test_fonts_are_loaded_once() -> None:
-    assert talons.font(24, 700) is talons.font(24, 700)
+    assert sheet.font(24, 700) is sheet.font(24, 700)

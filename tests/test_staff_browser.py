@@ -13,7 +13,8 @@ from PIL import ImageChops
 from sqlalchemy.engine import Engine
 
 from kezek.printing.decode import decode_image
-from kezek.printing.talons import AcceptanceTalon, LocalizedText, render_acceptance_talon
+from kezek.printing.desk_talons import AcceptanceTalon, render_acceptance_talon
+from kezek.printing.talons import LocalizedText
 from kezek.settings import load_profile
 from tests.conftest import PASSWORD, LiveServer, axe_violations, make_user
 from tests.test_staff_flow import good_iin

@@ -28,12 +28,7 @@ from kezek.cli import main as cli_main
 from kezek.kiosk import talon_jobs
 from kezek.printing.decode import decode_image
 from kezek.printing.jobs import PrintQueue
-from kezek.printing.talons import (
-    KAZAKH_LETTERS,
-    LocalizedText,
-    font,
-    render_queue_talon,
-)
+from kezek.printing.talons import KAZAKH_LETTERS, LocalizedText, font, render_queue_talon
 from kezek.queue import tickets
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket, TicketEvent

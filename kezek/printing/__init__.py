@@ -6,6 +6,15 @@
 the clerk waits for the paper). Printer faults come back as a ``PrintOutcome``, never raise.
 """
 
+from kezek.printing.desk_talons import (
+    AcceptanceTalon,
+    ComplaintTalon,
+    MissingDocumentsSlip,
+    render,
+    render_acceptance_talon,
+    render_complaint_talon,
+    render_missing_documents,
+)
 from kezek.printing.jobs import PrintQueue
 from kezek.printing.send import (
     PrinterStatus,
@@ -14,18 +23,7 @@ from kezek.printing.send import (
     print_text_talon,
     printer_status,
 )
-from kezek.printing.talons import (
-    AcceptanceTalon,
-    ComplaintTalon,
-    LocalizedText,
-    MissingDocumentsSlip,
-    QueueTalon,
-    render,
-    render_acceptance_talon,
-    render_complaint_talon,
-    render_missing_documents,
-    render_queue_talon,
-)
+from kezek.printing.talons import LocalizedText, QueueTalon, render_queue_talon
 from kezek.printing.urls import parse_printer_url
 
 __all__ = [

@@ -16,14 +16,14 @@ from kezek import web
 from kezek.i18n import gettext
 from kezek.intake import documents
 from kezek.intake.models import Application
-from kezek.printing.send import print_image
-from kezek.printing.talons import (
+from kezek.printing.desk_talons import (
     AcceptanceTalon,
-    LocalizedText,
     MissingDocumentsSlip,
     render_acceptance_talon,
     render_missing_documents,
 )
+from kezek.printing.send import print_image
+from kezek.printing.talons import LocalizedText
 from kezek.queue.models import ServicePoint
 
 

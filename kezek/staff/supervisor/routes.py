@@ -242,8 +242,8 @@ def _desk_point(st: web.State, who: Staff) -> str | None:
 def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
     """Print the complaint talon (§21–23): number, date received, answer due. Saved first,
     printed second: a printer fault loses nothing and the talon can be printed again."""
+    from kezek.printing.desk_talons import ComplaintTalon, render_complaint_talon
     from kezek.printing.send import print_image
-    from kezek.printing.talons import ComplaintTalon, render_complaint_talon
     from kezek.staff import desk
 
     code = _desk_point(st, who)

@@ -228,7 +228,7 @@ def complaint_new(request: Request, who: Staff) -> Response:
 def _desk_point(st: web.State, who: Staff) -> str | None:
     """The printer of the clerk's own cabinet today, else cabinet No. 1's, where §22 sends
     complaints (the head or the deputy), else any desk printer."""
-    from kezek.staff.console import my_point
+    from kezek.staff.panel import my_point
 
     desks = st.profile.printers.desk
     with db.reading(st.engine) as session:

@@ -12,6 +12,7 @@ from starlette.responses import Response, StreamingResponse
 from kezek import db, i18n, web
 from kezek.i18n import N_
 from kezek.indicators import charts, export, table
+from kezek.indicators import period as period_mod
 from kezek.public import info
 from kezek.queue.models import Role
 from kezek.staff.access import Staff, staff
@@ -19,15 +20,17 @@ from kezek.staff.access import Staff, staff
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def period_of(request: Request) -> tuple[table.Period, str | None]:
+def period_of(request: Request) -> tuple[period_mod.Period, str | None]:
     today = web.state(request).clock.business_day()
     try:
-        return table.parse_period(request.query_params, today), None
+        return period_mod.parse_period(request.query_params, today), None
     except ValueError:
-        return table.Period.year(today.year), N_("That period is not valid; showing this year.")
+        return period_mod.Period.year(today.year), N_(
+            "That period is not valid; showing this year."
+        )
 
 
-def _rows(session: Session, st: web.State, period: table.Period) -> list[table.IndicatorRow]:
+def _rows(session: Session, st: web.State, period: period_mod.Period) -> list[table.IndicatorRow]:
     """The appendix table alone (the exports: no pictures)."""
     return table.compute(
         session,
@@ -39,7 +42,7 @@ def _rows(session: Session, st: web.State, period: table.Period) -> list[table.I
     )
 
 
-def _report(request: Request, period: table.Period) -> table.Report:
+def _report(request: Request, period: period_mod.Period) -> table.Report:
     st = web.state(request)
     with db.reading(st.engine) as session:
         return table.report(
@@ -79,7 +82,7 @@ def report_page(request: Request, who: Staff) -> Response:
     return web.render(request, "supervisor/report.html", ctx)
 
 
-def _download(name: str, period: table.Period, extension: str) -> dict[str, str]:
+def _download(name: str, period: period_mod.Period, extension: str) -> dict[str, str]:
     filename = f"{name}-{period.start.isoformat()}-{period.end.isoformat()}.{extension}"
     return {"content-disposition": f'attachment; filename="{filename}"'}
 

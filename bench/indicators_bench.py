@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from bench.common import print_table, row
 from kezek import db, migrate, profile_sync
+from kezek.indicators import period as period_mod
 from kezek.indicators import table
 from kezek.public import info
 from kezek.settings import load_profile
@@ -240,7 +241,7 @@ def run(tickets: int = 1_000_000, rounds: int = 5) -> list[dict[str, object]]:
                 table.report(
                     session,
                     office_id,
-                    table.Period(first, last),
+                    period_mod.Period(first, last),
                     published=published,
                     as_of=last,
                     zone=ZONE,

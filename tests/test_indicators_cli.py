@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from kezek import db
+from kezek.indicators import period as period_mod
 from kezek.indicators import table
 from kezek.public import info
 from kezek.settings import load_profile
@@ -50,7 +51,7 @@ def test_report_command(tmp_path: Path) -> None:
         "en",
     )
     assert done.returncode == 0, done.stderr
-    months = len(table.Period(start, end).months())
+    months = len(period_mod.Period(start, end).months())
     assert f"{months}/{months}" in done.stderr  # the progress bar, month by month
     book = openpyxl.load_workbook(tmp_path / "year.xlsx", read_only=True)
     sheet = list(book.worksheets[0].iter_rows(values_only=True))

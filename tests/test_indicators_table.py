@@ -25,6 +25,7 @@ from sqlmodel import select
 
 from kezek import db, profile_sync
 from kezek.indicators import complaints, feedback, table, targets
+from kezek.indicators import period as period_mod
 from kezek.indicators.feedback import FeedbackError
 from kezek.intake.models import Application, Card
 from kezek.public import info
@@ -320,11 +321,13 @@ def test_information_coverage_and_targets(engine: Engine, clock: Clock, office_i
 
 
 def test_periods() -> None:
-    assert table.Period.quarter(2026, 4) == table.Period(date(2026, 10, 1), date(2026, 12, 31))
-    assert table.Period.month(2028, 2).end == date(2028, 2, 29)
-    assert len(table.Period.year(2026).months()) == 12
+    assert period_mod.Period.quarter(2026, 4) == period_mod.Period(
+        date(2026, 10, 1), date(2026, 12, 31)
+    )
+    assert period_mod.Period.month(2028, 2).end == date(2028, 2, 29)
+    assert len(period_mod.Period.year(2026).months()) == 12
     with pytest.raises(ValueError):
-        table.Period(date(2026, 2, 1), date(2026, 1, 1))
+        period_mod.Period(date(2026, 2, 1), date(2026, 1, 1))
 
 
 def test_chart_data(engine: Engine, clock: Clock, now: ManualClock, office_id: int) -> None:

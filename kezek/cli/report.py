@@ -15,6 +15,7 @@ from pathlib import Path
 from kezek import db, i18n, profile_sync
 from kezek.cli.common import engine, ensure_office, progress_bar
 from kezek.indicators import export, table
+from kezek.indicators import period as period_mod
 from kezek.public import info
 from kezek.settings import Settings, load_profile
 
@@ -43,7 +44,7 @@ def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    period = table.Period(args.start, args.end)
+    period = period_mod.Period(args.start, args.end)
     office_id = ensure_office(settings)
     profile = load_profile(settings.profile)
     today = profile_sync.clock(profile).business_day()

@@ -1,5 +1,6 @@
-"""The SQL aggregates behind the report's pictures, and the one rule that picks a visit's
-row: data out, no drawing (``charts``) and no table (``table``)."""
+"""The SQL aggregates behind the appendix table and the report's pictures, the one rule that
+picks a visit's row and the one period filter: data out, no drawing (``charts``) and no table
+rows (``table``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from kezek.queue.models import Ticket, table_of
+from kezek.indicators.models import Complaint, Feedback, IndicatorTarget
+from kezek.intake.models import Application
+from kezek.queue.models import Office, Status, Ticket, table_of
 
 BUCKET_MINUTES = 5
 LAST_BUCKET = 18  # 90 minutes and more
@@ -26,6 +29,11 @@ def first_wait_condition() -> sa.ColumnElement[bool]:
     return t.c.parent_id.is_(None)
 
 
+def in_period(t: sa.Table, office_id: int, start: date, end: date) -> sa.ColumnElement[bool]:
+    """The rows of this office whose business day is in ``start``…``end`` (inclusive)."""
+    return sa.and_(t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end)
+
+
 def wait_histogram(session: Session, office_id: int, start: date, end: date) -> list[int]:
     """Visits per 5-minute band of waiting: band i holds waits in (5i, 5i + 5] minutes, so
     exactly 40 minutes falls in the last band within the target; the last band is 90+."""
@@ -38,9 +46,7 @@ def wait_histogram(session: Session, office_id: int, start: date, end: date) -> 
     rows = session.execute(
         sa.select(band, sa.func.count())
         .where(
-            t.c.office_id == office_id,
-            t.c.business_day >= start,
-            t.c.business_day <= end,
+            in_period(t, office_id, start, end),
             t.c.wait_seconds.is_not(None),
             first_wait_condition(),
         )
@@ -69,9 +75,7 @@ def arrivals(
     rows = session.execute(
         sa.select(t.c.business_day, hour, sa.func.count())
         .where(
-            t.c.office_id == office_id,
-            t.c.business_day >= start,
-            t.c.business_day <= end,
+            in_period(t, office_id, start, end),
             t.c.parent_id.is_(None),
         )
         .group_by(t.c.business_day, hour)
@@ -103,9 +107,7 @@ def daily_share(
     rows = session.execute(
         sa.select(t.c.business_day, within, sa.func.count())
         .where(
-            t.c.office_id == office_id,
-            t.c.business_day >= start,
-            t.c.business_day <= end,
+            in_period(t, office_id, start, end),
             t.c.wait_seconds.is_not(None),
             first_wait_condition(),
         )
@@ -116,3 +118,138 @@ def daily_share(
         (d if isinstance(d, date) else date.fromisoformat(str(d)), int(w), int(n))
         for d, w, n in rows
     ]
+
+
+def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int, int]:
+    """(visits whose wait ended within their target, visits whose wait ended): 1.2."""
+    t = table_of(Ticket)
+    row = session.execute(
+        sa.select(count_if(t.c.within_target.is_(True)), sa.func.count()).where(
+            in_period(t, office_id, start, end),
+            t.c.wait_seconds.is_not(None),
+            first_wait_condition(),
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def served_visits(session: Session, office_id: int, start: date, end: date) -> int:
+    """Applicants served: a visit ends in at most one *served* row (4.1's denominator)."""
+    t = table_of(Ticket)
+    return int(
+        session.execute(
+            sa.select(sa.func.count()).where(
+                in_period(t, office_id, start, end),
+                t.c.status == Status.served,
+            )
+        ).scalar_one()
+    )
+
+
+FEEDBACK_COLUMNS = {
+    "2.1": "process_ok",
+    "3.1": "info_ok",
+    "4.3": "complaint_procedure_ok",
+    "4.4": "complaint_timing_ok",
+    "5.1": "polite_ok",
+}
+
+
+def feedback_counts(
+    session: Session, office_id: int, start: date, end: date
+) -> dict[str, tuple[int, int]]:
+    """Per question: (satisfied, answered). Skipped and "did not complain" are not answers."""
+    f = table_of(Feedback)
+    columns = []
+    for name in FEEDBACK_COLUMNS.values():
+        columns += [count_if(f.c[name].is_(True)), count_if(f.c[name].is_not(None))]
+    row = session.execute(sa.select(*columns).where(in_period(f, office_id, start, end))).one()
+    return {code: (int(row[2 * i]), int(row[2 * i + 1])) for i, code in enumerate(FEEDBACK_COLUMNS)}
+
+
+def complaint_counts(
+    session: Session, office_id: int, start: date, end: date, as_of: date
+) -> tuple[int, int, int]:
+    """(justified, justified and answered by the due date, justified whose outcome is known).
+
+    A justified complaint still unanswered before its due date is pending: not yet in 4.2.
+    One unanswered past its due date counts as late.
+    """
+    c = table_of(Complaint)
+    justified = c.c.justified.is_(True)
+    in_term = sa.and_(justified, c.c.answered_on.is_not(None), c.c.answered_on <= c.c.answer_due)
+    known = sa.and_(justified, sa.or_(c.c.answered_on.is_not(None), c.c.answer_due < as_of))
+    row = session.execute(
+        sa.select(count_if(justified), count_if(in_term), count_if(known)).where(
+            c.c.office_id == office_id, c.c.received_on >= start, c.c.received_on <= end
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def targets(session: Session, office_id: int, year: int) -> dict[str, float]:
+    rows = session.execute(
+        sa.select(IndicatorTarget.code, IndicatorTarget.value).where(  # type: ignore[call-overload]
+            IndicatorTarget.office_id == office_id, IndicatorTarget.year == year
+        )
+    ).all()
+    return {code: float(value) for code, value in rows}
+
+
+def _utc_bounds(
+    session: Session, office_id: int, start: date, end: date
+) -> tuple[datetime, datetime]:
+    """The period's business days as UTC instants [from, to) in the office's zone."""
+    zone = ZoneInfo(
+        session.execute(
+            sa.select(Office.timezone).where(  # type: ignore[call-overload]
+                Office.id == office_id
+            )
+        ).scalar_one()
+    )
+    begin = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
+    after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return begin, after
+
+
+def intake_counts(
+    session: Session, office_id: int, start: date, end: date, as_of: date
+) -> dict[str, tuple[int, int]]:
+    """1.1, 2.2 and 3.2 from the applications (kezek.intake documents the columns).
+
+    * 1.1 — applications accepted in the period: decided on or before the deadline (§7),
+      out of those decided plus those still undecided past their deadline (already late).
+    * 2.2 — applications accepted in the period and not marked as corrected by a supervisor.
+    * 3.2 — applications opened in the period whose first visit ended: complete then.
+    """
+    a = table_of(Application)
+    begin, after = _utc_bounds(session, office_id, start, end)
+    accepted = sa.and_(
+        a.c.office_id == office_id, a.c.accepted_at >= begin, a.c.accepted_at < after
+    )
+    known = sa.or_(a.c.decided_in_term.is_not(None), a.c.deadline < as_of)
+    row = session.execute(
+        sa.select(
+            count_if(a.c.decided_in_term.is_(True)),
+            count_if(known),
+            count_if(a.c.corrected_at.is_(None)),
+            sa.func.count(),
+        ).where(accepted)
+    ).one()
+    first = session.execute(
+        sa.select(count_if(a.c.complete_on_first_visit.is_(True)), sa.func.count()).where(
+            a.c.office_id == office_id,
+            a.c.opened_at >= begin,
+            a.c.opened_at < after,
+            a.c.complete_on_first_visit.is_not(None),
+        )
+    ).one()
+    return {
+        "1.1": (int(row[0]), int(row[1])),
+        "2.2": (int(row[2]), int(row[3])),
+        "3.2": (int(first[0]), int(first[1])),
+    }

@@ -18,8 +18,9 @@ from openpyxl.styles import Font
 from sqlmodel import Session
 
 from kezek.i18n import Translator
-from kezek.indicators.data import first_wait_condition
-from kezek.indicators.table import IndicatorRow, Period
+from kezek.indicators.data import first_wait_condition, in_period
+from kezek.indicators.period import Period
+from kezek.indicators.table import IndicatorRow
 from kezek.queue.models import Service, ServicePoint, Ticket, table_of
 
 Progress = Callable[[int, int], None]
@@ -127,11 +128,7 @@ def ticket_records(
             parent.c.service_id,
         )
         .select_from(t.outerjoin(parent, parent.c.id == t.c.parent_id))
-        .where(
-            t.c.office_id == office_id,
-            t.c.business_day >= period.start,
-            t.c.business_day <= period.end,
-        )
+        .where(in_period(t, office_id, period.start, period.end))
         .order_by(t.c.business_day, t.c.id)
     )
     statuses = _status_names(_)

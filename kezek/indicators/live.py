@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from kezek.indicators.table import waits
+from kezek.indicators.data import waits
 from kezek.queue.clock import Clock
 from kezek.queue.models import IN_HAND, PointService, Service, ServicePoint, Status, Ticket
 

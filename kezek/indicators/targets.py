@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from kezek.i18n import N_
+from kezek.indicators.data import targets
 from kezek.indicators.models import IndicatorTarget
-from kezek.indicators.table import BY_CODE, targets
+from kezek.indicators.table import BY_CODE
 from kezek.queue.clock import Clock
 from kezek.queue.tickets import InvalidInput
 

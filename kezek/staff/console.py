@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,99 +19,14 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from kezek import db, web
 from kezek.i18n import N_
-from kezek.intake.models import CardVisit
 from kezek.kiosk import talon_jobs
 from kezek.queue import tickets
-from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
+from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
+from kezek.staff.panel import my_point, panel
 
 HEARTBEAT_SECONDS = 15.0
-
-
-def my_point(session: Session, st: web.State, user_id: int) -> ServicePoint | None:
-    """The service point this clerk opened today (yesterday's choice does not carry over)."""
-    today = st.clock.business_day()
-    for point in session.exec(
-        select(ServicePoint).where(
-            ServicePoint.office_id == st.office_id,
-            ServicePoint.clerk_id == user_id,
-            col(ServicePoint.active).is_(True),
-        )
-    ):
-        if point.opened_at is not None and st.clock.business_day(point.opened_at) == today:
-            return point
-    return None
-
-
-@dataclass(frozen=True)
-class Row:
-    ticket: Ticket
-    service: Service
-    minutes: int
-    level: str  # ok, warn (past the office's warning threshold), late (past the target)
-
-
-def wait_level(minutes: int, warn: int, target: int) -> str:
-    """Colour of a waiting ticket as it nears its target (appendix 1.2: 40 minutes)."""
-    if minutes >= target:
-        return "late"
-    if minutes >= min(warn, target):
-        return "warn"
-    return "ok"
-
-
-def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any]:
-    """Everything the queue panel shows for one service point."""
-    now = st.clock.now()
-    today = st.clock.business_day(now)
-    service_ids = tickets.point_services(session, point)
-    services = {
-        s.id: s for s in session.exec(select(Service).where(Service.office_id == st.office_id))
-    }
-    waiting = session.exec(
-        select(Ticket)
-        .where(
-            Ticket.office_id == st.office_id,
-            Ticket.business_day == today,
-            Ticket.status == Status.waiting,
-            col(Ticket.service_id).in_(service_ids),
-        )
-        .order_by(col(Ticket.priority).desc(), col(Ticket.issued_at), col(Ticket.id))
-        .limit(200)
-    ).all()
-    rows = []
-    for ticket in waiting:
-        assert ticket.issued_at is not None
-        minutes = int((now - ticket.issued_at).total_seconds() // 60)
-        rows.append(
-            Row(
-                ticket,
-                services[ticket.service_id],
-                minutes,
-                wait_level(minutes, st.profile.warn_wait_minutes, ticket.target_wait_minutes),
-            )
-        )
-    current = tickets.in_hand(session, point)
-    card_id = None
-    if current is not None:
-        card_id = session.exec(
-            select(CardVisit.card_id).where(CardVisit.ticket_id == current.id)
-        ).first()
-    failed = talon_jobs.failed_talons(session, st.office_id, today, limit=50)
-    return {
-        "point": point,
-        "rows": rows,
-        "current": current,
-        "current_service": services.get(current.service_id) if current else None,
-        "card_id": card_id,
-        "failed": failed,
-        "services": services,
-        "status_names": web.STATUS_NAMES,
-        "transfer_to": [
-            s for s in st.services.values() if current is None or s.id != current.service_id
-        ],
-    }
 
 
 def _render(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, web
-from kezek.staff import admin, cards, console, login, sessions
+from kezek.staff import admin, application_pages, cards, console, login, sessions
 from kezek.staff.supervisor import cases as supervisor
 
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
@@ -53,26 +53,33 @@ routes: list[BaseRoute] = [
     Route("/cards/{card_id:int}/referrals", cards.referral, methods=POST, name="staff_referral"),
     Route(
         "/applications/{app_id:int}/documents",
-        cards.checklist,
+        application_pages.checklist,
         methods=POST,
         name="staff_checklist",
     ),
     Route(
         "/applications/{app_id:int}/reprint",
-        cards.reprint,
+        application_pages.reprint,
         methods=POST,
         name="staff_application_reprint",
     ),
     Route(
-        "/applications/{app_id:int}/decision", cards.decision, methods=POST, name="staff_decision"
+        "/applications/{app_id:int}/decision",
+        application_pages.decision,
+        methods=POST,
+        name="staff_decision",
     ),
     Route(
         "/applications/{app_id:int}/corrected",
-        cards.corrected,
+        application_pages.corrected,
         methods=POST,
         name="staff_corrected",
     ),
-    Route("/applications/{app_id:int}/certificate", cards.certificate, name="staff_certificate"),
+    Route(
+        "/applications/{app_id:int}/certificate",
+        application_pages.certificate,
+        name="staff_certificate",
+    ),
     # supervisor and admin
     Route("/cases", supervisor.cases, name="staff_cases"),
     Route("/audit", supervisor.audit_trail, name="staff_audit"),

@@ -1,0 +1,191 @@
+"""Application pages: the §12 checklist, acceptance with its talon (§15), the decision
+(§17), the supervisor's correction and the certificate (§25). Every change goes through
+``kezek.intake``, which writes the audit trail (§18.2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from kezek import db, web
+from kezek.i18n import N_, Translator
+from kezek.intake import applications, audit, documents
+from kezek.intake.cards import IntakeError
+from kezek.intake.models import Application, AppStatus, Card
+from kezek.queue.models import Role
+from kezek.staff import desk
+from kezek.staff.access import Staff, refuse, staff
+from kezek.staff.card_pages import card_url, show_card
+from kezek.staff.panel import my_point
+
+
+def _with_app(request: Request, who: Staff, fn: Any) -> Response:
+    """Load the application and its card of this office, run ``fn(session, card, app)`` in one
+    transaction; an IntakeError is shown on the card page."""
+    st = who.st
+    app_id = int(request.path_params["app_id"])
+    card_id: int | None = None
+    try:
+        with db.transaction(st.engine) as session:
+            app = applications.get(session, st.office_id, app_id)
+            if app is None:
+                return refuse(request, N_("No such application."), 404)
+            card_id = app.card_id
+            card = session.get_one(Card, app.card_id)
+            result = fn(session, card, app)
+    except IntakeError as exc:
+        assert card_id is not None
+        return show_card(request, who, card_id, error=(exc.message, exc.params), status_code=409)
+    if isinstance(result, Response):
+        return result
+    return RedirectResponse(card_url(request, card_id), status_code=303)
+
+
+@staff()
+def checklist(request: Request, who: Staff) -> Response:
+    """Save the ticked documents, then accept (print the talon) or give the missing list."""
+    st = who.st
+    do = who.field("do", 16)
+    codes = {str(v) for v in who.form.getlist("documents")}
+    printed: dict[str, Any] = {}
+
+    def work(session: Session, card: Card, app: Application) -> Response | None:
+        now = st.clock.now()
+        applications.set_documents(session, card, app, codes, who.user_id, now)
+        if do not in ("accept", "missing"):
+            return None
+        point = my_point(session, st, who.user_id)
+        if point is None:
+            raise IntakeError(N_("Choose your service point first: the talon prints at its desk."))
+        if do == "accept":
+            applications.accept(session, st.clock, card, app, who.user_id, point.id)
+            printed["talon"] = desk.acceptance_talon(st, app, point)
+            printed["name"] = app.number
+        else:
+            lacking = applications.mark_incomplete(session, st.clock, card, app, who.user_id)
+            printed["talon"] = desk.missing_slip(st, lacking, point, st.clock.business_day(now))
+            printed["name"] = f"missing-{app.id}"
+        printed["point"], printed["kind"] = point, "talon" if do == "accept" else "missing"
+        return None
+
+    response = _with_app(request, who, work)
+    if printed:  # saved first (committed above), then printed (DESIGN: save, then print)
+        _print(who, int(request.path_params["app_id"]), printed)
+    return response
+
+
+def _print(who: Staff, app_id: int, job: dict[str, Any]) -> None:
+    st = who.st
+    error = desk.print_talon(st, job["point"], job["talon"], job["name"])
+    with db.transaction(st.engine) as session:
+        app = session.get_one(Application, app_id)
+        card = session.get_one(Card, app.card_id)
+        applications.record_print(
+            session, card, app, job["kind"], error, who.user_id, st.clock.now()
+        )
+
+
+@staff()
+def reprint(request: Request, who: Staff) -> Response:
+    """Print the application's last desk print again (after a failure, or a paper jam)."""
+    st = who.st
+    job: dict[str, Any] = {}
+
+    def work(session: Session, card: Card, app: Application) -> None:
+        point = my_point(session, st, who.user_id)
+        if point is None:
+            raise IntakeError(N_("Choose your service point first: the talon prints at its desk."))
+        if app.print_kind == "talon" and app.number:
+            job.update(talon=desk.acceptance_talon(st, app, point), name=app.number, kind="talon")
+        elif app.print_kind == "missing" and app.status == AppStatus.open:
+            lacking = documents.missing(card.category, applications.presented(session, app))
+            job.update(
+                talon=desk.missing_slip(st, lacking, point, st.clock.business_day()),
+                name=f"missing-{app.id}",
+                kind="missing",
+            )
+        else:
+            raise IntakeError(N_("There is nothing to print again."))
+        job["point"] = point
+
+    response = _with_app(request, who, work)
+    if job:
+        _print(who, int(request.path_params["app_id"]), job)
+    return response
+
+
+@staff()
+def decision(request: Request, who: Staff) -> Response:
+    st = who.st
+    outcome, ground = who.field("outcome", 16), who.field("ground", 32)
+    comment = who.field("comment")
+    raw_date = who.field("registered_on", 10)
+    try:
+        registered_on = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        registered_on = None
+    return _with_app(
+        request,
+        who,
+        lambda s, c, a: applications.decide(
+            s,
+            st.clock,
+            c,
+            a,
+            who.user_id,
+            outcome=outcome,
+            ground=ground,
+            comment=comment,
+            registered_on=registered_on,
+        ),
+    )
+
+
+@staff(Role.supervisor)
+def corrected(request: Request, who: Staff) -> Response:
+    st = who.st
+    reason = who.field("reason")
+    return _with_app(
+        request,
+        who,
+        lambda s, c, a: applications.mark_corrected(s, st.clock, c, a, who.user_id, reason),
+    )
+
+
+@staff()
+def certificate(request: Request, who: Staff) -> Response:
+    """§25.4: the certificate of registration as unemployed, a printable page in kk and ru."""
+    st = who.st
+    app_id = int(request.path_params["app_id"])
+    with db.transaction(st.engine) as session:
+        app = applications.get(session, st.office_id, app_id)
+        if app is None or app.status != AppStatus.registered:
+            return refuse(
+                request, N_("A certificate is given only for a registration as unemployed."), 404
+            )
+        card = session.get_one(Card, app.card_id)
+        audit.write(
+            session,
+            card,
+            who.user_id,
+            st.clock.now(),
+            "certificate",
+            {"number": app.number},
+            application_id=app.id,
+        )
+    return web.render(
+        request,
+        "staff/certificate.html",
+        {
+            "card": card,
+            "app": app,
+            "kk": Translator("kk"),
+            "ru": Translator("ru"),
+            "issued_on": st.clock.business_day(),
+            "clerk": who.user,
+        },
+    )

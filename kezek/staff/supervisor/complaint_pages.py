@@ -1,0 +1,187 @@
+"""The complaints journal (§21–23): register, print the talon, review."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from kezek import db, web
+from kezek.indicators import complaints
+from kezek.indicators.models import Complaint
+from kezek.queue.models import Role
+from kezek.queue.tickets import QueueError
+from kezek.staff.access import Staff, staff
+from kezek.staff.supervisor.report_pages import period_of
+
+
+@staff(Role.supervisor)
+def journal(request: Request, who: Staff) -> Response:
+    st = web.state(request)
+    period, problem = period_of(request)
+    with db.reading(st.engine) as session:
+        rows = complaints.journal(session, st.office_id, period.start, period.end)
+        pending = complaints.open_complaints(session, st.office_id)
+    return web.render(
+        request,
+        "supervisor/complaints.html",
+        {
+            "complaints": rows,
+            "open_complaints": pending,
+            "period": period,
+            "problem": problem,
+            "today": st.clock.business_day(),
+            "complaint_state": complaints.state,
+            "params": request.query_params,
+        },
+    )
+
+
+@staff(Role.clerk)
+def complaint_new(request: Request, who: Staff) -> Response:
+    """Register a complaint (any staff member at the desk); then its talon is printed."""
+    st = web.state(request)
+    ctx = {
+        "today": st.clock.business_day(),
+        "form": who.form,
+        "error": None,
+        "answer_days": st.profile.complaint_answer_days,
+    }
+    if request.method == "GET":
+        return web.render(request, "supervisor/complaint_new.html", ctx)
+    new = complaints.NewComplaint(
+        complainant=who.field("complainant", 200),
+        contact=who.field("contact", 200),
+        about=who.field("about", 2000),
+        ticket_code=who.field("ticket_code", 16) or None,
+        received_on=_date(who.field("received_on", 10)),
+    )
+    try:
+        with db.transaction(st.engine) as session:
+            row = complaints.register(
+                session, st.clock, st.office_id, st.profile.complaint_answer_days, new, who.user_id
+            )
+    except QueueError as exc:
+        ctx["error"] = web.queue_text(request, exc)
+        return web.render(request, "supervisor/complaint_new.html", ctx, status_code=422)
+    failed = _print_complaint(st, who, row)
+    return RedirectResponse(
+        f"{request.url_for('complaint', complaint_id=row.id)}?printed={0 if failed else 1}",
+        status_code=303,
+    )
+
+
+def _desk_point(st: web.State, who: Staff) -> str | None:
+    """The printer of the clerk's own cabinet today, else cabinet No. 1's, where §22 sends
+    complaints (the head or the deputy), else any desk printer."""
+    from kezek.staff.panel import my_point
+
+    desks = st.profile.printers.desk
+    with db.reading(st.engine) as session:
+        mine = my_point(session, st, who.user_id)
+    for code in (mine.code if mine else None, "cab1", *sorted(desks)):
+        if code and code in desks:
+            return code
+    return None
+
+
+def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
+    """Print the complaint talon (§21–23): number, date received, answer due. Saved first,
+    printed second: a printer fault loses nothing and the talon can be printed again."""
+    from kezek.printing import send
+    from kezek.printing.desk_talons import ComplaintTalon, render_complaint_talon
+    from kezek.staff import desk
+
+    code = _desk_point(st, who)
+    url = desk.printer_url(st, code) if code else None
+    if not url:
+        return "no desk printer is configured"
+    talon = ComplaintTalon(
+        number=row.label,
+        received_on=row.received_on,
+        answer_due=row.answer_due,
+        office=desk.office(st),
+        phones=tuple(st.profile.phones),
+    )
+    image = render_complaint_talon(talon, st.profile.printers.paper_width)
+    # The job is named by the journal number and the time (a reprint is a new job): no
+    # personal data in file names or logs.
+    stamp = st.clock.local().strftime("%Y%m%d-%H%M%S")
+    outcome = send.print_image(url, image, name=f"complaint-{row.label}-{stamp}")
+    return None if outcome.ok else (outcome.error or "failed")
+
+
+def _complaint(session: Session, st: web.State, request: Request) -> Complaint | None:
+    """The complaint of the URL, if it is this office's."""
+    try:
+        return complaints.get(session, st.office_id, request.path_params["complaint_id"])
+    except QueueError:
+        return None
+
+
+def _missing(request: Request) -> Response:
+    return web.render(request, "supervisor/missing.html", status_code=404)
+
+
+@staff(Role.clerk)
+def complaint_print(request: Request, who: Staff) -> Response:
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        row = _complaint(session, st, request)
+    if row is None:
+        return _missing(request)
+    failed = _print_complaint(st, who, row)
+    return RedirectResponse(
+        f"{request.url_for('complaint', complaint_id=row.id)}?printed={0 if failed else 1}",
+        status_code=303,
+    )
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@staff(Role.clerk)
+def complaint_page(request: Request, who: Staff) -> Response:
+    """One complaint: its talon can be reprinted by the desk; a supervisor reviews it."""
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        row = _complaint(session, st, request)
+    if row is None:
+        return _missing(request)
+    return web.render(
+        request,
+        "supervisor/complaint.html",
+        {
+            "complaint": row,
+            "today": st.clock.business_day(),
+            "complaint_state": complaints.state,
+            "may_review": who.may(Role.supervisor),
+            "printed": request.query_params.get("printed"),
+            "print_url": request.url_for("complaint_print", complaint_id=row.id),
+        },
+    )
+
+
+@staff(Role.supervisor)
+def complaint_review(request: Request, who: Staff) -> Response:
+    st = web.state(request)
+    verdict = who.field("justified", 3)
+    if verdict not in ("yes", "no"):
+        return RedirectResponse(
+            request.url_for("complaint", complaint_id=request.path_params["complaint_id"]),
+            status_code=303,
+        )
+    with db.transaction(st.engine) as session:
+        row = _complaint(session, st, request)
+        if row is None:
+            return _missing(request)
+        complaints.review(
+            session, st.clock, row, verdict == "yes", who.field("answer", 4000), who.user_id
+        )
+    return RedirectResponse(request.url_for("complaint", complaint_id=row.id), status_code=303)

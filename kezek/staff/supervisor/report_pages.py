@@ -1,0 +1,133 @@
+"""Supervisor report pages: the appendix table with its pictures, and its downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from markupsafe import Markup
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from kezek import db, i18n, web
+from kezek.i18n import N_
+from kezek.indicators import charts, export, table
+from kezek.indicators import period as period_mod
+from kezek.public import info
+from kezek.queue.models import Role
+from kezek.staff.access import Staff, staff
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def period_of(request: Request) -> tuple[period_mod.Period, str | None]:
+    today = web.state(request).clock.business_day()
+    try:
+        return period_mod.parse_period(request.query_params, today), None
+    except ValueError:
+        return period_mod.Period.year(today.year), N_(
+            "That period is not valid; showing this year."
+        )
+
+
+def _rows(session: Session, st: web.State, period: period_mod.Period) -> list[table.IndicatorRow]:
+    """The appendix table alone (the exports: no pictures)."""
+    return table.compute(
+        session,
+        st.office_id,
+        period.start,
+        period.end,
+        published=info.coverage(st.profile),
+        as_of=st.clock.business_day(),
+    )
+
+
+def _report(request: Request, period: period_mod.Period) -> table.Report:
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        return table.report(
+            session,
+            st.office_id,
+            period,
+            published=info.coverage(st.profile),
+            as_of=st.clock.business_day(),
+            zone=st.profile.zone,
+        )
+
+
+def pictures(report: table.Report, _: i18n.Translator) -> list[charts.Svg]:
+    weekdays = [_(name) for name in web.WEEKDAY_NAMES]
+    return [
+        charts.draw_waits(report.waits, _),
+        charts.draw_daily(report.daily, _),
+        charts.draw_arrivals(report.arrivals, weekdays, _),
+    ]
+
+
+@staff(Role.supervisor)
+def report_page(request: Request, who: Staff) -> Response:
+    period, problem = period_of(request)
+    report = _report(request, period)
+    _ = i18n.Translator(web.lang(request))
+    ctx = {
+        "report": report,
+        "period": period,
+        "problem": problem,
+        "charts": [Markup(svg.markup) for svg in pictures(report, _)],  # noqa: S704 — built with escape()
+        "query": request.url.query,
+        "params": request.query_params,
+        "value_text": export.value_text,
+        "today": web.state(request).clock.business_day(),
+    }
+    return web.render(request, "supervisor/report.html", ctx)
+
+
+def _download(name: str, period: period_mod.Period, extension: str) -> dict[str, str]:
+    filename = f"{name}-{period.start.isoformat()}-{period.end.isoformat()}.{extension}"
+    return {"content-disposition": f'attachment; filename="{filename}"'}
+
+
+@staff(Role.supervisor)
+def report_csv(request: Request, who: Staff) -> Response:
+    st = web.state(request)
+    period, _problem = period_of(request)
+    with db.reading(st.engine) as session:
+        rows = _rows(session, st, period)
+    text = export.table_csv(rows, period, i18n.Translator(web.lang(request)))
+    return Response(
+        text, media_type="text/csv; charset=utf-8", headers=_download("indicators", period, "csv")
+    )
+
+
+@staff(Role.supervisor)
+def report_xlsx(request: Request, who: Staff) -> Response:
+    st = web.state(request)
+    period, _problem = period_of(request)
+    language = web.lang(request)
+    with db.reading(st.engine) as session:
+        rows = _rows(session, st, period)
+        data = export.workbook(
+            session,
+            st.office_id,
+            period,
+            rows,
+            st.profile.zone,
+            st.profile.name.get(language),
+            i18n.Translator(language),
+        )
+    return Response(data, media_type=XLSX, headers=_download("indicators", period, "xlsx"))
+
+
+@staff(Role.supervisor)
+def tickets_csv(request: Request, who: Staff) -> Response:
+    st = web.state(request)
+    period, _problem = period_of(request)
+    _ = i18n.Translator(web.lang(request))
+
+    def chunks() -> Iterator[str]:
+        with db.reading(st.engine) as session:
+            yield from export.tickets_csv(session, st.office_id, period, st.profile.zone, _)
+
+    return StreamingResponse(
+        chunks(), media_type="text/csv; charset=utf-8", headers=_download("tickets", period, "csv")
+    )

@@ -42,9 +42,28 @@
     if (seconds > 0) { idleTimer = setTimeout(goHome, seconds * 1000); }
   }
 
-  function onSwapped() {
+  // A new screen tells a screen reader what happened: its title becomes the page's, focus
+  // moves to its heading, and its data-announce goes to #kiosk-announce, a live region that
+  // stays in the page (one that arrives already filled is not read out).
+  function announce(s, first) {
+    if (s.dataset.title) { document.title = s.dataset.title; }
+    if (first) { return; }
+    var heading = s.querySelector("[data-focus]");
+    if (heading) { heading.focus(); }
+    var said = s.querySelector("[data-announce]");
+    var region = document.getElementById("kiosk-announce");
+    if (region) {
+      region.textContent = "";
+      if (said) {
+        setTimeout(function () { region.textContent = said.dataset.announce; }, 100);
+      }
+    }
+  }
+
+  function onSwapped(evt) {
     var s = screen();
     if (s && s.lang) { document.documentElement.lang = s.lang; }
+    if (s && (!evt || evt.target === s)) { announce(s, !evt); }
     armIdle();
   }
 

@@ -128,3 +128,37 @@ def test_the_phone_page_says_you_are_called_once(
     assert still_the_same(page, "#phone-announce")
     assert region.text_content() == "Вас вызывают! Кабинет №1. Пожалуйста, пройдите туда сейчас."
     assert axe_violations(page) == []
+
+
+COUNTDOWN = {
+    "kk": ("с кейін бастапқы экранға оралады.", "Уақытты ұзарту"),
+    "ru": ("Возврат на начальный экран через", "Продлить время"),
+    "en": ("Back to the start screen in", "More time"),
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_kiosk_warns_before_its_time_out_and_gives_more_time(
+    live_server: LiveServer, page, lang: str
+) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 2.2.1: the last seconds are counted down on screen, with a "more time" button."""
+    page.goto(f"{live_server.url}/kiosk/?lang={lang}")
+    page.wait_for_selector("#kiosk.kiosk-start", timeout=WAIT_MS)
+    page.locator(".kiosk-service").first.click()
+    page.wait_for_selector("#kiosk.kiosk-ticket", timeout=WAIT_MS)
+    warning = page.locator(".kiosk-timeout")
+    assert warning.is_hidden()
+    # The real time-out is 25 s, the last 10 counted; make it 4 (2 counted) and touch once.
+    page.eval_on_selector("#kiosk", "el => { el.dataset.idleSeconds = '4'; }")
+    page.mouse.click(5, 5)
+    warning.wait_for(state="visible", timeout=WAIT_MS)
+    said, more = COUNTDOWN[lang]
+    text = page.locator("#kiosk-timeout-text").inner_text()
+    assert said in text and any(d in text for d in "12"), text
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=more).click()
+    assert warning.is_hidden()
+    assert page.locator("#kiosk.kiosk-ticket").count() == 1
+    # Left alone again, the count runs out and the start screen (in Kazakh) comes back.
+    warning.wait_for(state="visible", timeout=WAIT_MS)
+    page.wait_for_selector("#kiosk.kiosk-start[lang=kk]", timeout=WAIT_MS)

@@ -2,7 +2,7 @@
 
 The call is said in Kazakh, then in Russian:
 
-    kk: "Кезек бэ-017, бірінші кабинет"
+    kk: "Талон бэ-017, бірінші кабинет"
     ru: "Талон бэ-017, кабинет номер один"
 
 espeak-ng (Debian package ``espeak-ng``, voices ``kk`` and ``ru``) renders a phrase in about
@@ -153,7 +153,7 @@ def spoken_place(lang: str, name: str) -> str:
 
 def phrase(lang: str, code: str, place: str) -> str:
     """What is said for a call; ``place`` is the service point's name in that language."""
-    word = "Кезек" if lang == "kk" else "Талон"
+    word = "Талон"  # one word for the ticket on screens, talons and the call (docs/glossary.md)
     said = spoken_place(lang, place)
     return f"{word} {spoken_code(lang, code)}, {said[:1].lower()}{said[1:]}"
 

@@ -120,7 +120,7 @@ def extract_messages() -> dict[str, list[str]]:
         package,
         method_map=method_map,
         options_map=options,
-        keywords={"_": None, "N_": None, "gettext": (2,), "ngettext": (1, 2), "_plural": (2, 3)},
+        keywords={"_": None, "N_": None, "gettext": (2,), "ngettext": (1, 2), "_plural": (1, 2)},
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:

@@ -55,3 +55,9 @@ def test_templates_use_ngettext(n: int, said: str) -> None:
 def test_paper_width_in_russian(n: int, said: str) -> None:
     text = i18n.ngettext("ru", "Paper width: %(num)s dot", "Paper width: %(num)s dots", n)
     assert text == f"Ширина бумаги: {said}"
+
+
+def test_plural_phrases_are_extracted_for_the_catalogs() -> None:
+    found = i18n.extract_messages()
+    assert "%(num)s visit; the busiest hour had %(peak)s." in found  # Python (charts)
+    assert "Paper width: %(num)s dot" in found  # Jinja

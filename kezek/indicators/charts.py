@@ -30,7 +30,7 @@ class Svg:
     markup: str
 
 
-def _plural(_: Translate, singular: str, plural: str, n: int, **params: object) -> str:
+def _plural(singular: str, plural: str, n: int, _: Translate, **params: object) -> str:
     """The plural form for ``n`` where ``_`` is an ``i18n.Translator``; else English."""
     ngettext = getattr(_, "ngettext", None)
     if ngettext is None:
@@ -80,10 +80,10 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
     late = sum(c for i, c in enumerate(counts) if (i + 1) * BUCKET_MINUTES > target_minutes)
     title = _("Waiting time of visits")
     desc = _plural(
-        _,
         "%(num)s visit; longer than %(minutes)s minutes waited: %(late)s.",
         "%(num)s visits; longer than %(minutes)s minutes waited: %(late)s.",
         total,
+        _,
         late=late,
         minutes=target_minutes,
     )
@@ -140,10 +140,10 @@ def draw_arrivals(cells: dict[tuple[int, int], int], weekday_names: list[str], _
     peak = max(cells.values(), default=0) or 1
     title = _("Arrivals by hour and weekday")
     desc = _plural(
-        _,
         "%(num)s visit; the busiest hour had %(peak)s.",
         "%(num)s visits; the busiest hour had %(peak)s.",
         sum(cells.values()),
+        _,
         peak=max(cells.values(), default=0),
     )
     body = [_text(16, 22, title, size=15, anchor="start", weight="bold")]

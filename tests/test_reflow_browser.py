@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kezek.queue.clock import Clock, ManualClock
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, axe_violations
 from tests.test_a11y_browser import serve, take
 
 pytestmark = pytest.mark.browser
@@ -55,13 +55,16 @@ def test_public_pages_reflow_at_320_css_px(
 ) -> None:  # type: ignore[no-untyped-def]
     urls = pages(live_server, engine, clock, now)
     page.set_viewport_size({"width": 320, "height": 640})
-    wide = []
+    wide, axe = [], []
     for lang in LANGS:
         for url in urls:
             page.goto(f"{url}?lang={lang}")
             if found := overflow(page):
                 wide.append(f"{lang} {url}: {found}")
+            # axe-core: still 0 serious or critical on every page, in every language, narrow.
+            axe += [f"{lang} {url}: {v['id']}" for v in axe_violations(page)]
     assert wide == []
+    assert axe == []
 
 
 @pytest.mark.parametrize("lang", LANGS)

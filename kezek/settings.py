@@ -25,8 +25,6 @@ from pydantic import (
     model_validator,
 )
 
-from kezek.display.letters import unnamed
-
 PROFILES_DIR = Path(__file__).parent / "profiles"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -160,6 +158,8 @@ class Profile(_Strict):
         _unique("points", point_codes)
         _unique("services", [s.code for s in self.services])
         _unique("services letter", [s.letter for s in self.services])
+        from kezek.display.letters import unnamed  # a leaf module; the call says each letter
+
         for service in self.services:
             for letter, lang in unnamed(service.letter):
                 # The call says each letter by its name (kezek/display/letters.py).

@@ -61,3 +61,13 @@ def test_plural_phrases_are_extracted_for_the_catalogs() -> None:
     found = i18n.extract_messages()
     assert "%(num)s visit; the busiest hour had %(peak)s." in found  # Python (charts)
     assert "Paper width: %(num)s dot" in found  # Jinja
+
+
+@pytest.mark.parametrize(
+    ("n", "said"), [(1, "1 день;"), (2, "2 дня;"), (5, "5 дней;"), (21, "21 день;")]
+)
+def test_russian_counts_days_of_the_daily_chart(n: int, said: str) -> None:
+    from datetime import date, timedelta
+
+    days = [(date(2026, 1, 1) + timedelta(days=i), 1, 1) for i in range(n)]
+    assert said in str(charts.draw_daily(days, i18n.Translator("ru")))

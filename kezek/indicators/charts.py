@@ -176,9 +176,11 @@ def draw_daily(days: list[tuple[date, int, int]], _: Translate, norm: float = 10
     total_w = sum(w for _d, w, _n in days)
     total_n = sum(n for _d, _w, n in days)
     desc = (
-        _(
-            "%(days)s days; %(within)s of %(visits)s visits within 40 minutes.",
-            days=len(days),
+        _plural(
+            "%(num)s day; within 40 minutes: %(within)s of %(visits)s.",
+            "%(num)s days; within 40 minutes: %(within)s of %(visits)s.",
+            len(days),
+            _,
             within=total_w,
             visits=total_n,
         )

@@ -62,6 +62,8 @@ def gettext(lang: str, message: str, **params: object) -> str:
 
 
 def ngettext(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
+    """The form of ``lang`` for the number ``n`` (Babel's plural rules: ru has three forms,
+    "1 визит", "2 визита", "5 визитов", "21 визит"; kk one), with ``%(num)s`` = ``n``."""
     text = translations(lang).ngettext(singular, plural, n)
     return text % {"num": n, **params}
 
@@ -118,7 +120,7 @@ def extract_messages() -> dict[str, list[str]]:
         package,
         method_map=method_map,
         options_map=options,
-        keywords={"_": None, "N_": None, "gettext": (2,)},
+        keywords={"_": None, "N_": None, "gettext": (2,), "ngettext": (1, 2), "_plural": (1, 2)},
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:

@@ -158,7 +158,15 @@ class Profile(_Strict):
         _unique("points", point_codes)
         _unique("services", [s.code for s in self.services])
         _unique("services letter", [s.letter for s in self.services])
+        from kezek.display.letters import unnamed  # a leaf module; the call says each letter
+
         for service in self.services:
+            for letter, lang in unnamed(service.letter):
+                # The call says each letter by its name (kezek/display/letters.py).
+                raise ValueError(
+                    f"services.{service.code}.letter: {letter!r} has no spoken name in"
+                    f" {lang!r}; use a Cyrillic letter the call can say in kk and ru"
+                )
             for code in service.points:
                 if code not in point_codes:
                     raise ValueError(

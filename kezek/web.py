@@ -119,6 +119,7 @@ def render(
     ctx: dict[str, Any] = {
         "request": request,
         "_": i18n.Translator(language),
+        "ngettext": i18n.Translator(language).ngettext,  # ngettext("%(num)s day", "… days", n)
         "lang": language,
         "url_for": url_for,
         "static": lambda path: request.url_for("static", path=path),

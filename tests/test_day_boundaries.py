@@ -34,7 +34,7 @@ def test_lunch_closes_the_kiosk_and_says_when_it_opens(
         "next_opening": "2026-11-24T09:00:00+00:00",
     }
     ru = take(client, "ru").json()  # type: ignore[attr-defined]
-    assert ru["message"] == "Учреждение откроется сегодня в 14:00."
+    assert ru["message"] == "Отдел откроется сегодня в 14:00."
     now.at = datetime(2026, 11, 24, 14, 0, tzinfo=ALMATY)
     assert take(client).status_code == 201  # type: ignore[attr-defined]
 

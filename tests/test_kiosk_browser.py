@@ -114,8 +114,7 @@ def test_closed_office_says_when_it_opens(
     open_kiosk(page, live_server, "ru")
     assert page.locator(".kiosk-closed-now").inner_text() == "Сейчас талоны не выдаются."
     assert (
-        page.locator(".kiosk-opening").inner_text()
-        == "Учреждение откроется: вторник, 01.12, в 09:00."
+        page.locator(".kiosk-opening").inner_text() == "Отдел откроется: вторник, 01.12, в 09:00."
     )
     assert page.get_by_role("button").count() == 0  # nothing to tap that would issue
     page.screenshot(path=str(artifacts / "kiosk-closed-ru.png"))

@@ -65,7 +65,10 @@ def test_clerk_accepts_an_application_in_chromium(
     page.screenshot(path=str(artifacts / "staff-console.png"), full_page=True)
     no_serious(page, "console")
 
-    page.keyboard.press("n")  # Call next from the keyboard
+    page.keyboard.press("n")  # N alone does nothing (WCAG 2.1.4: no single-key shortcut)
+    page.wait_for_timeout(500)
+    assert page.locator(f'.in-hand .code[data-code="{first["code"]}"]').count() == 0
+    page.keyboard.press("Alt+n")  # Call next from the keyboard
     page.wait_for_selector(f'.in-hand .code[data-code="{first["code"]}"]', timeout=5000)
     assert page.locator("table.queue tbody tr").count() == 1
     assert second["code"] in page.locator("table.queue").inner_text()

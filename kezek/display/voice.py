@@ -2,12 +2,13 @@
 
 The call is said in Kazakh, then in Russian:
 
-    kk: "Кезек А-017, бірінші кабинет"
-    ru: "Талон А-017, кабинет номер один"
+    kk: "Талон бэ-017, бірінші кабинет"
+    ru: "Талон бэ-017, кабинет номер один"
 
 espeak-ng (Debian package ``espeak-ng``, voices ``kk`` and ``ru``) renders a phrase in about
-10 ms. Facts measured here (DESIGN.md): a Latin letter switches espeak to English, so the
-letter is written in Cyrillic; "017" is read well as is; ordinals must be written as words.
+10 ms. Facts measured here (DESIGN.md): a bare letter is misread ("В" as the preposition
+"в"), so each letter is said by its name (kezek/display/letters.py); "017" is read well as
+is; ordinals must be written as words.
 Without espeak-ng the display still plays the chime (``Voice.available`` is False).
 """
 
@@ -24,6 +25,8 @@ import wave
 from array import array
 from collections import OrderedDict
 from functools import cache
+
+from kezek.display.letters import spoken_letters
 
 LANGUAGES = ("kk", "ru")  # the order in which a call is announced: state language first
 RATE = 22050
@@ -130,13 +133,14 @@ def cardinal_ru(n: int) -> str:
 
 # --- phrases -----------------------------------------------------------------------------
 
-# A Latin letter makes espeak switch to English; say the Cyrillic letter of the same sound.
-_LATIN = str.maketrans("ABCDEFGHIKLMNOPRSTUVXZ", "АБЦДЕФГХИКЛМНОПРСТУВХЗ")
 _NUMBER_SIGN = re.compile(r"№\s*(\d+)")
 
 
-def spoken_code(code: str) -> str:
-    return code.upper().translate(_LATIN)
+def spoken_code(lang: str, code: str) -> str:
+    """ "В-017" → "вэ-017": the letter by its name, never the bare letter (espeak reads a
+    bare Russian "В" as the preposition "в"); the digits are read well as they are."""
+    letters, dash, number = code.partition("-")
+    return f"{spoken_letters(lang, letters)}{dash}{number}"
 
 
 def spoken_place(lang: str, name: str) -> str:
@@ -149,9 +153,9 @@ def spoken_place(lang: str, name: str) -> str:
 
 def phrase(lang: str, code: str, place: str) -> str:
     """What is said for a call; ``place`` is the service point's name in that language."""
-    word = "Кезек" if lang == "kk" else "Талон"
+    word = "Талон"  # one word for the ticket on screens, talons and the call (docs/glossary.md)
     said = spoken_place(lang, place)
-    return f"{word} {spoken_code(code)}, {said[:1].lower()}{said[1:]}"
+    return f"{word} {spoken_code(lang, code)}, {said[:1].lower()}{said[1:]}"
 
 
 # --- WAV ---------------------------------------------------------------------------------

@@ -30,6 +30,14 @@ class Svg:
     markup: str
 
 
+def _plural(singular: str, plural: str, n: int, _: Translate, **params: object) -> str:
+    """The plural form for ``n`` where ``_`` is an ``i18n.Translator``; else English."""
+    ngettext = getattr(_, "ngettext", None)
+    if ngettext is None:
+        return _(singular if n == 1 else plural, num=n, **params)
+    return str(ngettext(singular, plural, n, **params))
+
+
 def _text(
     x: float,
     y: float,
@@ -71,9 +79,11 @@ def draw_waits(counts: list[int], _: Translate, target_minutes: int = 40) -> Svg
     total = sum(counts)
     late = sum(c for i, c in enumerate(counts) if (i + 1) * BUCKET_MINUTES > target_minutes)
     title = _("Waiting time of visits")
-    desc = _(
-        "%(total)s visits; %(late)s waited longer than %(minutes)s minutes.",
-        total=total,
+    desc = _plural(
+        "%(num)s visit; longer than %(minutes)s minutes waited: %(late)s.",
+        "%(num)s visits; longer than %(minutes)s minutes waited: %(late)s.",
+        total,
+        _,
         late=late,
         minutes=target_minutes,
     )
@@ -129,9 +139,11 @@ def draw_arrivals(cells: dict[tuple[int, int], int], weekday_names: list[str], _
     height = top + cell_h * len(days) + 40
     peak = max(cells.values(), default=0) or 1
     title = _("Arrivals by hour and weekday")
-    desc = _(
-        "%(total)s visits; the busiest hour had %(peak)s.",
-        total=sum(cells.values()),
+    desc = _plural(
+        "%(num)s visit; the busiest hour had %(peak)s.",
+        "%(num)s visits; the busiest hour had %(peak)s.",
+        sum(cells.values()),
+        _,
         peak=max(cells.values(), default=0),
     )
     body = [_text(16, 22, title, size=15, anchor="start", weight="bold")]
@@ -164,9 +176,11 @@ def draw_daily(days: list[tuple[date, int, int]], _: Translate, norm: float = 10
     total_w = sum(w for _d, w, _n in days)
     total_n = sum(n for _d, _w, n in days)
     desc = (
-        _(
-            "%(days)s days; %(within)s of %(visits)s visits within 40 minutes.",
-            days=len(days),
+        _plural(
+            "%(num)s day; within 40 minutes: %(within)s of %(visits)s.",
+            "%(num)s days; within 40 minutes: %(within)s of %(visits)s.",
+            len(days),
+            _,
             within=total_w,
             visits=total_n,
         )

@@ -83,6 +83,9 @@ def _ask(
     status_code: int = 200,
 ) -> Response:
     _in_visitor_language(request, ticket)
+    chosen = request.query_params.get("lang")
+    if chosen in i18n.LANGUAGES:  # the next question keeps the language chosen on this screen
+        action = f"{action}?lang={chosen}"
     question = feedback.QUESTIONS[len(given)]
     return web.render(
         request,

@@ -8,7 +8,10 @@
   var REQUEST_TIMEOUT_MS = 8000;   // a hung request counts as a drop
   var RETRY_MIN_MS = 1000;
   var RETRY_MAX_MS = 5000;
+  var WARN_SECONDS = 10;           // WCAG 2.2.1: counted down on screen, with "More time"
   var idleTimer = null;
+  var tickTimer = null;
+  var beforeWarning = null;        // the element that had the focus when the warning came
   var retryTimer = null;
   var retryDelay = RETRY_MIN_MS;
   var failed = null;               // {verb, path, values, target} of the request to repeat
@@ -35,16 +38,75 @@
     htmx.ajax("GET", s.dataset.homeUrl, {target: "#kiosk", swap: "outerHTML"});
   }
 
-  function armIdle() {
-    clearTimeout(idleTimer);
+  function warning() {
     var s = screen();
-    var seconds = s ? Number(s.dataset.idleSeconds || 0) : 0;
-    if (seconds > 0) { idleTimer = setTimeout(goHome, seconds * 1000); }
+    return s ? s.querySelector(".kiosk-timeout") : null;
   }
 
-  function onSwapped() {
+  function hideWarning(restoreFocus) {
+    clearInterval(tickTimer);
+    var box = warning();
+    if (box && !box.hidden) {
+      box.hidden = true;
+      if (restoreFocus && beforeWarning && document.body.contains(beforeWarning)) {
+        beforeWarning.focus();
+      }
+    }
+    beforeWarning = null;
+  }
+
+  function showLeft(box, left) {
+    var text = box.querySelector("#kiosk-timeout-text");
+    text.textContent = text.dataset.text.replace("{n}", String(left));
+  }
+
+  function countDown(left) {
+    var box = warning();
+    if (!box) { idleTimer = setTimeout(goHome, left * 1000); return; }
+    beforeWarning = document.activeElement;
+    showLeft(box, left);
+    box.hidden = false;
+    box.querySelector(".kiosk-more").focus();
+    tickTimer = setInterval(function () {
+      left -= 1;
+      if (left <= 0) { clearInterval(tickTimer); goHome(); return; }
+      showLeft(box, left);
+    }, 1000);
+  }
+
+  function armIdle(restoreFocus) {
+    clearTimeout(idleTimer);
+    hideWarning(restoreFocus === true);
+    var s = screen();
+    var seconds = s ? Number(s.dataset.idleSeconds || 0) : 0;
+    if (seconds > 0) {
+      var left = Math.max(1, Math.min(WARN_SECONDS, Math.floor(seconds / 2)));
+      idleTimer = setTimeout(function () { countDown(left); }, (seconds - left) * 1000);
+    }
+  }
+
+  // A new screen tells a screen reader what happened: its title becomes the page's, focus
+  // moves to its heading, and its data-announce goes to #kiosk-announce, a live region that
+  // stays in the page (one that arrives already filled is not read out).
+  function announce(s, first) {
+    if (s.dataset.title) { document.title = s.dataset.title; }
+    if (first) { return; }
+    var heading = s.querySelector("[data-focus]");
+    if (heading) { heading.focus(); }
+    var said = s.querySelector("[data-announce]");
+    var region = document.getElementById("kiosk-announce");
+    if (region) {
+      region.textContent = "";
+      if (said) {
+        setTimeout(function () { region.textContent = said.dataset.announce; }, 100);
+      }
+    }
+  }
+
+  function onSwapped(evt) {
     var s = screen();
     if (s && s.lang) { document.documentElement.lang = s.lang; }
+    if (s && (!evt || evt.target === s)) { announce(s, !evt); }
     armIdle();
   }
 
@@ -90,8 +152,17 @@
     });
   }
 
-  document.addEventListener("pointerdown", armIdle, true);
-  document.addEventListener("keydown", armIdle, true);
+  // A touch or a key anywhere restarts the idle time; on the warning itself only "More time"
+  // does, after its click, so that focus moves back only once the key has done its work.
+  function onTouch(evt) {
+    if (evt.target.closest && evt.target.closest(".kiosk-timeout")) { return; }
+    armIdle(false);
+  }
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest && evt.target.closest(".kiosk-more")) { armIdle(true); }
+  });
+  document.addEventListener("pointerdown", onTouch, true);
+  document.addEventListener("keydown", onTouch, true);
   document.body.addEventListener("htmx:afterSettle", onSwapped);
   document.body.addEventListener("htmx:sendError", onFailure);
   document.body.addEventListener("htmx:timeout", onFailure);

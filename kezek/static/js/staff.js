@@ -26,10 +26,11 @@
     }
   });
 
-  // N calls the next ticket (by key position, so it works on the Kazakh and Russian
-  // layouts too), unless the clerk is typing in a field.
+  // Alt+N calls the next ticket (by key position, so it works on the Kazakh and Russian
+  // layouts too), unless the clerk is typing in a field. Never N alone: a stray key press
+  // would call a visitor (WCAG 2.1.4).
   document.addEventListener("keydown", function (event) {
-    if (event.code !== "KeyN" || event.ctrlKey || event.altKey || event.metaKey || event.repeat) {
+    if (event.code !== "KeyN" || !event.altKey || event.ctrlKey || event.metaKey || event.repeat) {
       return;
     }
     var target = event.target;

@@ -1,0 +1,202 @@
+"""Calling tickets: the call order and call-next (the next ticket claimed, built once)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from kezek.i18n import N_
+from kezek.queue.clock import Clock
+from kezek.queue.errors import IllegalTransition
+from kezek.queue.history import _SERVICE_CODE, _T, _event
+from kezek.queue.models import (
+    IN_HAND,
+    PointService,
+    ServicePoint,
+    Status,
+    Ticket,
+    table_of,
+)
+
+
+def serving_points(session: Session, service_id: int) -> list[ServicePoint]:
+    """The active service points that serve a service (§12, §14: cabinets №1 and №4)."""
+    return list(
+        session.exec(
+            select(ServicePoint)
+            .join(PointService, col(PointService.point_id) == col(ServicePoint.id))
+            .where(PointService.service_id == service_id, col(ServicePoint.active).is_(True))
+            .order_by(col(ServicePoint.id))
+        ).all()
+    )
+
+
+def point_services(session: Session, point: ServicePoint) -> list[int]:
+    return list(
+        session.exec(select(PointService.service_id).where(PointService.point_id == point.id)).all()
+    )
+
+
+def in_hand(session: Session, point: ServicePoint) -> Ticket | None:
+    """The ticket a service point is dealing with now (called or being served)."""
+    return session.exec(
+        select(Ticket)
+        .where(Ticket.service_point_id == point.id, col(Ticket.status).in_(IN_HAND))
+        .order_by(col(Ticket.called_at).desc())
+    ).first()
+
+
+_IN_HAND_CODE = (
+    sa.select(_T.c.code)
+    .where(_T.c.service_point_id == sa.bindparam("point_id"), _T.c.status.in_(IN_HAND))
+    .limit(1)
+)
+
+
+_LOCK_POINT = (
+    sa.select(table_of(ServicePoint).c.id)
+    .where(table_of(ServicePoint).c.id == sa.bindparam("point_id"))
+    .with_for_update()
+)
+
+
+def _check_free(session: Session, point: ServicePoint) -> None:
+    """Refuse a call while the point has a ticket in hand. On PostgreSQL the point's row is
+    locked first, so two calls at once for one point (a double click, two tabs) take turns
+    and the second sees the first's ticket; SQLite writers take turns anyway."""
+    session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK_POINT, {"point_id": point.id})
+    code = conn.execute(_IN_HAND_CODE, {"point_id": point.id}).scalar()
+    if code is not None:
+        raise IllegalTransition(
+            N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
+            code=code,
+        )
+
+
+def _candidates(postgres: bool) -> sa.Select[Any]:
+    """The next waiting ticket a point serves: priority first (§11), then the oldest."""
+    served = sa.select(table_of(PointService).c.service_id).where(
+        table_of(PointService).c.point_id == sa.bindparam("point_id")
+    )
+    query = (
+        sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes)
+        .where(
+            _T.c.office_id == sa.bindparam("office_id"),
+            _T.c.status == Status.waiting.value,
+            _T.c.business_day == sa.bindparam("day"),
+            _T.c.service_id.in_(served),
+        )
+        .order_by(_T.c.priority.desc(), _T.c.issued_at, _T.c.id)
+        .limit(1)
+    )
+    return query.with_for_update(skip_locked=True) if postgres else query
+
+
+_NEXT = {False: _candidates(False), True: _candidates(True)}
+_INSERT = _T.insert().returning(_T.c.id)
+_CLAIM = (
+    sa.update(_T)
+    .where(_T.c.id == sa.bindparam("ticket_id"), _T.c.status == Status.waiting.value)
+    .returning(*_T.c, _SERVICE_CODE)
+)
+
+
+def _attach(session: Session, ticket: Ticket) -> Ticket:
+    """Keep a ticket whose row is written in the session, as if it had been read."""
+    make_transient_to_detached(ticket)
+    session.add(ticket)
+    return ticket
+
+
+def _insert(session: Session, ticket: Ticket) -> Ticket:
+    """Write a new ticket with one core ``INSERT`` (its id comes back). The caller attaches
+    it, after any savepoint around the write is released (a rolled-back savepoint would
+    leave an attached ticket without a row)."""
+    session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    values = {c.key: getattr(ticket, c.key) for c in _T.c if c.key != "id"}
+    ticket.id = session.connection().execute(_INSERT, values).scalar_one()
+    return ticket
+
+
+def _adopt(session: Session, values: Mapping[str, Any]) -> Ticket:
+    """The session's ``Ticket`` for a row just updated with core SQL, without reading it again."""
+    known = session.identity_map.get(session.identity_key(Ticket, values["id"]))
+    if known is None:  # made as the ORM makes what it loads (a third of ``Ticket(...)``'s cost)
+        sa.orm.configure_mappers()
+        ticket = cast(Ticket, sa.inspect(Ticket).class_manager.new_instance())
+    else:
+        ticket = cast(Ticket, known)
+    for name, value in values.items():
+        set_committed_value(ticket, name, value)
+    return ticket if known is not None else _attach(session, ticket)
+
+
+def call_next(
+    session: Session, clock: Clock, point: ServicePoint, clerk_id: int | None
+) -> Ticket | None:
+    """Call the next ticket for a service point: priority first, then the oldest.
+
+    The next ticket is chosen and taken under the write lock (SQLite: ``BEGIN IMMEDIATE``;
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED``), and the update checks it still waits, so two
+    clerks never get the same ticket.
+    """
+    _check_free(session, point)  # flushes pending ORM changes first
+    now = clock.now()
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    params = {"office_id": point.office_id, "day": clock.business_day(now), "point_id": point.id}
+    for _ in range(50):
+        found = conn.execute(_NEXT[postgres], params).first()
+        if found is None:
+            # SKIP LOCKED also skips a waiting ticket that another short transaction holds
+            # for a moment (its talon's print status being recorded): then "nobody waits"
+            # would be wrong. Wait briefly while one exists (found by the suite on PostgreSQL).
+            if not postgres or conn.execute(_NEXT[False], params).first() is None:
+                return None
+            time.sleep(0.01)
+            continue
+        ticket_id, issued_at, target = found
+        wait = max(0, int((now - issued_at).total_seconds()))
+        row = conn.execute(
+            _CLAIM,
+            {
+                "ticket_id": ticket_id,
+                "status": Status.called.value,
+                "called_at": now,
+                "service_point_id": point.id,
+                "clerk_id": clerk_id,
+                "wait_seconds": wait,
+                "within_target": wait <= target * 60,
+            },
+        ).first()
+        if row is not None:
+            *columns, service_code = row
+            ticket = _adopt(session, {c.key: v for c, v in zip(_T.c, columns, strict=True)})
+            _event(session, ticket, "called", now, clerk_id, (service_code, point.code))
+            return ticket
+    return None
+
+
+def _require(ticket: Ticket, allowed: Sequence[Status], action: str) -> None:
+    """Refuse an illegal transition; ``action`` names it in the server's own words."""
+    if ticket.status not in allowed:
+        raise IllegalTransition(
+            N_("This is not possible for ticket %(code)s now (status: %(status)s)."),
+            code=ticket.code,
+            status=ticket.status,
+            action=action,
+        )
+
+
+def _check_point_serves(session: Session, point: ServicePoint, service_id: int) -> None:
+    if point.office_id is None or service_id not in point_services(session, point):
+        raise IllegalTransition(N_("This service point does not serve that ticket's service."))

@@ -1,0 +1,80 @@
+"""The ticket table handles, the history writer and the wait rule shared by the queue moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from kezek.queue.events import Event, record
+from kezek.queue.models import (
+    Service,
+    ServicePoint,
+    Ticket,
+    TicketEvent,
+    table_of,
+)
+
+_T: sa.Table = table_of(Ticket)
+_EVENTS: sa.Table = table_of(TicketEvent)
+_SERVICE_CODE = (
+    sa.select(table_of(Service).c.code)
+    .where(table_of(Service).c.id == _T.c.service_id)
+    .scalar_subquery()
+)
+_POINT_CODE = (
+    sa.select(table_of(ServicePoint).c.code)
+    .where(table_of(ServicePoint).c.id == _T.c.service_point_id)
+    .scalar_subquery()
+)
+
+
+def _event(
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    at: datetime,
+    actor_id: int | None,
+    codes: tuple[str, str | None],
+    detail: str | None = None,
+) -> None:
+    """Append the change to the history (at the ticket's point) and announce it."""
+    assert ticket.id is not None
+    session.connection().execute(
+        _EVENTS.insert(),
+        {
+            "office_id": ticket.office_id,
+            "ticket_id": ticket.id,
+            "kind": kind,
+            "at": at,
+            "actor_id": actor_id,
+            "service_point_id": ticket.service_point_id,
+            "detail": detail,
+        },
+    )
+    record(
+        session,
+        Event(
+            kind=kind,
+            office_id=ticket.office_id,
+            ticket_id=ticket.id,
+            code=ticket.code,
+            service=codes[0],
+            point=codes[1],
+            status=ticket.status,
+        ),
+    )
+
+
+def _wait(ticket: Ticket, at: datetime) -> dict[str, Any]:
+    """Waiting time = called − issued (never called: closed − issued). Appendix 1.2.
+
+    The columns to write when the wait ends now; nothing when it has ended before.
+    """
+    assert ticket.issued_at is not None
+    if ticket.wait_seconds is not None:
+        return {}
+    seconds = max(0, int((at - ticket.issued_at).total_seconds()))
+    return {"wait_seconds": seconds, "within_target": seconds <= ticket.target_wait_minutes * 60}

@@ -6,11 +6,9 @@ cabinets, lunch, closing — and written with bulk inserts, so a year loads in s
 
 from __future__ import annotations
 
-import math
 import random
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +29,7 @@ from kezek.queue.models import (
     TicketEvent,
     User,
 )
+from kezek.simulation import CLOSE, MEAN_MINUTES, WORKDAYS, Visit, simulate_day
 
 DEMO_PASSWORD = "kezek-demo"  # noqa: S105 — printed by `make serve`; demo only
 DEMO_USERS = (
@@ -39,78 +38,6 @@ DEMO_USERS = (
     ("clerk1", Role.clerk, "Маман №1"),
     ("clerk4", Role.clerk, "Маман №4"),
 )
-HOUR_WEIGHTS = {9: 1.6, 10: 1.9, 11: 1.5, 12: 1.1, 14: 1.3, 15: 1.5, 16: 1.0, 17: 0.5}
-SERVICE_MIX = {"registration": 0.55, "vacancies": 0.25, "training": 0.1, "certificate": 0.1}
-MEAN_MINUTES = {"registration": 13.0, "vacancies": 6.0, "training": 8.0, "certificate": 4.0}
-WORKDAYS = (1, 2, 3, 4)  # §10: Tuesday–Friday
-OPEN, LUNCH, BACK, CLOSE = 9 * 60, 13 * 60, 14 * 60, 18 * 60
-
-
-@dataclass
-class Visit:
-    arrival: float  # minutes after local midnight
-    service: str
-    priority: bool
-    called: float | None = None
-    started: float | None = None
-    finished: float | None = None
-    status: Status = Status.waiting
-    point: str | None = None
-    transfer_to: str | None = None
-    children: list[Visit] = field(default_factory=list)
-
-
-def simulate_day(rng: random.Random, points: dict[str, list[str]], weekday: int) -> list[Visit]:
-    """One office day: who came when, who was called when, by which cabinet."""
-    busy = 1.25 if weekday == 1 else 1.0  # Tuesdays collect the weekend's visitors
-    count = max(5, int(rng.gauss(58 * busy, 14)))
-    hours, weights = zip(*HOUR_WEIGHTS.items(), strict=True)
-    visits = []
-    for _ in range(count):
-        hour = rng.choices(hours, weights)[0]
-        service = rng.choices(list(SERVICE_MIX), list(SERVICE_MIX.values()))[0]
-        visits.append(
-            Visit(
-                arrival=hour * 60 + rng.random() * 60, service=service, priority=rng.random() < 0.05
-            )
-        )
-    visits.sort(key=lambda v: v.arrival)
-    queue = list(visits)
-    free_at = {code: float(OPEN) for code in points}
-    while True:
-        code = min(free_at, key=lambda c: free_at[c])
-        now = free_at[code]
-        if LUNCH <= now < BACK:
-            free_at[code] = BACK
-            continue
-        if now >= CLOSE:
-            break
-        serves = points[code]
-        ready = [v for v in queue if v.arrival <= now and v.service in serves]
-        if not ready:
-            later = [v.arrival for v in queue if v.service in serves and v.arrival > now]
-            free_at[code] = min(later) if later else float(CLOSE)
-            continue
-        visit = min(ready, key=lambda v: (not v.priority, v.arrival))
-        queue.remove(visit)
-        visit.called, visit.point = now, code
-        if rng.random() < 0.04:
-            visit.status, visit.finished = Status.no_show, now + 2
-            free_at[code] = now + 2
-            continue
-        duration = rng.lognormvariate(math.log(MEAN_MINUTES[visit.service]), 0.45)
-        visit.started, visit.finished = now + 0.5, now + 0.5 + duration
-        visit.status = Status.served
-        if rng.random() < 0.03:
-            other = rng.choice([s for s in MEAN_MINUTES if s != visit.service])
-            visit.status, visit.transfer_to = Status.transferred, other
-            child = Visit(arrival=visit.arrival, service=other, priority=visit.priority)
-            child.called = None
-            visit.children.append(child)
-            queue.append(child)
-            queue.sort(key=lambda v: v.arrival)
-        free_at[code] = visit.finished
-    return visits
 
 
 def _days(end: date, count: int) -> list[date]:

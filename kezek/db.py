@@ -27,6 +27,9 @@ BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
     """An engine; on SQLite a writer waits up to ``busy_timeout_ms`` for another process."""
     parsed = make_url(url)
+    # SQL parameters never reach a log or an error message: a card's IIN and names are
+    # parameters (README, "no personal data in the log").
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         if "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", 10)

@@ -4,15 +4,25 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
 
-from tests.conftest import LiveServer
+from kezek import db, migrate
+from kezek.app import create_app
+from kezek.settings import Settings
+from tests.conftest import LiveServer, free_port
 from tests.test_staff_flow import CARD, good_iin, login, post
 
 
@@ -33,7 +43,11 @@ class Lines(logging.Handler):
 @pytest.fixture
 def log_lines() -> Iterator[Lines]:
     handler = Lines()
-    loggers = [logging.getLogger(), logging.getLogger("uvicorn"), logging.getLogger("uvicorn.error")]
+    loggers = [
+        logging.getLogger(),
+        logging.getLogger("uvicorn"),
+        logging.getLogger("uvicorn.error"),
+    ]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.addHandler(handler)
@@ -79,8 +93,10 @@ def test_a_failed_card_save_logs_one_line_without_the_iin_or_the_name(
         assert secret not in logged, logged
     above_debug = [text for level, text in log_lines.lines if level > logging.DEBUG]
     assert len(above_debug) == 1, above_debug
-    assert "IntegrityError" in above_debug[0] or "InternalError" in above_debug[0] or (
-        "RaiseException" in above_debug[0]
+    assert (
+        "IntegrityError" in above_debug[0]
+        or "InternalError" in above_debug[0]
+        or ("RaiseException" in above_debug[0])
     ), above_debug
     assert "POST /staff/cards" in above_debug[0]
     assert "Traceback" not in above_debug[0]
@@ -89,3 +105,127 @@ def test_a_failed_card_save_logs_one_line_without_the_iin_or_the_name(
 def _office_id(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.exec_driver_sql("SELECT min(id) FROM offices").scalar_one())
+
+
+# --- a PostgreSQL of the test's own, to stop and start ----------------------------------------
+
+
+class ScratchPostgres:
+    """``initdb`` into a temporary directory, served on its own port on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not bins:
+            pytest.skip("PostgreSQL server binaries are not installed")
+        self.bin = bins[-1].parent
+        # PostgreSQL refuses to run as root: then it runs as the postgres user.
+        self.prefix = _as_postgres()
+        root = Path(tempfile.mkdtemp(prefix="kezek-pg-"))
+        if self.prefix:
+            shutil.chown(root, "postgres")
+        self.root = root
+        self.data = root / "pgdata"
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://kezek@127.0.0.1:{self.port}/postgres"
+        subprocess.run(
+            [
+                *self.prefix,
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "kezek",
+                "-A",
+                "trust",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        self.log = root / "pg.log"
+
+    def start(self) -> None:
+        subprocess.run(
+            [
+                *self.prefix,
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-w",
+                "-o",
+                f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            [
+                *self.prefix,
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                mode,
+                "-w",
+                "stop",
+            ],
+            check=False,
+            capture_output=True,
+        )
+
+
+def _as_postgres() -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    return ["runuser", "-u", "postgres", "--"]
+
+
+@pytest.fixture
+def scratch_pg() -> Iterator[ScratchPostgres]:
+    pg = ScratchPostgres()
+    pg.start()
+    engine = db.make_engine(pg.url, poolclass=sa.pool.NullPool)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield pg
+    pg.stop("immediate")
+    shutil.rmtree(pg.root, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_a_stopped_postgresql_is_answered_503_with_retry_after_in_the_requests_language(
+    scratch_pg: ScratchPostgres, tmp_path: Path
+) -> None:
+    settings = Settings(
+        profile="demo",
+        database_url=scratch_pg.url,
+        secret_key="test-secret-key",
+        spool_dir=str(tmp_path / "spool"),
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.post("/api/tickets", json={"service": "registration"}).status_code == 201
+        scratch_pg.stop()
+        api = client.post(
+            "/api/tickets",
+            json={"service": "registration", "lang": "ru"},
+            headers={"accept-language": "ru"},
+        )
+        assert api.status_code == 503, api.text
+        assert api.headers["retry-after"] == "2"
+        assert api.json() == {
+            "error": "unavailable",
+            "message": "Система занята. Попробуйте ещё раз.",
+        }
+        page = client.get("/kiosk/?lang=en")
+        assert page.status_code == 503 and page.headers["retry-after"] == "2"
+        assert "The system is busy. Please try again." in page.text
+        assert "content-security-policy" in page.headers
+        scratch_pg.start()
+        back = time.monotonic()
+        while client.post("/api/tickets", json={"service": "registration"}).status_code != 201:
+            assert time.monotonic() - back < 1.0, "not back within a second"
+            time.sleep(0.05)

@@ -148,7 +148,7 @@ def load_state(
 
 def make_broker(engine: Engine) -> Broker:
     """LISTEN/NOTIFY on PostgreSQL (events cross workers and servers); in-process on SQLite."""
-    return PostgresBroker() if engine.dialect.name == "postgresql" else Broker()
+    return PostgresBroker(engine) if engine.dialect.name == "postgresql" else Broker()
 
 
 def _psycopg_url(engine: Engine) -> str:

@@ -100,7 +100,9 @@ def transaction(engine: Engine, broker: events.Broker | None = None) -> Iterator
             session.rollback()
             events.take(session)  # a rolled-back change announces nothing
             raise
-    if broker is not None and not broker.transactional and published:
+    if broker is not None and published:
+        # Also with NOTIFY: this process's own streams hear the change at once, even while
+        # the listener is reconnecting; the NOTIFY copy is dropped by its id.
         broker.publish(published)
 
 

@@ -95,7 +95,7 @@ def _event(
 ) -> None:
     """Append the change to the history (at the ticket's point) and announce it."""
     assert ticket.id is not None
-    session.connection().execute(
+    inserted = session.connection().execute(
         _EVENTS.insert(),
         {
             "office_id": ticket.office_id,
@@ -117,6 +117,7 @@ def _event(
             service=codes[0],
             point=codes[1],
             status=ticket.status,
+            id=inserted.inserted_primary_key[0],
         ),
     )
 

@@ -181,8 +181,7 @@ class PostgresBroker(Broker):
         their id earlier but committed later; the ones already seen are skipped."""
         if self.engine is None:
             return
-        with Session(self.engine) as session:
-            self.publish(history(session, None, max(0, self.last_id - slack)))
+        self.publish(read_history(self.engine, None, max(0, self.last_id - slack)))
 
     def _deliver(self, payload: str) -> None:
         try:
@@ -194,24 +193,36 @@ class PostgresBroker(Broker):
 
 
 LIVE_KINDS = (
-    "issued", "called", "recalled", "started", "finished", "no_show", "transferred",
-    "cancelled", "closed",
+    "issued",
+    "called",
+    "recalled",
+    "started",
+    "finished",
+    "no_show",
+    "transferred",
+    "cancelled",
+    "closed",
 )
 
 
-def history(
-    session: Session, office_id: int | None, after: int, limit: int = 1000
-) -> list[Event]:
+def history(session: Session, office_id: int | None, after: int, limit: int = 1000) -> list[Event]:
     """The live events after id ``after`` (all offices when ``office_id`` is None), rebuilt
     from the append-only history, oldest first."""
-    from kezek.queue.models import Service, ServicePoint, Ticket, TicketEvent
-    from kezek.queue.models import table_of
+    from kezek.queue.models import Service, ServicePoint, Ticket, TicketEvent, table_of
 
     ev, t = table_of(TicketEvent), table_of(Ticket)
     sv, sp = table_of(Service), table_of(ServicePoint)
     query = (
-        sa.select(ev.c.id, ev.c.kind, ev.c.office_id, ev.c.ticket_id, t.c.code, sv.c.code,
-                  sp.c.code, t.c.status)
+        sa.select(
+            ev.c.id,
+            ev.c.kind,
+            ev.c.office_id,
+            ev.c.ticket_id,
+            t.c.code,
+            sv.c.code,
+            sp.c.code,
+            t.c.status,
+        )
         .join(t, t.c.id == ev.c.ticket_id)
         .join(sv, sv.c.id == t.c.service_id)
         .outerjoin(sp, sp.c.id == ev.c.service_point_id)
@@ -225,3 +236,13 @@ def history(
         Event(kind=k, office_id=o, ticket_id=tid, code=c, service=s, point=p, status=st, id=i)
         for i, k, o, tid, c, s, p, st in session.execute(query)
     ]
+
+
+def read_history(engine: Engine, office_id: int | None, after: int) -> list[Event]:
+    with Session(engine) as session:
+        return history(session, office_id, after)
+
+
+def last_event_id(header: str | None) -> int | None:
+    """The ``Last-Event-ID`` a reconnecting EventSource sends, if it is one of ours."""
+    return int(header) if header and header.isdigit() and len(header) < 19 else None

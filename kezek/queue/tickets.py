@@ -117,7 +117,7 @@ def _event(
             service=codes[0],
             point=codes[1],
             status=ticket.status,
-            id=inserted.inserted_primary_key[0],
+            id=int(inserted.inserted_primary_key[0]),  # type: ignore[index]
         ),
     )
 

@@ -267,7 +267,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         return _plain_error(
             request,
             503,
-            "unavailable",
+            "busy",
             i18n.N_("The system is busy. Please try again."),
             {"Retry-After": errors.RETRY_AFTER},
         )

@@ -69,7 +69,7 @@ async def database_error(request: Request, exc: Exception) -> Response:
         return answer(
             request,
             503,
-            "unavailable",
+            "busy",
             i18n.N_("The system is busy. Please try again."),
             {"Retry-After": RETRY_AFTER},
         )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -21,6 +23,7 @@ from starlette.testclient import TestClient
 
 from kezek import db, migrate
 from kezek.app import create_app
+from kezek.queue.clock import Clock
 from kezek.settings import Settings
 from tests.conftest import LiveServer, free_port
 from tests.test_staff_flow import CARD, good_iin, login, post
@@ -214,7 +217,7 @@ def test_a_stopped_postgresql_is_answered_503_with_retry_after_in_the_requests_l
         assert api.status_code == 503, api.text
         assert api.headers["retry-after"] == "2"
         assert api.json() == {
-            "error": "unavailable",
+            "error": "busy",
             "message": "Система занята. Попробуйте ещё раз.",
         }
         page = client.get("/kiosk/?lang=en")
@@ -226,3 +229,35 @@ def test_a_stopped_postgresql_is_answered_503_with_retry_after_in_the_requests_l
         while client.post("/api/tickets", json={"service": "registration"}).status_code != 201:
             assert time.monotonic() - back < 1.0, "not back within a second"
             time.sleep(0.05)
+
+
+def test_sqlite_busy_timeout_bounds_the_whole_wait(
+    settings: Settings, clock: Clock, database_url: str
+) -> None:
+    """Writers of one process queue behind one lock: the timeout counts from the request,
+    not from the moment SQLite's own wait starts."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's busy timeout")
+    impatient = Settings(**{**settings.__dict__, "busy_timeout_ms": 400})
+    engine = db.make_engine(database_url, busy_timeout_ms=400)
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    answers: list[tuple[int, float]] = []
+    with TestClient(create_app(impatient, engine=engine, clock=clock)) as client:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock throughout
+
+        def take() -> None:
+            began = time.monotonic()
+            answer = client.post("/api/tickets", json={"service": "registration"})
+            answers.append((answer.status_code, time.monotonic() - began))
+
+        threads = [threading.Thread(target=take) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+        other.execute("ROLLBACK")
+    other.close()
+    engine.dispose()
+    assert [status for status, _ in answers] == [503] * 6
+    slowest = max(took for _, took in answers)
+    assert slowest < 0.4 + 0.5, f"the last writer waited {slowest:.2f} s with 400 ms set"

@@ -60,8 +60,9 @@ def call_next(api: httpx.Client) -> str:
 def test_a_display_that_reconnects_with_last_event_id_gets_exactly_what_it_missed(
     api: httpx.Client,
 ) -> None:
-    codes = [api.post("/api/tickets", json={"service": "registration"}).json()["code"]
-             for _ in range(4)]
+    codes = [
+        api.post("/api/tickets", json={"service": "registration"}).json()["code"] for _ in range(4)
+    ]
     with api.stream("GET", "/display/events") as response:
         stream = messages(response)
         until_board(stream)  # the board at joining

@@ -59,7 +59,17 @@
     return li;
   }
 
+  // History ids of the calls already announced: after a reconnect the server sends the
+  // calls this page missed, and a call heard twice (a catch-up) is said once.
+  var said = [];
+  var MAX_SAID = 200;
+
   function enqueue(a) {
+    if (a.id) {
+      if (said.indexOf(a.id) !== -1) { return; }
+      said.push(a.id);
+      if (said.length > MAX_SAID) { said.shift(); }
+    }
     pending.push({ a: a, li: logItem(a) });
     while (pending.length > MAX_PENDING) { pending.shift().li.dataset.state = "dropped"; }
     flashes.set(a.key, Date.now() + FLASH_MS);

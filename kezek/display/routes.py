@@ -184,7 +184,9 @@ def _events(request: Request, point: ServicePoint | None) -> Response:
     def missed(after: int) -> Awaitable[list[Event]]:
         return run_in_threadpool(read_history, st.engine, st.office_id, after)
 
-    last = last_event_id(request.headers.get("last-event-id"))
+    # A reconnecting EventSource sends the header; a page that reopened it, the query.
+    header = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    last = last_event_id(header)
     body = stream.stream(
         _live(st),
         point.code if point else None,

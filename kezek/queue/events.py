@@ -159,6 +159,8 @@ class PostgresBroker(Broker):
                     url, autocommit=True, connect_timeout=2
                 ) as conn:
                     await conn.execute(f"LISTEN {self.CHANNEL}")
+                    if self.last_id == 0 and self.engine is not None:  # where the history is
+                        self.last_id = await asyncio.to_thread(newest_id, self.engine)
                     if ready is not None:
                         ready.set()
                     if lost:  # what other workers committed while this one was deaf
@@ -246,3 +248,13 @@ def read_history(engine: Engine, office_id: int | None, after: int) -> list[Even
 def last_event_id(header: str | None) -> int | None:
     """The ``Last-Event-ID`` a reconnecting EventSource sends, if it is one of ours."""
     return int(header) if header and header.isdigit() and len(header) < 19 else None
+
+
+def newest_id(engine: Engine) -> int:
+    """The id of the newest history row (0 for none): a catch-up starts after it."""
+    from kezek.queue.models import TicketEvent, table_of
+
+    with Session(engine) as session:
+        return int(
+            session.execute(sa.select(sa.func.max(table_of(TicketEvent).c.id))).scalar() or 0
+        )

@@ -11,12 +11,15 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.conftest import LiveServer, make_token, make_user
+from tests.test_staff_flow import login
 
 
-def messages(response: httpx.Response) -> Iterator[dict[str, str]]:
-    """The SSE messages of a streaming response: {"id": …, "event": …, "data": …}."""
+def messages(response: httpx.Response | Iterator[str]) -> Iterator[dict[str, str]]:
+    """The SSE messages of a streaming response (or of its lines):
+    {"id": …, "event": …, "data": …}."""
     fields: dict[str, str] = {}
-    for line in response.iter_lines():
+    lines = response.iter_lines() if isinstance(response, httpx.Response) else response
+    for line in lines:
         if not line:
             if "event" in fields:
                 yield fields
@@ -88,3 +91,27 @@ def test_a_display_that_reconnects_with_last_event_id_gets_exactly_what_it_misse
     with api.stream("GET", "/display/events", headers={"last-event-id": got[-1]["id"]}) as r:
         again = until_board(messages(r))
     assert [m["event"] for m in again] == ["board"]
+
+
+def test_a_console_stream_that_reconnects_with_last_event_id_gets_what_changed(
+    live_server: LiveServer, engine: Engine
+) -> None:
+    with engine.connect() as conn:
+        office_id = int(conn.exec_driver_sql("SELECT min(id) FROM offices").scalar_one())
+    with httpx.Client(base_url=live_server.url, timeout=5) as client:
+        login(client, engine, office_id, "clerk7")  # type: ignore[arg-type]
+        with client.stream("GET", "/staff/events") as response:
+            lines = response.iter_lines()
+            assert next(lines).startswith("retry:")  # subscribed
+            first = client.post("/api/tickets", json={"service": "registration"})
+            assert first.status_code == 201
+            heard = next(messages(lines))
+        assert heard["event"] == "changed" and heard["data"] == "issued"
+        seen = heard["id"]
+        for _ in range(2):
+            client.post("/api/tickets", json={"service": "registration"})
+        with client.stream("GET", "/staff/events", headers={"last-event-id": seen}) as response:
+            stream = messages(response)
+            missed = [next(stream), next(stream)]
+    assert [m["data"] for m in missed] == ["issued", "issued"]
+    assert int(seen) < int(missed[0]["id"]) < int(missed[1]["id"])

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from starlette.applications import Starlette
@@ -18,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kezek import db, i18n, profile_sync, web
+from kezek import db, errors, i18n, profile_sync, web
 from kezek.api import routes as api
 from kezek.display import routes as display
 from kezek.kiosk import routes as kiosk
@@ -147,7 +148,7 @@ def load_state(
 
 def make_broker(engine: Engine) -> Broker:
     """LISTEN/NOTIFY on PostgreSQL (events cross workers and servers); in-process on SQLite."""
-    return PostgresBroker() if engine.dialect.name == "postgresql" else Broker()
+    return PostgresBroker(engine) if engine.dialect.name == "postgresql" else Broker()
 
 
 def _psycopg_url(engine: Engine) -> str:
@@ -237,7 +238,13 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={tickets.QueueError: _queue_error, 500: _server_error},
+        exception_handlers={
+            tickets.QueueError: _queue_error,
+            # Database failures are answered inside the middleware (no re-raise, so no
+            # traceback with the SQL's parameters in the server's log).
+            sa_exc.SQLAlchemyError: errors.database_error,
+            500: _server_error,
+        },
     )
     app.add_middleware(Headers)
     return app
@@ -255,17 +262,14 @@ async def _queue_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    from sqlalchemy.exc import OperationalError
-
-    if isinstance(exc, OperationalError) and "locked" in str(exc):
-        # A busy database (another process holds a long write): the transaction rolled back,
-        # nothing was written; the client may retry (a kiosk retries with the same request id).
+    if isinstance(exc, sa_exc.SQLAlchemyError) and errors.unavailable(exc):
+        # Raised outside a route (a middleware): the database cannot answer now.
         return _plain_error(
             request,
             503,
             "busy",
             i18n.N_("The system is busy. Please try again."),
-            {"Retry-After": "2"},
+            {"Retry-After": errors.RETRY_AFTER},
         )
     # The path only: query strings and bodies may carry personal data.
     log.error("unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__)

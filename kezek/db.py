@@ -7,7 +7,9 @@ transaction that reads first cannot take the write lock later under WAL).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -27,6 +29,9 @@ BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
     """An engine; on SQLite a writer waits up to ``busy_timeout_ms`` for another process."""
     parsed = make_url(url)
+    # SQL parameters never reach a log or an error message: a card's IIN and names are
+    # parameters (README, "no personal data in the log").
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         if "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", 10)
@@ -55,9 +60,12 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any)
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if "sqlite_busy_ms" in options:  # what is left of the writer's whole wait
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(options['sqlite_busy_ms'])}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
+    _busy_ms[engine] = busy_timeout_ms
     return engine
 
 
@@ -70,6 +78,8 @@ def is_sqlite(engine: Engine) -> bool:
 # most of the throughput and a p99 of over a second with 16 clients (bench/foundation.py).
 # Other processes (more workers) still wait through the busy timeout.
 _write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+# KEZEK_BUSY_TIMEOUT_MS bounds a writer's whole wait: the in-process lock, then SQLite's.
+_busy_ms: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
 _locks_guard = threading.Lock()
 
 
@@ -79,12 +89,27 @@ def _write_lock(engine: Engine) -> threading.Lock:
 
 
 @contextmanager
+def _sqlite_writer(engine: Engine) -> Iterator[Engine]:
+    """The process's write lock within the busy timeout; SQLite waits for the rest of it."""
+    budget = _busy_ms.get(engine, BUSY_TIMEOUT_MS) / 1000
+    deadline = time.monotonic() + budget
+    lock = _write_lock(engine)
+    if not lock.acquire(timeout=budget):
+        busy = sqlite3.OperationalError("database is locked (waiting in this process)")
+        raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, busy)
+    try:
+        left = max(1, int((deadline - time.monotonic()) * 1000))
+        yield engine.execution_options(sqlite_immediate=True, sqlite_busy_ms=left)
+    finally:
+        lock.release()
+
+
+@contextmanager
 def transaction(engine: Engine, broker: events.Broker | None = None) -> Iterator[Session]:
     """A write transaction: commits on success, rolls back on error, then publishes events."""
     sqlite = is_sqlite(engine)
-    bind = engine.execution_options(sqlite_immediate=True) if sqlite else engine
     with (
-        _write_lock(engine) if sqlite else nullcontext(),
+        _sqlite_writer(engine) if sqlite else nullcontext(engine) as bind,
         Session(bind, expire_on_commit=False) as session,
     ):
         try:
@@ -97,7 +122,9 @@ def transaction(engine: Engine, broker: events.Broker | None = None) -> Iterator
             session.rollback()
             events.take(session)  # a rolled-back change announces nothing
             raise
-    if broker is not None and not broker.transactional and published:
+    if broker is not None and published:
+        # Also with NOTIFY: this process's own streams hear the change at once, even while
+        # the listener is reconnecting; the NOTIFY copy is dropped by its id.
         broker.publish(published)
 
 

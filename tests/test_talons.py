@@ -44,7 +44,8 @@ class FakePrinter:
     """An ESC/POS network printer on 127.0.0.1 for tests.
 
     ``mode``: ``ok``; ``silent`` (accepts, never reads or answers); ``slow`` (reads 512 bytes
-    every 50 ms through a small receive buffer); ``paper_out``; ``refused`` (not listening).
+    every 50 ms through a small receive buffer); ``dying`` (answers the status query, then
+    drops the connection once the talon starts); ``paper_out``; ``refused`` (not listening).
     It answers ``DLE EOT n`` in order with the rest of the stream and skips raster data, so
     image bytes that happen to spell ``DLE EOT`` are not taken for a query. The bytes of
     every connection that sent an image are kept in ``jobs``.
@@ -109,6 +110,8 @@ class FakePrinter:
                 if not data:
                     break
                 received += data
+                if mode == "dying" and GS_V0 in received:
+                    break  # it answered the status query, then died mid-job
                 position = self._answer(conn, received, position, mode)
                 if mode == "slow":
                     time.sleep(0.05)
@@ -395,6 +398,39 @@ def test_kiosk_says_before_anyone_takes_a_ticket_that_no_talon_will_print(
 
     # The first screen starts a status reading in the background; it never waits for it.
     assert wait_until(warned, seconds=5)
+
+
+@pytest.mark.parametrize("printer", ["slow", "dying"], indirect=True)
+def test_the_kiosk_keeps_warning_while_every_talon_fails_until_one_prints(
+    client: TestClient, st, engine: Engine, printer: FakePrinter
+) -> None:  # type: ignore[no-untyped-def]
+    def warning() -> str | None:
+        page = BeautifulSoup(client.get("/kiosk/?lang=en").text, "html.parser")
+        found = page.select_one(".kiosk-warn")
+        return None if found is None else found.get_text()
+
+    def reading_done() -> bool:  # the status reading in the background has finished
+        lock = st.extras[talon_jobs.STATUS_LOCK]
+        if not lock.acquire(blocking=False):
+            return False
+        lock.release()
+        return True
+
+    _, code = take(client, "en")
+    assert wait_until(lambda: ticket_row(engine, code).print_status == "failed")
+    assert "is not working" in (warning() or "")
+    # 30 s later the status poll runs: this printer answers it ("ok"), yet fails every job.
+    for _ in range(2):
+        checked, condition = st.extras[talon_jobs.PAPER]
+        st.extras[talon_jobs.PAPER] = (checked - talon_jobs.STATUS_EVERY - 1, condition)
+        assert "is not working" in (warning() or "")  # starts the reading
+        assert wait_until(reading_done)
+        assert "is not working" in (warning() or ""), "the next visitor must be warned"
+    # Only a talon that prints ends the warning.
+    printer.mode = "ok"
+    _, code = take(client, "en")
+    assert wait_until(lambda: ticket_row(engine, code).print_status == "printed")
+    assert warning() is None
 
 
 def test_reprint_refuses_finished_and_foreign_tickets(

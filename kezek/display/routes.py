@@ -23,7 +23,7 @@ from kezek import db, i18n, web
 from kezek.display import board as boards
 from kezek.display import stream, voice
 from kezek.queue import tickets
-from kezek.queue.events import Event
+from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint
 
 LIVE = "display.live"
@@ -166,6 +166,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
                 "point": at.code,
                 "key": f"{event.code}@{at.id}",
                 "kind": event.kind,
+                "id": event.id,  # the page says each call once, also after a catch-up
                 "clips": clips,
             },
             ensure_ascii=False,
@@ -180,12 +181,19 @@ def _events(request: Request, point: ServicePoint | None) -> Response:
     def render() -> Awaitable[str]:
         return run_in_threadpool(_board_html, request, point)
 
+    def missed(after: int) -> Awaitable[list[Event]]:
+        return run_in_threadpool(read_history, st.engine, st.office_id, after)
+
+    # A reconnecting EventSource sends the header; a page that reopened it, the query.
+    header = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    last = last_event_id(header)
     body = stream.stream(
         _live(st),
         point.code if point else None,
         render,
         _announcer(request, point),
         lambda: int(st.clock.now().timestamp() * 1000),
+        None if last is None else (last, missed),
     )
     # no-transform and X-Accel-Buffering: proxies must pass each message through at once.
     return StreamingResponse(

@@ -46,10 +46,22 @@ Message = tuple[float, bytes]  # (when the board in it started rendering, the by
 STOPPED: Message = (math.inf, b"")  # put into every display's queue at shutdown
 
 
-def message(event: str, data: str) -> bytes:
-    """One SSE message; every line of ``data`` gets its own ``data:`` field."""
+def message(event: str, data: str, event_id: int | None = None) -> bytes:
+    """One SSE message; every line of ``data`` gets its own ``data:`` field. ``event_id``:
+    the last history id it covers, which the browser sends back as ``Last-Event-ID``."""
     lines = "".join(f"data: {line}\n" for line in (data.splitlines() or [""]))
-    return f"event: {event}\n{lines}\n".encode()
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\n{lines}\n".encode()
+
+
+def _announcements(announce: Announce, batch: list[Event]) -> bytes:
+    said = ((event, announce(event)) for event in batch)
+    return b"".join(message("announce", s, e.id) for e, s in said if s is not None)
+
+
+def _with_id(board: bytes, batch: list[Event]) -> bytes:
+    ids = [e.id for e in batch if e.id is not None]
+    return f"id: {max(ids)}\n".encode() + board if board and ids else board
 
 
 def heartbeat(epoch_ms: int) -> bytes:
@@ -169,9 +181,8 @@ class Hub:
         groups = list(self.groups.items())
         renders = [self._render(point) for point, _ in groups]  # all start now
         for (_, group), (started, task) in zip(groups, renders, strict=True):
-            said = [group.announce(event) for event in batch]
-            board = await _board(_wait(task))
-            chunk = b"".join(message("announce", s) for s in said if s is not None) + board
+            said = _announcements(group.announce, batch)
+            chunk = said + _with_id(await _board(_wait(task)), batch)
             if chunk:  # one write per display and wake-up
                 for queue in list(group.clients):
                     _put(queue, (started, chunk))
@@ -195,17 +206,38 @@ class Live:
         self.loop.call_soon_threadsafe(self.stop)
 
 
+Missed = Callable[[int], Awaitable[list[Event]]]  # the history after an id
+
+
 async def stream(
-    live: Live, point: str | None, render: Render, announce: Announce, now_ms: Callable[[], int]
+    live: Live,
+    point: str | None,
+    render: Render,
+    announce: Announce,
+    now_ms: Callable[[], int],
+    resume: tuple[int, Missed] | None = None,
 ) -> AsyncIterator[bytes]:
-    """What one display receives, until it goes away or the server stops."""
+    """What one display receives, until it goes away or the server stops.
+
+    ``resume``: the last event id the display saw (SSE ``Last-Event-ID``) and how to read
+    the history after it: the calls it missed are announced before the board (its page
+    skips any it has already said)."""
     if live.stopping.is_set():
         return
     queue = live.hub.join(point, render, announce)
     try:
         joined = asyncio.get_running_loop().time()
         yield f"retry: {RETRY_MS}\n\n".encode()
-        board = await live.hub.board(point, since=joined)
+        missed: list[Event] = []
+        if resume is not None:
+            try:
+                missed = await resume[1](resume[0])
+            except Exception:  # a database that cannot answer now: the board says the rest
+                log.warning("reading the missed events failed", exc_info=True)
+            said = _announcements(announce, missed)
+            if said:
+                yield said
+        board = _with_id(await live.hub.board(point, since=joined), missed)
         if board:
             yield board
         while True:

@@ -43,6 +43,7 @@ log = logging.getLogger("kezek.talon_jobs")
 QUEUE = "talons.queue"  # st.extras keys
 # (time.monotonic() of the reading, "ok" | "near_end" | "out" | "offline" | "unknown")
 PAPER = "talons.paper"
+FAILING = "talons.failing"  # set while the kiosk's talons fail; cleared when one prints
 STATUS_URL = "talons.status_url"  # the phone page URL with {token} in place of the token
 STATUS_LOCK = "talons.status_lock"
 TEXT = "talons.text"  # TextTalons, in text mode
@@ -285,8 +286,10 @@ def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome, *, kiosk: b
     # the paper says it cannot be used now (refused, silent, jammed).
     if kiosk and outcome.ok:
         st.extras[PAPER] = (time.monotonic(), outcome.paper.replace("unknown", "ok"))
+        st.extras.pop(FAILING, None)
     elif kiosk:
         st.extras[PAPER] = (time.monotonic(), "out" if outcome.paper == "out" else "offline")
+        st.extras[FAILING] = True  # until a talon prints, whatever the status poll says
     error = None if outcome.ok else (outcome.error or "unknown error")[:200]
     with db.transaction(st.engine) as session:
         ticket = session.get(Ticket, ticket_id)
@@ -413,6 +416,10 @@ def _read_status_soon(st: State, url: str) -> None:
                 condition = status.paper
             else:  # connected, but it cannot tell its paper (status=off, a spool)
                 condition = "unknown" if previous == "offline" else previous
+            if st.extras.get(FAILING) and condition not in ("out", "offline"):
+                # A printer that answers the status query but fails every job (slow, dying
+                # mid-job) is not working: only a talon that prints ends the warning.
+                condition = previous
             st.extras[PAPER] = (time.monotonic(), condition)
         except Exception:
             log.exception("reading the kiosk printer status failed")

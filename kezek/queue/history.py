@@ -42,7 +42,7 @@ def _event(
 ) -> None:
     """Append the change to the history (at the ticket's point) and announce it."""
     assert ticket.id is not None
-    session.connection().execute(
+    inserted = session.connection().execute(
         _EVENTS.insert(),
         {
             "office_id": ticket.office_id,
@@ -64,6 +64,7 @@ def _event(
             service=codes[0],
             point=codes[1],
             status=ticket.status,
+            id=int(inserted.inserted_primary_key[0]),  # type: ignore[index]
         ),
     )
 

@@ -10,6 +10,7 @@ case of several worker processes (the broker is per process).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from kezek import db, web
 from kezek.i18n import N_
 from kezek.kiosk import talon_jobs
 from kezek.queue import tickets
+from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
@@ -274,16 +276,26 @@ async def events(request: Request, who: Staff) -> Response:
     """Server-Sent Events: "changed" whenever the office's queue changes (codes only)."""
     st = who.st
 
+    last = last_event_id(request.headers.get("last-event-id"))
+
+    def changed(event: Event) -> str:
+        head = f"id: {event.id}\n" if event.id is not None else ""
+        return f"{head}event: changed\ndata: {event.kind}\n\n"
+
     async def stream() -> AsyncIterator[str]:
         async with st.broker.subscribe(st.office_id) as queue:
             yield "retry: 3000\n\n"
+            if last is not None:  # a reconnect: what changed while it was away
+                with contextlib.suppress(Exception):
+                    missed = await asyncio.to_thread(read_history, st.engine, st.office_id, last)
+                    yield "".join(changed(event) for event in missed)
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                yield f"event: changed\ndata: {event.kind}\n\n"
+                yield changed(event)
 
     return StreamingResponse(
         stream(),

@@ -59,7 +59,18 @@
     return li;
   }
 
+  // History ids of the calls already announced: after a reconnect the server sends the
+  // calls this page missed, and a call heard twice (a catch-up) is said once.
+  var said = [];
+  var lastId = "";           // the last history id the stream sent
+  var MAX_SAID = 200;
+
   function enqueue(a) {
+    if (a.id) {
+      if (said.indexOf(a.id) !== -1) { return; }
+      said.push(a.id);
+      if (said.length > MAX_SAID) { said.shift(); }
+    }
     pending.push({ a: a, li: logItem(a) });
     while (pending.length > MAX_PENDING) { pending.shift().li.dataset.state = "dropped"; }
     flashes.set(a.key, Date.now() + FLASH_MS);
@@ -221,6 +232,10 @@
     source = null;
     var old = byId("display");
     var fresh = old.cloneNode(true);
+    if (lastId) {  // a new EventSource sends no Last-Event-ID: the URL carries it
+      var url = fresh.getAttribute("sse-connect").split("?")[0];
+      fresh.setAttribute("sse-connect", url + "?last_event_id=" + encodeURIComponent(lastId));
+    }
     old.replaceWith(fresh);
     htmx.process(fresh);
   }
@@ -242,6 +257,7 @@
     e.preventDefault(); // signals are data, not markup
     lastMessage = Date.now();
     var msg = e.detail;
+    if (msg.lastEventId) { lastId = msg.lastEventId; }
     if (msg.type === "announce") {
       try { enqueue(JSON.parse(msg.data)); } catch (err) { /* a malformed message is skipped */ }
     } else if (msg.type === "tick") {
@@ -250,6 +266,7 @@
     }
   });
   document.body.addEventListener("htmx:sseMessage", function (e) {
+    if (e.detail && e.detail.lastEventId) { lastId = e.detail.lastEventId; }
     if (e.target && e.target.id === "board") { boardChanged(); }
   });
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -289,10 +289,5 @@ def _plain_error(
 
     These answers leave through Starlette's outermost middleware, so they get the security
     headers here."""
-    text = i18n.gettext(web.lang(request), message)
     all_headers = {k.decode(): v.decode() for k, v in SECURITY_HEADERS} | (headers or {})
-    if request.url.path.startswith("/api/"):
-        return JSONResponse(
-            {"error": kind, "message": text}, status_code=status_code, headers=all_headers
-        )
-    return HTMLResponse(text, status_code=status_code, headers=all_headers)
+    return errors.answer(request, status_code, kind, message, all_headers)

@@ -3,47 +3,22 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlalchemy.engine import Engine
 from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kezek import i18n
 from kezek.queue.clock import Clock
-from kezek.queue.events import Broker
-from kezek.queue.models import Service, ServicePoint
 from kezek.queue.tickets import OfficeClosed, QueueError
-from kezek.settings import Profile, Settings
+from kezek.state import State as State  # re-exported: features annotate with web.State
 
 PACKAGE = Path(__file__).parent
 STATIC = PACKAGE / "static"
-
-
-@dataclass
-class State:
-    """Shared objects, built in the lifespan and reached through ``request.app.state.kezek``."""
-
-    settings: Settings
-    profile: Profile
-    engine: Engine
-    broker: Broker
-    clock: Clock
-    office_id: int
-    services: dict[str, Service] = field(default_factory=dict)  # by code, active only
-    points: dict[str, ServicePoint] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)  # features keep their own objects here
-
-    def service_by_id(self, service_id: int | None) -> Service | None:
-        return next((s for s in self.services.values() if s.id == service_id), None)
-
-    def point_by_id(self, point_id: int | None) -> ServicePoint | None:
-        return next((p for p in self.points.values() if p.id == point_id), None)
 
 
 def state(request: Request) -> State:

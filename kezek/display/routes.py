@@ -26,20 +26,17 @@ from kezek.queue import tickets
 from kezek.queue.events import Event
 from kezek.queue.models import ServicePoint
 
-LIVE = "display.live"
-VOICE = "display.voice"
-SIGNALS = "display.signals"
 AUDIO_CACHE = "public, max-age=86400"
 
 
 def _live(st: web.State) -> stream.Live:
-    live: stream.Live = st.extras[LIVE]
-    return live
+    assert st.live is not None, "the display hub starts with the app"
+    return st.live
 
 
 def _voice(st: web.State) -> voice.Voice:
-    engine: voice.Voice = st.extras[VOICE]
-    return engine
+    assert st.voice is not None, "the voice starts with the app"
+    return st.voice
 
 
 def _point(st: web.State, code: str) -> ServicePoint:
@@ -80,12 +77,10 @@ def _context(request: Request, point: ServicePoint | None) -> dict[str, Any]:
 
 
 def _point_services(st: web.State, point: ServicePoint) -> list[int]:
-    key = f"display.services.{point.code}"
-    if key not in st.extras:  # the profile is fixed while the app runs
+    if point.code not in st.point_services:  # the profile is fixed while the app runs
         with db.reading(st.engine) as session:
-            st.extras[key] = tickets.point_services(session, point)
-    served: list[int] = st.extras[key]
-    return served
+            st.point_services[point.code] = tickets.point_services(session, point)
+    return st.point_services[point.code]
 
 
 def _template(point: ServicePoint | None) -> str:
@@ -269,14 +264,16 @@ def _chain_signals(live: stream.Live) -> dict[int, Any]:
 
 async def startup(st: web.State) -> None:
     live = stream.Live(stream.Hub(st.broker, st.office_id))
-    st.extras[LIVE] = live
-    st.extras.setdefault(VOICE, voice_engine(st.settings.voice_engine))
-    st.extras[SIGNALS] = _chain_signals(live)
+    st.live = live
+    if st.voice is None:  # create_app(voice=…) passes its own
+        st.voice = voice_engine(st.settings.voice_engine)
+    st.signals = _chain_signals(live)
 
 
 async def shutdown(st: web.State) -> None:
     _live(st).stop()
-    for sig, (before, ours) in st.extras.pop(SIGNALS, {}).items():
+    signals, st.signals = st.signals, {}
+    for sig, (before, ours) in signals.items():
         if signal.getsignal(sig) is ours:
             signal.signal(sig, before)
 

@@ -18,11 +18,9 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
 from kezek.kiosk import issuing, qr, talon_jobs
-from kezek.kiosk.limits import RateLimiter
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
 
-LIMITER = "kiosk.limiter"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Seconds of no touch before a screen goes back to the start (in the default language).
 IDLE_TICKET, IDLE_START, IDLE_OTHER = 25, 90, 20
@@ -31,7 +29,6 @@ NO_STORE = {"cache-control": "no-store"}  # a cached start screen would reuse it
 
 
 async def startup(st: web.State) -> None:
-    st.extras[LIMITER] = RateLimiter()
     await talon_jobs.startup(st)
 
 
@@ -157,7 +154,7 @@ def _take(
 ) -> Response:
     st = web.state(request)
     language: str = request.state.lang
-    limiter: RateLimiter = st.extras[LIMITER]
+    limiter = st.limiter
     job = None
     try:
         with db.transaction(st.engine, st.broker) as session:

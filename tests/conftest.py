@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import hypothesis
@@ -129,8 +130,15 @@ def settings(database_url: str, profile_name: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: Engine, clock: Clock):  # type: ignore[no-untyped-def]
-    return create_app(settings, engine=engine, clock=clock)
+def seams(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """What a test passes to ``create_app`` besides the usual (printers, voice, limiter):
+    ``@pytest.mark.parametrize("seams", [{"limiter": …}], indirect=True)``."""
+    return dict(getattr(request, "param", {}))
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return create_app(settings, engine=engine, clock=clock, **seams)
 
 
 @pytest.fixture
@@ -277,8 +285,10 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[LiveServer]:
-    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock))
+def live_server(
+    settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]
+) -> Iterator[LiveServer]:
+    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock, **seams))
     server.start()
     yield server
     server.stop()

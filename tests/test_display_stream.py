@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from sqlalchemy.engine import Engine
 
-from kezek.display import routes as display_routes
 from kezek.display.stream import Live
 from kezek.queue.clock import ManualClock
 from kezek.web import State
@@ -39,7 +38,8 @@ def kezek(server: LiveServer) -> State:
 
 
 def live(server: LiveServer) -> Live:
-    found: Live = kezek(server).extras[display_routes.LIVE]
+    found = kezek(server).live
+    assert found is not None
     return found
 
 

@@ -19,7 +19,6 @@ from kezek import db
 from kezek.app import create_app
 from kezek.kiosk import issuing
 from kezek.kiosk.limits import RateLimiter
-from kezek.kiosk.routes import LIMITER
 from kezek.printing.talons import qr_matrix
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import Ticket, TicketEvent
@@ -207,9 +206,14 @@ def test_simultaneous_retries_make_one_ticket(live_server: LiveServer, engine: E
     assert count(engine) == 1
 
 
+SECONDS = [1000.0]  # the limiter's clock in the next test
+
+
+@pytest.mark.parametrize(
+    "seams", [{"limiter": RateLimiter(monotonic=lambda: SECONDS[0])}], indirect=True
+)
 def test_fifty_taps_get_a_gentle_limit(client: TestClient, engine: Engine) -> None:
-    seconds = [1000.0]
-    client.app.state.kezek.extras[LIMITER] = RateLimiter(monotonic=lambda: seconds[0])  # type: ignore[attr-defined]
+    seconds = SECONDS
     answers = [take(client, request_id=f"tap-{n:04d}-xyz") for n in range(50)]
     assert [a.status_code for a in answers].count(201) == 5
     limited = answers[-1]

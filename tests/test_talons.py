@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -27,7 +28,7 @@ from kezek import db
 from kezek.cli import main as cli_main
 from kezek.kiosk import talon_jobs
 from kezek.printing.decode import decode_image
-from kezek.printing.jobs import PrintQueue
+from kezek.printing.jobs import PrintFunction, PrintQueue
 from kezek.printing.talons import KAZAKH_LETTERS, LocalizedText, font, render_queue_talon
 from kezek.queue import tickets
 from kezek.queue.clock import ManualClock
@@ -195,16 +196,22 @@ def profile_name(tmp_path: Path, printer: FakePrinter, text_mode: bool) -> str:
     return str(path)
 
 
+def short_printers(print_fn: PrintFunction | None = None) -> PrintQueue:
+    """A print queue with a one-second printer time-out, to keep the tests short."""
+    return (
+        PrintQueue(timeout=1.0) if print_fn is None else PrintQueue(timeout=1.0, print_fn=print_fn)
+    )
+
+
+@pytest.fixture
+def seams() -> dict[str, Any]:
+    return {"printers": short_printers}
+
+
 @pytest.fixture
 def st(client: TestClient):  # type: ignore[no-untyped-def]
-    """The running app's state, with a one-second printer time-out to keep the tests short."""
-    state = client.app.state.kezek  # type: ignore[attr-defined]
-    state.extras[talon_jobs.QUEUE].close()
-    text = state.extras.get(talon_jobs.TEXT)
-    state.extras[talon_jobs.QUEUE] = (
-        PrintQueue(timeout=1.0, print_fn=text) if text else PrintQueue(timeout=1.0)
-    )
-    return state
+    """The running app's state."""
+    return client.app.state.kezek  # type: ignore[attr-defined]
 
 
 def take(client: TestClient, lang: str = "kk", service: str = "registration") -> tuple[float, str]:

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kezek import db, i18n, profile_sync, web
+from kezek import db, i18n, profile_sync, templating, web
 from kezek.api import routes as api
 from kezek.display import routes as display
 from kezek.display.voice import Voice
@@ -217,7 +217,7 @@ def create_app(
         ]
         app.state.kezek = states[0]
         app.state.offices = {st.profile.slug: st for st in states}
-        app.state.templates = web.make_templates()
+        app.state.templates = templating.environment()
         for st in states:
             st.printers = printers or st.printers
             st.voice = voice or st.voice

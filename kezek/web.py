@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -12,13 +10,11 @@ from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from kezek import i18n
+from kezek import i18n, templating
 from kezek.queue.clock import Clock
 from kezek.queue.tickets import OfficeClosed, QueueError
 from kezek.state import State as State  # re-exported: features annotate with web.State
-
-PACKAGE = Path(__file__).parent
-STATIC = PACKAGE / "static"
+from kezek.templating import STATIC as STATIC  # re-exported: the app mounts it
 
 
 def state(request: Request) -> State:
@@ -45,30 +41,6 @@ def lang(request: Request) -> str:
         request.cookies.get(i18n.COOKIE),
         request.headers.get("accept-language"),
     )
-
-
-def vendor_files() -> dict[str, str]:
-    """Logical name -> versioned file under static/vendor (htmx -> vendor/htmx-2.0.11.js)."""
-    found: dict[str, str] = {}
-    for path in sorted((STATIC / "vendor").glob("*.js")):
-        stem = path.name.rsplit("-", 1)[0]
-        found[stem] = f"vendor/{path.name}"
-    return found
-
-
-def make_templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["vendor"] = vendor_files()
-    env.globals["LANGUAGES"] = i18n.LANGUAGES
-    env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
-    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
-    return env
 
 
 def render(
@@ -105,11 +77,10 @@ def render(
         "user": getattr(request.state, "user", None),
         **(context or {}),
     }
-    template = env.get_template(name)
     if block is not None:
-        html = "".join(template.blocks[block](template.new_context(ctx)))
+        html = templating.render_block(name, block, ctx)
     else:
-        html = template.render(ctx)
+        html = env.get_template(name).render(ctx)
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 

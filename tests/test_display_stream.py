@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from sqlalchemy.engine import Engine
+from starlette.requests import Request
 
 from kezek.display.stream import Live
 from kezek.queue.clock import ManualClock
@@ -340,3 +341,30 @@ def test_sigterm_restarts_quickly_with_displays_connected(
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def holds_a_request(fn: Callable[..., Any]) -> bool:
+    """Whether a closure keeps a ``Request`` (directly or through a closure it keeps)."""
+    for cell in getattr(fn, "__closure__", None) or ():
+        value = cell.cell_contents
+        if isinstance(value, Request) or (callable(value) and holds_a_request(value)):
+            return True
+    return False
+
+
+def test_the_hub_renders_the_board_without_any_displays_request(
+    live_server: LiveServer, clerk: dict[str, str]
+) -> None:
+    """The hub renders one board for every display of a group: from the office's state, not
+    from the request of the display that happened to connect first."""
+    with httpx.stream("GET", live_server.url + "/display/events", timeout=5) as response:
+        stream = messages(response.iter_lines())
+        next(stream)
+        assert next(stream)["event"] == "board"
+        group = live(live_server).hub.groups[None]
+        assert not holds_a_request(group.render)
+        issue(live_server)
+        call_next(live_server, clerk)
+        until(stream, "announce")
+        board = BeautifulSoup(until(stream, "board")["data"], "html.parser")
+        assert [el.get_text() for el in board.select(".calls .code")] == ["А-001"]

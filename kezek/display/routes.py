@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from kezek import db, i18n, web
+from kezek import db, i18n, templating, web
 from kezek.display import board as boards
 from kezek.display import stream, voice
 from kezek.queue import tickets
@@ -49,9 +49,9 @@ def _point(st: web.State, code: str) -> ServicePoint:
 # --- the board ---------------------------------------------------------------------------
 
 
-def _context(request: Request, point: ServicePoint | None) -> dict[str, Any]:
-    """Everything the board shows; read in one short transaction."""
-    st = web.state(request)
+def _context(st: web.State, point: ServicePoint | None) -> dict[str, Any]:
+    """Everything the board shows; read in one short transaction. No request: the hub
+    renders one board for every display of a group."""
     with db.reading(st.engine) as session:
         board = boards.board(session, st.clock, st.office_id, point_id=point.id if point else None)
     points = {p.id: p for p in st.points.values()}
@@ -73,6 +73,7 @@ def _context(request: Request, point: ServicePoint | None) -> dict[str, Any]:
         "date_text": local.strftime("%d.%m.%Y"),
         "epoch_ms": int(board.at.timestamp() * 1000),
         "zone": st.profile.timezone,
+        "profile": st.profile,
     }
 
 
@@ -87,15 +88,15 @@ def _template(point: ServicePoint | None) -> str:
     return "display/point.html" if point is not None else "display/board.html"
 
 
-def _board_html(request: Request, point: ServicePoint | None) -> str:
-    """The board fragment alone: what the stream sends and the fallback polls."""
-    response = web.render(request, _template(point), _context(request, point), block="board")
-    return bytes(response.body).decode()
+def _board_html(st: web.State, point: ServicePoint | None) -> str:
+    """The board fragment alone, what the stream sends: from the office's state, no request
+    (the board speaks both languages of the hall, whoever connected first)."""
+    return templating.render_block(_template(point), "board", _context(st, point))
 
 
 def _page(request: Request, point: ServicePoint | None) -> Response:
     st = web.state(request)
-    ctx = _context(request, point)
+    ctx = _context(st, point)
     if web.is_htmx(request):  # the page's fallback while its stream is down
         return web.render(
             request, _template(point), ctx, block="board", headers={"cache-control": "no-store"}
@@ -173,7 +174,7 @@ def _events(request: Request, point: ServicePoint | None) -> Response:
     st = web.state(request)
 
     def render() -> Awaitable[str]:
-        return run_in_threadpool(_board_html, request, point)
+        return run_in_threadpool(_board_html, st, point)
 
     body = stream.stream(
         _live(st),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import hypothesis
@@ -127,6 +128,18 @@ def settings(database_url: str, profile_name: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key",
         spool_dir=str(tmp_path / "spool"),
     )
+
+
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T], seconds: float = 8.0, every: float = 0.05) -> T:
+    """Ask ``check`` until it answers something true, for at most ``seconds``; its last
+    answer (the tests assert it). For what happens on another thread or process."""
+    deadline = time.monotonic() + seconds
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return found
 
 
 @pytest.fixture

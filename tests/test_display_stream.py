@@ -31,6 +31,7 @@ from tests.conftest import (
     make_user,
     spawn_server,
     started_server,
+    wait_until,
 )
 
 
@@ -178,15 +179,9 @@ def test_connects_and_disconnects_leave_nothing_behind(live_server: LiveServer) 
     st = kezek(live_server)
     tasks_before = count_tasks(live_server)
     visit(live_server.url + "/display/events")
-    deadline = time.monotonic() + 5
-    while st.broker.subscriber_count() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert st.broker.subscriber_count() == 0
+    assert wait_until(lambda: st.broker.subscriber_count() == 0, seconds=5)
     assert live(live_server).hub.groups == {} and live(live_server).hub.task is None
-    deadline = time.monotonic() + 5
-    while count_tasks(live_server) > tasks_before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert count_tasks(live_server) <= tasks_before
+    assert wait_until(lambda: count_tasks(live_server) <= tasks_before, seconds=5)
 
 
 # What a thousand visits may add to the server's resident memory once it is warm. Measured

@@ -34,6 +34,7 @@ from kezek.queue import tickets
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket, TicketEvent
 from kezek.settings import PROFILES_DIR, load_profile
+from tests.conftest import wait_until
 
 GS_V0 = b"\x1dv0"
 DLE_EOT = b"\x10\x04"
@@ -149,15 +150,6 @@ class FakePrinter:
             self._listener.close()
         for thread in self._threads:
             thread.join(timeout=2)
-
-
-def wait_until(check: Callable[[], bool], seconds: float = 8.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def same_image(a: Image.Image, b: Image.Image) -> bool:

@@ -357,7 +357,7 @@ def test_the_hub_renders_the_board_without_any_displays_request(
         next(stream)
         assert next(stream)["event"] == "board"
         group = live(live_server).hub.groups[None]
-        assert not holds_a_request(group.render)
+        assert not holds_a_request(group.render) and not holds_a_request(group.announce)
         issue(live_server)
         call_next(live_server, clerk)
         until(stream, "announce")

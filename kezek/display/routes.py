@@ -138,6 +138,10 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     st = web.state(request)
     chime = request.url_for("display_chime").path
     speaks = point is None and _voice(st).available
+    # Paths only, made now: the hub keeps this for every display of the group, not the request.
+    voices = request.url_for("display_voice", lang="kk", point="p", code="c").path[
+        : -len("/kk/p/c")
+    ]
 
     def announce(event: Event) -> str | None:
         if event.kind not in stream.CALLS or event.point is None:
@@ -150,9 +154,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
             clips += [
                 {
                     "name": lang,
-                    "url": request.url_for(
-                        "display_voice", lang=lang, point=at.code, code=event.code
-                    ).path,
+                    "url": f"{voices}/{lang}/{at.code}/{event.code}",
                 }
                 for lang in voice.LANGUAGES
             ]

@@ -19,10 +19,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kezek import db, errors, i18n, profile_sync, web
+from kezek import db, errors, i18n, profile_sync, templating, web
 from kezek.api import routes as api
 from kezek.display import routes as display
+from kezek.display.voice import Voice
 from kezek.kiosk import routes as kiosk
+from kezek.kiosk.limits import RateLimiter
 from kezek.public import routes as info
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
@@ -31,6 +33,7 @@ from kezek.queue.models import Service, ServicePoint
 from kezek.settings import Settings, load_profile
 from kezek.staff import routes as staff
 from kezek.staff.supervisor import routes as supervisor
+from kezek.state import Printers
 
 log = logging.getLogger("kezek")
 FEATURES: tuple[ModuleType, ...] = (kiosk, staff, display)
@@ -182,8 +185,16 @@ def home(request: Request) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, engine: Engine | None = None, clock: Clock | None = None
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    printers: Printers | None = None,
+    voice: Voice | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Starlette:
+    """The app. ``printers`` makes the kiosk's print queue (called with ``print_fn=`` in text
+    mode), ``voice`` speaks the calls, ``limiter`` paces the kiosk's taps: tests pass their
+    own; by default each office builds its own at startup."""
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
@@ -207,8 +218,11 @@ def create_app(
         ]
         app.state.kezek = states[0]
         app.state.offices = {st.profile.slug: st for st in states}
-        app.state.templates = web.make_templates()
+        app.state.templates = templating.environment()
         for st in states:
+            st.printers = printers or st.printers
+            st.voice = voice or st.voice
+            st.limiter = limiter or st.limiter
             await asyncio.to_thread(close_finished_days, st)
             tasks.append(asyncio.create_task(_closer(st)))
             for feature in FEATURES:

@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlalchemy.engine import Engine
 from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from kezek import i18n
+from kezek import i18n, templating
 from kezek.queue.clock import Clock
-from kezek.queue.events import Broker
-from kezek.queue.models import Service, ServicePoint
 from kezek.queue.tickets import OfficeClosed, QueueError
-from kezek.settings import Profile, Settings
-
-PACKAGE = Path(__file__).parent
-STATIC = PACKAGE / "static"
-
-
-@dataclass
-class State:
-    """Shared objects, built in the lifespan and reached through ``request.app.state.kezek``."""
-
-    settings: Settings
-    profile: Profile
-    engine: Engine
-    broker: Broker
-    clock: Clock
-    office_id: int
-    services: dict[str, Service] = field(default_factory=dict)  # by code, active only
-    points: dict[str, ServicePoint] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)  # features keep their own objects here
-
-    def service_by_id(self, service_id: int | None) -> Service | None:
-        return next((s for s in self.services.values() if s.id == service_id), None)
-
-    def point_by_id(self, point_id: int | None) -> ServicePoint | None:
-        return next((p for p in self.points.values() if p.id == point_id), None)
+from kezek.state import State as State  # re-exported: features annotate with web.State
+from kezek.templating import STATIC as STATIC  # re-exported: the app mounts it
 
 
 def state(request: Request) -> State:
@@ -70,30 +41,6 @@ def lang(request: Request) -> str:
         request.cookies.get(i18n.COOKIE),
         request.headers.get("accept-language"),
     )
-
-
-def vendor_files() -> dict[str, str]:
-    """Logical name -> versioned file under static/vendor (htmx -> vendor/htmx-2.0.11.js)."""
-    found: dict[str, str] = {}
-    for path in sorted((STATIC / "vendor").glob("*.js")):
-        stem = path.name.rsplit("-", 1)[0]
-        found[stem] = f"vendor/{path.name}"
-    return found
-
-
-def make_templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["vendor"] = vendor_files()
-    env.globals["LANGUAGES"] = i18n.LANGUAGES
-    env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
-    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
-    return env
 
 
 def render(
@@ -130,11 +77,10 @@ def render(
         "user": getattr(request.state, "user", None),
         **(context or {}),
     }
-    template = env.get_template(name)
     if block is not None:
-        html = "".join(template.blocks[block](template.new_context(ctx)))
+        html = templating.render_block(name, block, ctx)
     else:
-        html = template.render(ctx)
+        html = env.get_template(name).render(ctx)
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import hypothesis
@@ -128,9 +130,28 @@ def settings(database_url: str, profile_name: str, tmp_path: Path) -> Settings:
     )
 
 
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T], seconds: float = 8.0, every: float = 0.05) -> T:
+    """Ask ``check`` until it answers something true, for at most ``seconds``; its last
+    answer (the tests assert it). For what happens on another thread or process."""
+    deadline = time.monotonic() + seconds
+    while not (found := check()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return found
+
+
 @pytest.fixture
-def app(settings: Settings, engine: Engine, clock: Clock):  # type: ignore[no-untyped-def]
-    return create_app(settings, engine=engine, clock=clock)
+def seams(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """What a test passes to ``create_app`` besides the usual (printers, voice, limiter):
+    ``@pytest.mark.parametrize("seams", [{"limiter": …}], indirect=True)``."""
+    return dict(getattr(request, "param", {}))
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return create_app(settings, engine=engine, clock=clock, **seams)
 
 
 @pytest.fixture
@@ -277,8 +298,10 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[LiveServer]:
-    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock))
+def live_server(
+    settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]
+) -> Iterator[LiveServer]:
+    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock, **seams))
     server.start()
     yield server
     server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from kezek.queue.clock import ManualClock
@@ -21,6 +22,10 @@ def test_issue_numbers_and_position(client: TestClient) -> None:
     assert second["status"] == "waiting" and second["lang"] == "ru"
     assert second["status_url"].startswith("http://testserver/t/")
     assert client.get(f"/api/tickets/{second['id']}").json()["position"] == 2
+    # The visitor chose Russian: the phone page of the ticket speaks it without being told.
+    phone = BeautifulSoup(client.get(second["status_url"]).text, "html.parser")
+    assert phone.html is not None and phone.html["lang"] == "ru"
+    assert phone.select_one(".phone-place").get_text() == "Ваше место в очереди: 2"  # type: ignore[union-attr]
 
 
 def test_unknown_service_is_422_in_the_visitors_language(client: TestClient) -> None:
@@ -28,16 +33,22 @@ def test_unknown_service_is_422_in_the_visitors_language(client: TestClient) -> 
         "/api/tickets", json={"service": "nope"}, headers={"accept-language": "ru"}
     )
     assert response.status_code == 422
-    assert response.json()["error"] == "unknown_service"
-    assert "nope" in response.json()["message"]
+    assert response.json() == {"error": "unknown_service", "message": "Неизвестная услуга nope."}
+    kazakh = client.post(
+        "/api/tickets", json={"service": "nope"}, headers={"accept-language": "kk"}
+    )
+    assert kazakh.json()["message"] == "nope деген қызмет жоқ."
 
 
 def test_closed_office_is_409_with_next_opening(client: TestClient, now: ManualClock) -> None:
     now.advance(days=4)  # Saturday 10:00: closed until Tuesday (§10)
-    response = client.post("/api/tickets", json={"service": "registration"})
+    response = client.post(
+        "/api/tickets", json={"service": "registration"}, headers={"accept-language": "kk"}
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["error"] == "closed"
+    assert body["message"] == "Мекеме ашылады: 01.12, сейсенбі, сағат 09:00."
     assert body["next_opening"].startswith("2026-12-01T04:00:00")  # Tuesday 09:00 in Almaty
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from kezek.app import create_app
-from kezek.display import routes as display_routes
 from kezek.display import voice
 from kezek.queue.clock import Clock, ManualClock
 from kezek.settings import Settings
@@ -212,7 +211,8 @@ def test_the_chime_is_a_two_tone_ding_dong(client: TestClient) -> None:
 
 
 def test_a_call_is_spoken_in_kazakh_and_russian(client: TestClient) -> None:
-    engine: voice.Voice = client.app.state.kezek.extras[display_routes.VOICE]  # type: ignore[attr-defined]
+    engine: voice.Voice | None = client.app.state.kezek.voice  # type: ignore[attr-defined]
+    assert engine is not None
     if not engine.available:
         pytest.skip("espeak-ng is not installed")
     for lang in ("kk", "ru"):
@@ -242,8 +242,8 @@ def test_only_this_offices_codes_and_cabinets_are_spoken(client: TestClient, pat
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("seams", [{"voice": voice.Voice("/nonexistent/espeak-ng")}], indirect=True)
 def test_without_a_voice_engine_only_the_chime_sounds(client: TestClient) -> None:
-    client.app.state.kezek.extras[display_routes.VOICE] = voice.Voice("/nonexistent/espeak-ng")  # type: ignore[attr-defined]
     response = client.get("/display/voice/kk/cab1/А-017")
     assert response.status_code == 503
     assert client.get("/display/chime.wav").status_code == 200

@@ -13,7 +13,6 @@ from playwright.sync_api import Page
 from sqlalchemy.engine import Engine
 
 from kezek import auth, db
-from kezek.display import routes as display_routes
 from kezek.display import voice
 from kezek.intake import cards
 from kezek.queue.events import Event
@@ -268,10 +267,10 @@ def test_no_personal_data_reaches_the_display(
     assert ticket["code"] in html
 
 
+@pytest.mark.parametrize("seams", [{"voice": voice.Voice("/nonexistent/espeak-ng")}], indirect=True)
 def test_without_a_voice_engine_the_chime_still_plays(
     live_server: LiveServer, page: Page, clerk: dict[str, str]
 ) -> None:
-    kezek(live_server).extras[display_routes.VOICE] = voice.Voice("/nonexistent/espeak-ng")
     issue(live_server)
     open_display(page, live_server)
     call_next(live_server, clerk)

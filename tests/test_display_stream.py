@@ -19,8 +19,8 @@ import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from sqlalchemy.engine import Engine
+from starlette.requests import Request
 
-from kezek.display import routes as display_routes
 from kezek.display.stream import Live
 from kezek.queue.clock import ManualClock
 from kezek.web import State
@@ -31,6 +31,7 @@ from tests.conftest import (
     make_user,
     spawn_server,
     started_server,
+    wait_until,
 )
 
 
@@ -39,7 +40,8 @@ def kezek(server: LiveServer) -> State:
 
 
 def live(server: LiveServer) -> Live:
-    found: Live = kezek(server).extras[display_routes.LIVE]
+    found = kezek(server).live
+    assert found is not None
     return found
 
 
@@ -177,15 +179,9 @@ def test_connects_and_disconnects_leave_nothing_behind(live_server: LiveServer) 
     st = kezek(live_server)
     tasks_before = count_tasks(live_server)
     visit(live_server.url + "/display/events")
-    deadline = time.monotonic() + 5
-    while st.broker.subscriber_count() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert st.broker.subscriber_count() == 0
+    assert wait_until(lambda: st.broker.subscriber_count() == 0, seconds=5)
     assert live(live_server).hub.groups == {} and live(live_server).hub.task is None
-    deadline = time.monotonic() + 5
-    while count_tasks(live_server) > tasks_before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert count_tasks(live_server) <= tasks_before
+    assert wait_until(lambda: count_tasks(live_server) <= tasks_before, seconds=5)
 
 
 # What a thousand visits may add to the server's resident memory once it is warm. Measured
@@ -340,3 +336,30 @@ def test_sigterm_restarts_quickly_with_displays_connected(
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def holds_a_request(fn: Callable[..., Any]) -> bool:
+    """Whether a closure keeps a ``Request`` (directly or through a closure it keeps)."""
+    for cell in getattr(fn, "__closure__", None) or ():
+        value = cell.cell_contents
+        if isinstance(value, Request) or (callable(value) and holds_a_request(value)):
+            return True
+    return False
+
+
+def test_the_hub_renders_the_board_without_any_displays_request(
+    live_server: LiveServer, clerk: dict[str, str]
+) -> None:
+    """The hub renders one board for every display of a group: from the office's state, not
+    from the request of the display that happened to connect first."""
+    with httpx.stream("GET", live_server.url + "/display/events", timeout=5) as response:
+        stream = messages(response.iter_lines())
+        next(stream)
+        assert next(stream)["event"] == "board"
+        group = live(live_server).hub.groups[None]
+        assert not holds_a_request(group.render) and not holds_a_request(group.announce)
+        issue(live_server)
+        call_next(live_server, clerk)
+        until(stream, "announce")
+        board = BeautifulSoup(until(stream, "board")["data"], "html.parser")
+        assert [el.get_text() for el in board.select(".calls .code")] == ["А-001"]

@@ -15,9 +15,9 @@ from sqlmodel import select
 from kezek import db
 from kezek.printing.decode import decode_image
 from kezek.queue.models import Ticket
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, wait_until
 from tests.test_staff_flow import login
-from tests.test_talons import FakePrinter, printer, profile_name, text_mode, wait_until  # noqa: F401
+from tests.test_talons import FakePrinter, printer, profile_name, text_mode  # noqa: F401
 
 pytestmark = pytest.mark.slow
 

@@ -294,7 +294,9 @@ def test_a_refusal_needs_a_ground_and_a_comment(
     no_ground = post(client, url, token, {"outcome": "refused", "ground": "", "comment": "works"})
     assert no_ground.status_code == 409 and "grounds of §17" in flash(no_ground)
     made_up = post(client, url, token, {"outcome": "refused", "ground": "dislike", "comment": "x"})
-    assert made_up.status_code == 409
+    assert made_up.status_code == 409 and "A refusal needs one of the grounds of §17." in flash(
+        made_up
+    )
     no_comment = post(client, url, token, {"outcome": "refused", "ground": "employed"})
     assert no_comment.status_code == 409 and "comment" in flash(no_comment)
     assert current_app(engine, card_id).status == "accepted"  # type: ignore[union-attr]
@@ -364,7 +366,9 @@ def test_registration_date_must_be_between_acceptance_and_today(
             token,
             {"outcome": "registered", "registered_on": day},
         )
-        assert refused.status_code == 409
+        assert refused.status_code == 409 and (
+            "The date of registration must be between the acceptance and today." in flash(refused)
+        )
 
 
 def test_an_open_application_can_be_refused_for_missing_documents_only(
@@ -404,6 +408,7 @@ def test_audit_trail_is_for_supervisors_and_append_only(
 ) -> None:
     token, card_id, app_id = _accepted(client, engine, office_id)
     assert client.get("/staff/audit").status_code == 403
+    assert flash(client.get("/staff/audit")) == "Your role does not allow this page or action."
     assert client.get(f"/staff/audit?card={card_id}").status_code == 403
     login(client, engine, office_id, "head", "supervisor")
     client.get(f"/staff/cards/{card_id}")  # the supervisor's view is recorded too
@@ -433,7 +438,7 @@ def test_marking_a_case_corrected_is_for_supervisors(
     )
     token = login(client, engine, office_id, "head", "supervisor")
     no_reason = post(client, f"/staff/applications/{app_id}/corrected", token, {"reason": ""})
-    assert no_reason.status_code == 409
+    assert no_reason.status_code == 409 and "Write what was corrected." in flash(no_reason)
     done = post(
         client,
         f"/staff/applications/{app_id}/corrected",

@@ -11,7 +11,6 @@ from sqlmodel import func, select
 
 from kezek import db
 from kezek.kiosk.limits import RateLimiter
-from kezek.kiosk.routes import LIMITER
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket
 from kezek.settings import PROFILES_DIR
@@ -195,11 +194,10 @@ def test_phone_page(live_server: LiveServer, page, artifacts: Path) -> None:  # 
 
 
 @pytest.mark.parametrize("profile_name", ["dead-printer"], indirect=True)
+@pytest.mark.parametrize("seams", [{"limiter": RateLimiter(per_minute=1)}], indirect=True)
 def test_printer_problem_and_the_gentle_limit(
     live_server: LiveServer, page, artifacts: Path, engine: Engine
 ) -> None:  # type: ignore[no-untyped-def]
-    app = live_server.server.config.app  # type: ignore[union-attr]
-    app.state.kezek.extras[LIMITER] = RateLimiter(per_minute=1)
     open_kiosk(page, live_server, "kk")
     page.get_by_role("button", name="Анықтама алу").click()
     page.wait_for_selector("#kiosk.kiosk-ticket", timeout=WAIT_MS)

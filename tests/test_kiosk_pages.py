@@ -4,7 +4,6 @@ rows behind it. The browser tests (test_kiosk_browser.py) drive the same pages i
 from __future__ import annotations
 
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -19,12 +18,11 @@ from kezek import db
 from kezek.app import create_app
 from kezek.kiosk import issuing
 from kezek.kiosk.limits import RateLimiter
-from kezek.kiosk.routes import LIMITER
 from kezek.printing.talons import qr_matrix
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import Ticket, TicketEvent
 from kezek.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, wait_until
 
 
 def soup(response: httpx.Response) -> BeautifulSoup:
@@ -207,9 +205,14 @@ def test_simultaneous_retries_make_one_ticket(live_server: LiveServer, engine: E
     assert count(engine) == 1
 
 
+SECONDS = [1000.0]  # the limiter's clock in the next test
+
+
+@pytest.mark.parametrize(
+    "seams", [{"limiter": RateLimiter(monotonic=lambda: SECONDS[0])}], indirect=True
+)
 def test_fifty_taps_get_a_gentle_limit(client: TestClient, engine: Engine) -> None:
-    seconds = [1000.0]
-    client.app.state.kezek.extras[LIMITER] = RateLimiter(monotonic=lambda: seconds[0])  # type: ignore[attr-defined]
+    seconds = SECONDS
     answers = [take(client, request_id=f"tap-{n:04d}-xyz") for n in range(50)]
     assert [a.status_code for a in answers].count(201) == 5
     limited = answers[-1]
@@ -357,11 +360,15 @@ def test_print_status_is_polled_until_known(client: TestClient, engine: Engine) 
         ticket = session.exec(select(Ticket)).one()
     assert token == ticket.public_token
     # The spool printer of the profile prints at once; bounded wait for the worker thread.
-    for n in range(2, 50):
+    polls = iter(range(2, 29))  # the page polls at most 30 times
+
+    def printed() -> BeautifulSoup | None:
+        n = next(polls)
         fragment = soup(client.get(f"/kiosk/talon/{token}?n={n}", headers={"hx-request": "true"}))
-        if fragment.select_one(".kiosk-talon-printed"):
-            break
-        time.sleep(0.1)
+        return fragment if fragment.select_one(".kiosk-talon-printed") else None
+
+    fragment = wait_until(printed, seconds=2.5, every=0.1)
+    assert fragment is not None
     assert text(fragment, "#talon-status") == "Take your talon."
     assert fragment.select_one("#talon-status").get("hx-get") is None  # polling stops
 
@@ -373,10 +380,7 @@ def print_status(engine: Engine) -> str:
 
 def test_print_status_polling_is_bounded(client: TestClient, engine: Engine) -> None:
     take(client, lang="en")
-    for _ in range(50):  # the spool job finishes first
-        if print_status(engine) != "pending":
-            break
-        time.sleep(0.1)
+    assert wait_until(lambda: print_status(engine) != "pending", seconds=5)  # the spool job
     with db.transaction(engine) as session:  # then: a job that never reports back
         ticket = session.exec(select(Ticket)).one()
         ticket.print_status = "pending"

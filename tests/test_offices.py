@@ -2,21 +2,67 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
+from kezek.settings import PROFILES_DIR
 from tests.conftest import make_token, make_user
+
+OTHER = "Отдел занятости Бескольского сельского округа"
 
 
 @pytest.fixture
-def profile_name() -> str:
-    return "kyzylzhar,demo"
+def profile_name(tmp_path: Path) -> str:
+    """Kyzylzhar, the demo office (a copy of it), and one with a name and a service of its
+    own."""
+    text = (PROFILES_DIR / "kyzylzhar.toml").read_text(encoding="utf-8")
+    text = text.replace('slug = "kyzylzhar"', 'slug = "beskol"')
+    ours = "Отдел занятости и социальных программ Кызылжарского района"
+    text = text.replace(f'ru = "{ours}"', f'ru = "{OTHER}"')
+    text = text.replace('ru = "Вакансии"', 'ru = "Переподготовка"')
+    path = tmp_path / "beskol.toml"
+    path.write_text(text, encoding="utf-8")
+    return f"kyzylzhar,demo,{path}"
+
+
+def kiosk(client: TestClient, prefix: str = "") -> BeautifulSoup:
+    return BeautifulSoup(client.get(f"{prefix}/kiosk/?lang=ru").text, "html.parser")
+
+
+def services(page: BeautifulSoup) -> list[str]:
+    return [el.get_text(strip=True) for el in page.select(".kiosk-service-name")]
+
+
+def test_each_office_shows_its_own_name_services_and_queue(client: TestClient) -> None:
+    """What a visitor sees of one office, never anything of the other."""
+    ours, theirs = kiosk(client), kiosk(client, "/o/beskol")
+    kyzylzhar = "Отдел занятости и социальных программ Кызылжарского района"
+    assert ours.select_one(".kiosk-office").get_text(strip=True) == kyzylzhar  # type: ignore[union-attr]
+    assert theirs.select_one(".kiosk-office").get_text(strip=True) == OTHER  # type: ignore[union-attr]
+    assert OTHER not in str(ours) and kyzylzhar not in str(theirs)
+    assert services(ours)[1] == "Вакансии" and services(theirs)[1] == "Переподготовка"
+    assert "Переподготовка" not in str(ours) and "Вакансии" not in str(theirs)
+
+    taken = client.post("/api/tickets", json={"service": "vacancies"}).json()
+    assert taken["code"] == "Б-001"
+    queue = {
+        s["service"]: s["waiting"] for s in client.get("/o/beskol/api/queue").json()["services"]
+    }
+    assert queue["vacancies"] == 0  # the other office's queue is untouched
+    assert {s["service"]: s["waiting"] for s in client.get("/api/queue").json()["services"]}[
+        "vacancies"
+    ] == 1
+    phone = client.get(taken["status_url"].replace("/t/", "/o/beskol/t/"))
+    assert phone.status_code == 404  # nor is its ticket reachable there
 
 
 def test_two_offices_share_nothing_but_the_database(client: TestClient, engine: Engine) -> None:
     offices = client.app.state.offices  # type: ignore[attr-defined]
-    assert sorted(offices) == ["demo", "kyzylzhar"]
+    assert sorted(offices) == ["beskol", "demo", "kyzylzhar"]
     first = client.post("/api/tickets", json={"service": "registration"}).json()
     other = client.post("/o/demo/api/tickets", json={"service": "registration"}).json()
     assert first["code"] == other["code"] == "А-001"  # each office numbers its own day

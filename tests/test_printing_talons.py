@@ -244,3 +244,63 @@ def test_widths_that_are_not_whole_bytes_are_refused() -> None:
 
 def test_fonts_are_loaded_once() -> None:
     assert sheet.font(24, 700) is sheet.font(24, 700)
+
+
+FINDER = [
+    tuple(r in (0, 6) or c in (0, 6) or (2 <= r <= 4 and 2 <= c <= 4) for c in range(7))
+    for r in range(7)
+]
+
+
+def read_qr(image: Image.Image, modules: int) -> tuple[tuple[bool, ...], ...] | None:
+    """The QR code printed on a talon, read back module by module from its pixels.
+
+    Its top-left corner is the first run of dark pixels seven modules long, as tall as it is
+    wide, where both top finder patterns are; every module is sampled at its centre."""
+    gray = image.convert("L")
+    width, height = gray.size
+    pixels = gray.load()
+    assert pixels is not None
+
+    def dark(x: int, y: int) -> bool:
+        return 0 <= x < width and 0 <= y < height and pixels[x, y] < 128  # type: ignore[operator]
+
+    for y in range(height):
+        x = 0
+        while x < width:
+            if not dark(x, y):
+                x += 1
+                continue
+            start = x
+            while dark(x, y):
+                x += 1
+            run = x - start
+            box = run // 7
+            if run >= 14 and run % 7 == 0 and all(dark(start, y + d) for d in range(run)):
+                matrix = tuple(
+                    tuple(
+                        dark(start + col * box + box // 2, y + row * box + box // 2)
+                        for col in range(modules)
+                    )
+                    for row in range(modules)
+                )
+                corners = [[row[:7] for row in matrix[:7]], [row[-7:] for row in matrix[:7]]]
+                if all(corner == FINDER for corner in corners):
+                    return matrix
+    return None
+
+
+@pytest.mark.parametrize("width", [576, 384])
+def test_the_printed_qr_code_is_the_status_url_module_for_module(width: int) -> None:
+    """What a phone's camera reads on the paper: the visitor's own status page."""
+    image = talons.render_queue_talon(TALON, width)
+    matrix = talons.qr_matrix(TALON.status_url)
+    assert read_qr(image, len(matrix)) == matrix
+    other = talons.qr_matrix("https://kezek.example.kz/t/00000000")
+    assert len(other) == len(matrix) and other != matrix  # the comparison can tell them apart
+    assert (
+        read_qr(
+            talons.render_queue_talon(dataclasses.replace(TALON, status_url=""), width), len(matrix)
+        )
+        is None
+    )

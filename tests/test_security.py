@@ -22,7 +22,11 @@ from kezek.intake.iin import check_digit
 from kezek.queue.clock import Clock
 from kezek.queue.models import Ticket
 from tests.conftest import make_user
-from tests.test_staff_flow import login
+from tests.test_staff_flow import flash, login
+
+# What a refused member of staff reads (these logins read the staff pages in English).
+EXPIRED = "This form has expired or did not come from this page."
+NOT_ALLOWED = "Your role does not allow this page or action."
 
 PUBLIC = {  # route name -> why anyone may open it
     "home": "links to the kiosk, display and staff login",
@@ -136,6 +140,7 @@ def test_staff_routes_refuse_anonymous_and_api_needs_a_token(
             response = client.request(method, concrete(path, seeded), follow_redirects=False)
             if name in STAFF_API:
                 assert response.status_code == 401, (method, path)
+                assert response.json()["message"] == "Қызметкердің жарамды токені қажет."
             else:
                 assert response.status_code in (303, 401, 403), (method, path, response.status_code)
                 assert SURNAME not in response.text
@@ -154,6 +159,7 @@ def test_every_staff_state_change_needs_the_csrf_token(
             concrete(path, seeded), data={"point": "cab1"}, follow_redirects=False
         )
         assert response.status_code == 403, (path, response.status_code)
+        assert EXPIRED in flash(response), path
 
 
 @pytest.mark.parametrize("role", ["clerk", "supervisor", "admin"])
@@ -175,6 +181,7 @@ def test_role_matrix(
             assert response.status_code != 403, (role, url)
         else:
             assert response.status_code == 403, (role, url, response.status_code)
+            assert flash(response) == NOT_ALLOWED, (role, url)
 
 
 def test_security_headers_on_every_page(client: TestClient, seeded: dict[str, str]) -> None:

@@ -69,7 +69,7 @@ def test_every_state_change_needs_the_csrf_token(
         assert response.status_code == 403, (path, response.status_code)
         assert "expired" in flash(response), name
         wrong = client.post(path, data={"csrf_token": token[:-2] + "xx"}, follow_redirects=False)
-        assert wrong.status_code == 403, path
+        assert wrong.status_code == 403 and "This form has expired" in flash(wrong), path
     # The same token as a header (how htmx sends it) is accepted.
     ok = client.post(
         "/staff/point",
@@ -128,7 +128,7 @@ def test_roles_are_refused_with_a_403_page(
     refused = post(
         client, "/staff/admin/users", token, {"username": "x", "password": "p" * 9, "role": "admin"}
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and "role does not allow" in flash(refused)
     login(client, engine, office_id, "head", "supervisor")
     assert client.get("/staff/cases").status_code == 200
     assert client.get("/staff/audit").status_code == 200
@@ -145,7 +145,8 @@ def test_slow_down_then_lock_and_the_lock_survives_a_restart(
     make_user(engine, office_id, "clerk1", "clerk")
     client.headers["accept-language"] = "en"
     for _ in range(3):
-        assert _try_login(client, "clerk1", "wrong password").status_code == 401
+        wrong = _try_login(client, "clerk1", "wrong password")
+        assert wrong.status_code == 401 and flash(wrong) == "Wrong user name or password."
     slowed = _try_login(client, "clerk1", PASSWORD)  # even the right password must wait
     assert slowed.status_code == 429 and "Wait 5 s" in flash(slowed)
     assert slowed.headers["retry-after"] == "5"

@@ -4,7 +4,6 @@ documents, accept — and the acceptance talon lands in the desk's spool printer
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -16,19 +15,10 @@ from kezek.printing.decode import decode_image
 from kezek.printing.desk_talons import AcceptanceTalon, render_acceptance_talon
 from kezek.printing.talons import LocalizedText
 from kezek.settings import load_profile
-from tests.conftest import PASSWORD, LiveServer, axe_violations, make_user
+from tests.conftest import PASSWORD, LiveServer, axe_violations, make_user, wait_until
 from tests.test_staff_flow import good_iin
 
 pytestmark = pytest.mark.browser
-
-
-def wait_for(check, seconds: float = 5.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def no_serious(page, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +51,9 @@ def test_clerk_accepts_an_application_in_chromium(
     # Another visitor takes a ticket: the console shows it without a reload (SSE).
     second = api.post(live_server.url + "/api/tickets", data={"service": "vacancies"}).json()
     rows = page.locator("table.queue tbody tr")
-    wait_for(lambda: rows.count() == 2)  # within 5 s; the fallback poll is every 30 s
+    assert wait_until(
+        lambda: rows.count() == 2, seconds=5
+    )  # within 5 s; the fallback poll is every 30 s
     page.screenshot(path=str(artifacts / "staff-console.png"), full_page=True)
     no_serious(page, "console")
 
@@ -105,7 +97,7 @@ def test_clerk_accepts_an_application_in_chromium(
     no_serious(page, "card")
 
     spool = Path(settings.spool_dir) / "cab1"
-    [talon] = wait_for(lambda: sorted(spool.glob("*.bin")))
+    [talon] = wait_until(lambda: sorted(spool.glob("*.bin")), seconds=5)
     image = decode_image(talon.read_bytes())
     office = load_profile("kyzylzhar").name
     expected = render_acceptance_talon(

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -27,12 +28,13 @@ from kezek import db
 from kezek.cli import main as cli_main
 from kezek.kiosk import talon_jobs
 from kezek.printing.decode import decode_image
-from kezek.printing.jobs import PrintQueue
+from kezek.printing.jobs import PrintFunction, PrintQueue
 from kezek.printing.talons import KAZAKH_LETTERS, LocalizedText, font, render_queue_talon
 from kezek.queue import tickets
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket, TicketEvent
 from kezek.settings import PROFILES_DIR, load_profile
+from tests.conftest import wait_until
 
 GS_V0 = b"\x1dv0"
 DLE_EOT = b"\x10\x04"
@@ -153,15 +155,6 @@ class FakePrinter:
             thread.join(timeout=2)
 
 
-def wait_until(check: Callable[[], bool], seconds: float = 8.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
-
-
 def same_image(a: Image.Image, b: Image.Image) -> bool:
     difference = ImageChops.difference(a.convert("L"), b.convert("L"))
     return a.size == b.size and difference.getbbox() is None
@@ -198,16 +191,22 @@ def profile_name(tmp_path: Path, printer: FakePrinter, text_mode: bool) -> str:
     return str(path)
 
 
+def short_printers(print_fn: PrintFunction | None = None) -> PrintQueue:
+    """A print queue with a one-second printer time-out, to keep the tests short."""
+    return (
+        PrintQueue(timeout=1.0) if print_fn is None else PrintQueue(timeout=1.0, print_fn=print_fn)
+    )
+
+
+@pytest.fixture
+def seams() -> dict[str, Any]:
+    return {"printers": short_printers}
+
+
 @pytest.fixture
 def st(client: TestClient):  # type: ignore[no-untyped-def]
-    """The running app's state, with a one-second printer time-out to keep the tests short."""
-    state = client.app.state.kezek  # type: ignore[attr-defined]
-    state.extras[talon_jobs.QUEUE].close()
-    text = state.extras.get(talon_jobs.TEXT)
-    state.extras[talon_jobs.QUEUE] = (
-        PrintQueue(timeout=1.0, print_fn=text) if text else PrintQueue(timeout=1.0)
-    )
-    return state
+    """The running app's state."""
+    return client.app.state.kezek  # type: ignore[attr-defined]
 
 
 def take(client: TestClient, lang: str = "kk", service: str = "registration") -> tuple[float, str]:
@@ -410,7 +409,8 @@ def test_the_kiosk_keeps_warning_while_every_talon_fails_until_one_prints(
         return None if found is None else found.get_text()
 
     def reading_done() -> bool:  # the status reading in the background has finished
-        lock = st.extras[talon_jobs.STATUS_LOCK]
+        lock = st.status_lock
+        assert lock is not None
         if not lock.acquire(blocking=False):
             return False
         lock.release()
@@ -421,8 +421,9 @@ def test_the_kiosk_keeps_warning_while_every_talon_fails_until_one_prints(
     assert "is not working" in (warning() or "")
     # 30 s later the status poll runs: this printer answers it ("ok"), yet fails every job.
     for _ in range(2):
-        checked, condition = st.extras[talon_jobs.PAPER]
-        st.extras[talon_jobs.PAPER] = (checked - talon_jobs.STATUS_EVERY - 1, condition)
+        checked, condition = st.paper
+        assert checked is not None
+        st.paper = (checked - talon_jobs.STATUS_EVERY - 1, condition)
         assert "is not working" in (warning() or "")  # starts the reading
         assert wait_until(reading_done)
         assert "is not working" in (warning() or ""), "the next visitor must be warned"

@@ -71,7 +71,7 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
     st = state(request)
     service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
     point = st.point_by_id(ticket.service_point_id)
-    rates = st.extras.setdefault("estimate.rates", estimate.Rates())
+    rates = st.estimate_rates
     est = estimate.estimate(session, st.clock, ticket, rates)
     return {
         "id": ticket.id,

@@ -19,27 +19,24 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from kezek import db, i18n, web
+from kezek import db, i18n, templating, web
 from kezek.display import board as boards
 from kezek.display import stream, voice
 from kezek.queue import tickets
 from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint
 
-LIVE = "display.live"
-VOICE = "display.voice"
-SIGNALS = "display.signals"
 AUDIO_CACHE = "public, max-age=86400"
 
 
 def _live(st: web.State) -> stream.Live:
-    live: stream.Live = st.extras[LIVE]
-    return live
+    assert st.live is not None, "the display hub starts with the app"
+    return st.live
 
 
 def _voice(st: web.State) -> voice.Voice:
-    engine: voice.Voice = st.extras[VOICE]
-    return engine
+    assert st.voice is not None, "the voice starts with the app"
+    return st.voice
 
 
 def _point(st: web.State, code: str) -> ServicePoint:
@@ -52,9 +49,9 @@ def _point(st: web.State, code: str) -> ServicePoint:
 # --- the board ---------------------------------------------------------------------------
 
 
-def _context(request: Request, point: ServicePoint | None) -> dict[str, Any]:
-    """Everything the board shows; read in one short transaction."""
-    st = web.state(request)
+def _context(st: web.State, point: ServicePoint | None) -> dict[str, Any]:
+    """Everything the board shows; read in one short transaction. No request: the hub
+    renders one board for every display of a group."""
     with db.reading(st.engine) as session:
         board = boards.board(session, st.clock, st.office_id, point_id=point.id if point else None)
     points = {p.id: p for p in st.points.values()}
@@ -76,31 +73,30 @@ def _context(request: Request, point: ServicePoint | None) -> dict[str, Any]:
         "date_text": local.strftime("%d.%m.%Y"),
         "epoch_ms": int(board.at.timestamp() * 1000),
         "zone": st.profile.timezone,
+        "profile": st.profile,
     }
 
 
 def _point_services(st: web.State, point: ServicePoint) -> list[int]:
-    key = f"display.services.{point.code}"
-    if key not in st.extras:  # the profile is fixed while the app runs
+    if point.code not in st.point_services:  # the profile is fixed while the app runs
         with db.reading(st.engine) as session:
-            st.extras[key] = tickets.point_services(session, point)
-    served: list[int] = st.extras[key]
-    return served
+            st.point_services[point.code] = tickets.point_services(session, point)
+    return st.point_services[point.code]
 
 
 def _template(point: ServicePoint | None) -> str:
     return "display/point.html" if point is not None else "display/board.html"
 
 
-def _board_html(request: Request, point: ServicePoint | None) -> str:
-    """The board fragment alone: what the stream sends and the fallback polls."""
-    response = web.render(request, _template(point), _context(request, point), block="board")
-    return bytes(response.body).decode()
+def _board_html(st: web.State, point: ServicePoint | None) -> str:
+    """The board fragment alone, what the stream sends: from the office's state, no request
+    (the board speaks both languages of the hall, whoever connected first)."""
+    return templating.render_block(_template(point), "board", _context(st, point))
 
 
 def _page(request: Request, point: ServicePoint | None) -> Response:
     st = web.state(request)
-    ctx = _context(request, point)
+    ctx = _context(st, point)
     if web.is_htmx(request):  # the page's fallback while its stream is down
         return web.render(
             request, _template(point), ctx, block="board", headers={"cache-control": "no-store"}
@@ -142,6 +138,10 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     st = web.state(request)
     chime = request.url_for("display_chime").path
     speaks = point is None and _voice(st).available
+    # Paths only, made now: the hub keeps this for every display of the group, not the request.
+    voices = request.url_for("display_voice", lang="kk", point="p", code="c").path[
+        : -len("/kk/p/c")
+    ]
 
     def announce(event: Event) -> str | None:
         if event.kind not in stream.CALLS or event.point is None:
@@ -154,9 +154,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
             clips += [
                 {
                     "name": lang,
-                    "url": request.url_for(
-                        "display_voice", lang=lang, point=at.code, code=event.code
-                    ).path,
+                    "url": f"{voices}/{lang}/{at.code}/{event.code}",
                 }
                 for lang in voice.LANGUAGES
             ]
@@ -179,7 +177,7 @@ def _events(request: Request, point: ServicePoint | None) -> Response:
     st = web.state(request)
 
     def render() -> Awaitable[str]:
-        return run_in_threadpool(_board_html, request, point)
+        return run_in_threadpool(_board_html, st, point)
 
     def missed(after: int) -> Awaitable[list[Event]]:
         return run_in_threadpool(read_history, st.engine, st.office_id, after)
@@ -277,14 +275,16 @@ def _chain_signals(live: stream.Live) -> dict[int, Any]:
 
 async def startup(st: web.State) -> None:
     live = stream.Live(stream.Hub(st.broker, st.office_id))
-    st.extras[LIVE] = live
-    st.extras.setdefault(VOICE, voice_engine(st.settings.voice_engine))
-    st.extras[SIGNALS] = _chain_signals(live)
+    st.live = live
+    if st.voice is None:  # create_app(voice=…) passes its own
+        st.voice = voice_engine(st.settings.voice_engine)
+    st.signals = _chain_signals(live)
 
 
 async def shutdown(st: web.State) -> None:
     _live(st).stop()
-    for sig, (before, ours) in st.extras.pop(SIGNALS, {}).items():
+    signals, st.signals = st.signals, {}
+    for sig, (before, ours) in signals.items():
         if signal.getsignal(sig) is ours:
             signal.signal(sig, before)
 

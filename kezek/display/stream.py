@@ -190,7 +190,7 @@ class Hub:
 
 @dataclass
 class Live:
-    """The displays of one app: kept in ``st.extras`` from startup to shutdown."""
+    """The displays of one app: ``st.live`` from startup to shutdown."""
 
     hub: Hub
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)

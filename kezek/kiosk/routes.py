@@ -18,11 +18,9 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
 from kezek.kiosk import issuing, qr, talon_jobs
-from kezek.kiosk.limits import RateLimiter
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
 
-LIMITER = "kiosk.limiter"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Seconds of no touch before a screen goes back to the start (in the default language).
 IDLE_TICKET, IDLE_START, IDLE_OTHER = 25, 90, 20
@@ -31,7 +29,6 @@ NO_STORE = {"cache-control": "no-store"}  # a cached start screen would reuse it
 
 
 async def startup(st: web.State) -> None:
-    st.extras[LIMITER] = RateLimiter()
     await talon_jobs.startup(st)
 
 
@@ -52,8 +49,7 @@ def _home_url(request: Request, language: str | None = None) -> str:
     return f"{request.url_for('kiosk')}?lang={language or i18n.DEFAULT_LANGUAGE}"
 
 
-def _base(request: Request, language: str, idle: int) -> dict[str, Any]:
-    st = web.state(request)
+def _base(request: Request, st: web.State, language: str, idle: int) -> dict[str, Any]:
     return {
         "home_url": _home_url(request),
         "idle": idle,
@@ -89,7 +85,7 @@ def _schedule_rows(st: web.State, language: str) -> list[tuple[str, str]]:
 def _closed(request: Request, language: str, status_code: int = 200) -> Response:
     st = web.state(request)
     ctx = {
-        **_base(request, language, IDLE_START),
+        **_base(request, st, language, IDLE_START),
         "opening": web.opening_text(language, st.clock, st.clock.next_opening()),
         "schedule": _schedule_rows(st, language),
     }
@@ -113,7 +109,7 @@ def _start(
         ]
     idle = IDLE_START if language == i18n.DEFAULT_LANGUAGE else IDLE_OTHER * 3
     ctx = {
-        **_base(request, language, idle),
+        **_base(request, st, language, idle),
         "board": board,
         "descriptions": _descriptions(st, language),
         "request_id": secrets.token_urlsafe(16),
@@ -138,7 +134,8 @@ async def take_ticket(request: Request) -> Response:
     form = await request.form()
     language = str(form.get("lang") or "")
     request.state.lang = language if language in i18n.LANGUAGES else web.lang(request)
-    service = web.state(request).services.get(str(form.get("service") or ""))
+    st = web.state(request)
+    service = st.services.get(str(form.get("service") or ""))
     request_id = str(form.get("request_id") or "")
     if service is None or not REQUEST_ID.match(request_id):
         return _start(
@@ -148,16 +145,26 @@ async def take_ticket(request: Request) -> Response:
             422,
         )
     return await run_in_threadpool(
-        _take, request, service, request_id, form.get("priority") == "1", form.get("confirm") == "1"
+        _take,
+        request,
+        st,
+        service,
+        request_id,
+        form.get("priority") == "1",
+        form.get("confirm") == "1",
     )
 
 
 def _take(
-    request: Request, service: Service, request_id: str, priority: bool, confirmed: bool
+    request: Request,
+    st: web.State,
+    service: Service,
+    request_id: str,
+    priority: bool,
+    confirmed: bool,
 ) -> Response:
-    st = web.state(request)
     language: str = request.state.lang
-    limiter: RateLimiter = st.extras[LIMITER]
+    limiter = st.limiter
     job = None
     try:
         with db.transaction(st.engine, st.broker) as session:
@@ -175,21 +182,22 @@ def _take(
             if taken.ticket is not None:
                 # A new ticket's place and wait were just computed for the §10 check.
                 ahead = taken.outlook if taken.created else None
+                url = status_url(request, taken.ticket)
                 if ahead is not None:
                     job = talon_jobs.prepare(
                         session,
                         st,
                         taken.ticket,
-                        status_url(request, taken.ticket),
+                        url,
                         position=ahead.position,
                         wait_minutes=ahead.minutes,
                     )
-                ctx = _ticket_context(request, session, taken.ticket, language, ahead)
+                ctx = _ticket_context(request, st, session, taken.ticket, language, url, ahead)
     except tickets.OfficeClosed:
         return _closed(request, language, 409)
     if taken.limited:
         ctx = {
-            **_base(request, language, IDLE_OTHER),
+            **_base(request, st, language, IDLE_OTHER),
             "seconds": limiter.wait_seconds(_client(request)),
         }
         return _screen(request, "kiosk/limited.html", ctx, 429)
@@ -199,12 +207,11 @@ def _take(
     if job is not None:
         limiter.record(_client(request))
         talon_jobs.submit(st, job)  # after the commit: the ticket exists whatever the printer does
-    ctx["notice"] = _notice_text(request, language, taken.notice) if taken.notice else None
+    ctx["notice"] = _notice_text(st, language, taken.notice) if taken.notice else None
     return _screen(request, "kiosk/ticket.html", ctx, 201 if taken.created else 200)
 
 
-def _notice_text(request: Request, language: str, notice: issuing.HoursNotice) -> str:
-    st = web.state(request)
+def _notice_text(st: web.State, language: str, notice: issuing.HoursNotice) -> str:
     starts = st.clock.local(notice.starts).strftime("%H:%M")
     if notice.kind == "lunch" and notice.ends is not None:
         return i18n.gettext(
@@ -231,11 +238,11 @@ def _notice(
     notice, ahead = taken.notice, taken.outlook
     assert notice is not None and ahead is not None
     ctx = {
-        **_base(request, language, IDLE_OTHER * 2),
+        **_base(request, st, language, IDLE_OTHER * 2),
         "service": service,
         "notice": notice,
         "outlook": ahead,
-        "text": _notice_text(request, language, notice),
+        "text": _notice_text(st, language, notice),
         "request_id": request_id,
         "priority": priority,
         "opening": web.opening_text(language, st.clock, st.clock.next_opening(notice.starts)),
@@ -245,16 +252,17 @@ def _notice(
 
 def _ticket_context(
     request: Request,
+    st: web.State,
     session: Session,
     ticket: Ticket,
     language: str,
+    url: str,
     ahead: issuing.Outlook | None = None,
 ) -> dict[str, Any]:
     service = session.get_one(Service, ticket.service_id)
-    ahead = ahead or issuing.current_outlook(session, web.state(request).clock, ticket)
-    url = status_url(request, ticket)
+    ahead = ahead or issuing.current_outlook(session, st.clock, ticket)
     return {
-        **_base(request, language, IDLE_TICKET),
+        **_base(request, st, language, IDLE_TICKET),
         "ticket": ticket,
         "service_name": service.name(language),
         "cabinets": issuing.cabinets(session, service.id or 0, language),

@@ -18,35 +18,27 @@ import logging
 import re
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from sqlmodel import Session, col, select
 
 from kezek import db, i18n
 from kezek.i18n import N_
-from kezek.printing.jobs import PrintQueue
-from kezek.printing.send import PrintOutcome, print_text_talon, printer_status
+from kezek.printing.send import PrintOutcome, printer_status
 from kezek.printing.talons import LocalizedText, QueueTalon, languages, render_queue_talon
+from kezek.printing.text_queue import TextTalons
 from kezek.queue import estimate, tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Ticket, TicketEvent
 from kezek.settings import WEEKDAYS, Profile
-from kezek.web import WEEKDAY_NAMES, State
+from kezek.state import State
+from kezek.web import WEEKDAY_NAMES
 
 log = logging.getLogger("kezek.talon_jobs")
 
-QUEUE = "talons.queue"  # st.extras keys
-# (time.monotonic() of the reading, "ok" | "near_end" | "out" | "offline" | "unknown")
-PAPER = "talons.paper"
-FAILING = "talons.failing"  # set while the kiosk's talons fail; cleared when one prints
-STATUS_URL = "talons.status_url"  # the phone page URL with {token} in place of the token
-STATUS_LOCK = "talons.status_lock"
-TEXT = "talons.text"  # TextTalons, in text mode
 TOKEN = "{token}"  # noqa: S105 (a placeholder, not a secret)
 STATUS_EVERY = 30.0  # seconds between printer status readings for the kiosk screen
 STATUS_TIMEOUT = 2.0
@@ -65,54 +57,20 @@ class TalonJob:
 # --- the app's lifespan ----------------------------------------------------------------------
 
 
-class TextTalons:
-    """The ``print_fn`` of a print queue in text mode (``[printers] text_mode = true``).
-
-    For printers with code page 53 (KZ-1048): the talon goes as printer text with a native
-    QR, ~1 KB instead of ~80 KB of raster. The queue carries images, so the talon's values
-    wait here, by job name, until the worker takes the job (jobs to one printer keep order).
-    """
-
-    PLACEHOLDER = Image.new("1", (8, 1), 1)
-
-    def __init__(self, columns: int) -> None:
-        self.columns = columns
-        self._talons: dict[str, deque[QueueTalon]] = {}
-        self._lock = threading.Lock()
-
-    def put(self, name: str, talon: QueueTalon) -> None:
-        with self._lock:
-            self._talons.setdefault(name, deque()).append(talon)
-
-    def take(self, name: str) -> QueueTalon | None:
-        with self._lock:
-            waiting = self._talons.get(name)
-            talon = waiting.popleft() if waiting else None
-            if waiting is not None and not waiting:
-                del self._talons[name]
-            return talon
-
-    def __call__(self, url: str, image: Image.Image, *, name: str, timeout: float) -> PrintOutcome:
-        talon = self.take(name)
-        if talon is None:
-            return PrintOutcome(False, "text talon missing", "unknown", 0)
-        return print_text_talon(url, talon, name=name, columns=self.columns, timeout=timeout)
-
-
 async def startup(st: State) -> None:
     printers = st.profile.printers
     if printers.text_mode:
         # 48 columns of Font A on 80 mm paper, 32 on 58 mm.
         text = TextTalons(48 if printers.paper_width == 576 else 32)
-        st.extras[TEXT] = text
-        st.extras[QUEUE] = PrintQueue(print_fn=text)
+        st.text_talons = text
+        st.print_queue = st.printers(print_fn=text)
     else:
-        st.extras[QUEUE] = PrintQueue()
-    st.extras[STATUS_LOCK] = threading.Lock()
+        st.print_queue = st.printers()
+    st.status_lock = threading.Lock()
 
 
 async def shutdown(st: State) -> None:
-    queue: PrintQueue | None = st.extras.pop(QUEUE, None)
+    queue, st.print_queue = st.print_queue, None
     if queue is not None:
         # Let the jobs in hand finish (each is bounded by the printer time-out).
         await asyncio.to_thread(queue.close, 5.0)
@@ -245,7 +203,7 @@ def prepare(
         return None
     assert ticket.id is not None
     # Remember how the phone page is reached, for reprints that come without a request.
-    st.extras[STATUS_URL] = status_url.split("?")[0].replace(ticket.public_token, TOKEN)
+    st.status_url = status_url.split("?")[0].replace(ticket.public_token, TOKEN)
     ticket.print_status, ticket.print_error = "pending", None
     session.add(ticket)
     session.flush()
@@ -258,13 +216,13 @@ def prepare(
 
 def submit(st: State, job: TalonJob) -> None:
     """After the commit: render the talon and queue it. Returns at once."""
-    queue: PrintQueue | None = st.extras.get(QUEUE)
+    queue = st.print_queue
     on_done = partial(record_outcome, st, job.ticket_id, kiosk=job.url == kiosk_printer_url(st))
     if queue is None:  # the app is shutting down
         on_done(PrintOutcome(False, "print queue is closed", "unknown", 0))
         return
     name = f"{job.talon.code}-{job.ticket_id}"
-    text: TextTalons | None = st.extras.get(TEXT)
+    text = st.text_talons
     if text is not None:
         text.put(name, job.talon)
 
@@ -285,11 +243,11 @@ def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome, *, kiosk: b
     # A talon that printed proves the printer works; one that failed for another reason than
     # the paper says it cannot be used now (refused, silent, jammed).
     if kiosk and outcome.ok:
-        st.extras[PAPER] = (time.monotonic(), outcome.paper.replace("unknown", "ok"))
-        st.extras.pop(FAILING, None)
+        st.paper = (time.monotonic(), outcome.paper.replace("unknown", "ok"))
+        st.talons_failing = False
     elif kiosk:
-        st.extras[PAPER] = (time.monotonic(), "out" if outcome.paper == "out" else "offline")
-        st.extras[FAILING] = True  # until a talon prints, whatever the status poll says
+        st.paper = (time.monotonic(), "out" if outcome.paper == "out" else "offline")
+        st.talons_failing = True  # until a talon prints, whatever the status poll says
     error = None if outcome.ok else (outcome.error or "unknown error")[:200]
     with db.transaction(st.engine) as session:
         ticket = session.get(Ticket, ticket_id)
@@ -335,7 +293,7 @@ def reprint(
             raise tickets.IllegalTransition(
                 N_("Ticket %(code)s is finished: no talon to reprint."), code=ticket.code
             )
-        template = st.extras.get(STATUS_URL, f"/t/{TOKEN}")
+        template = st.status_url or f"/t/{TOKEN}"
         link = status_url or f"{template.replace(TOKEN, ticket.public_token)}?lang={ticket.lang}"
         ticket.print_status, ticket.print_error = "pending", None
         session.add(ticket)
@@ -389,7 +347,7 @@ def kiosk_printer(st: State) -> str:
     url = kiosk_printer_url(st)
     if url is None:
         return "unknown"
-    checked, paper = st.extras.get(PAPER, (None, "unknown"))
+    checked, paper = st.paper
     if checked is None or time.monotonic() - checked > STATUS_EVERY:
         _read_status_soon(st, url)
     return str(paper)
@@ -402,30 +360,31 @@ def kiosk_printer_down(st: State) -> str | None:
 
 
 def _read_status_soon(st: State, url: str) -> None:
-    lock: threading.Lock | None = st.extras.get(STATUS_LOCK)
+    lock = st.status_lock
     if lock is None or not lock.acquire(blocking=False):
         return  # not started, or a reading is already under way
 
     def read() -> None:
         try:
             status = printer_status(url, timeout=STATUS_TIMEOUT)
-            previous = st.extras.get(PAPER, (None, "unknown"))[1]
+            previous = st.paper[1]
             if status.online is False:
                 condition = "offline"
             elif status.paper != "unknown":
                 condition = status.paper
             else:  # connected, but it cannot tell its paper (status=off, a spool)
                 condition = "unknown" if previous == "offline" else previous
-            if st.extras.get(FAILING) and condition not in ("out", "offline"):
+            if st.talons_failing and condition not in ("out", "offline"):
                 # A printer that answers the status query but fails every job (slow, dying
                 # mid-job) is not working: only a talon that prints ends the warning.
                 condition = previous
-            st.extras[PAPER] = (time.monotonic(), condition)
+            st.paper = (time.monotonic(), condition)
         except Exception:
             log.exception("reading the kiosk printer status failed")
-            st.extras[PAPER] = (time.monotonic(), "unknown")
+            st.paper = (time.monotonic(), "unknown")
         finally:
             lock.release()
 
-    st.extras.setdefault(PAPER, (time.monotonic(), "unknown"))
+    if st.paper[0] is None:
+        st.paper = (time.monotonic(), "unknown")
     threading.Thread(target=read, name="kezek-printer-status", daemon=True).start()

@@ -1,0 +1,71 @@
+"""The shared objects of one office, built in the lifespan: every one a typed field.
+
+Reached through ``web.state(request)``; ``create_app`` takes the printers, the voice and the
+limiter so tests pass their own instead of patching the running app.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from kezek.display.stream import Live
+from kezek.display.voice import Voice
+from kezek.kiosk.limits import RateLimiter
+from kezek.printing.jobs import PrintFunction, PrintQueue
+from kezek.printing.text_queue import TextTalons
+from kezek.queue.clock import Clock
+from kezek.queue.estimate import Rates
+from kezek.queue.events import Broker
+from kezek.queue.models import Service, ServicePoint
+from kezek.settings import Profile, Settings
+
+# Makes the print queue: called with the text-mode talons as ``print_fn`` or with nothing.
+Printers = Callable[..., PrintQueue]
+# (time.monotonic() of the reading or None, "ok" | "near_end" | "out" | "offline" | "unknown")
+Paper = tuple[float | None, str]
+
+
+def _printers(print_fn: PrintFunction | None = None) -> PrintQueue:
+    return PrintQueue() if print_fn is None else PrintQueue(print_fn=print_fn)
+
+
+@dataclass
+class State:
+    """Shared objects, built in the lifespan and reached through ``request.app.state.kezek``."""
+
+    settings: Settings
+    profile: Profile
+    engine: Engine
+    broker: Broker
+    clock: Clock
+    office_id: int
+    services: dict[str, Service] = field(default_factory=dict)  # by code, active only
+    points: dict[str, ServicePoint] = field(default_factory=dict)
+    # The kiosk's talons (kiosk/talon_jobs.py).
+    printers: Printers = _printers
+    print_queue: PrintQueue | None = None
+    text_talons: TextTalons | None = None  # in text mode
+    paper: Paper = (None, "unknown")
+    talons_failing: bool = False  # the kiosk's talons fail: only a printed one clears it
+    status_lock: threading.Lock | None = None  # one printer status reading at a time
+    status_url: str | None = None  # the phone page URL with {token} in place of the token
+    # The kiosk's gentle limit on taps (kiosk/routes.py).
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    # The displays (display/routes.py).
+    live: Live | None = None
+    voice: Voice | None = None
+    signals: dict[int, Any] = field(default_factory=dict)  # signal -> (uvicorn's, ours)
+    point_services: dict[str, list[int]] = field(default_factory=dict)  # by point code
+    # The API's waiting-time estimate (api/routes.py).
+    estimate_rates: Rates = field(default_factory=Rates)
+
+    def service_by_id(self, service_id: int | None) -> Service | None:
+        return next((s for s in self.services.values() if s.id == service_id), None)
+
+    def point_by_id(self, point_id: int | None) -> ServicePoint | None:
+        return next((p for p in self.points.values() if p.id == point_id), None)

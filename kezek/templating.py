@@ -1,0 +1,54 @@
+"""The Jinja environment, and rendering that needs no request (the display hub's boards).
+
+``web.render`` adds what a request knows (its language, url_for, the user) on top.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from kezek import i18n
+
+PACKAGE = Path(__file__).parent
+STATIC = PACKAGE / "static"
+
+
+def vendor_files() -> dict[str, str]:
+    """Logical name -> versioned file under static/vendor (htmx -> vendor/htmx-2.0.11.js)."""
+    found: dict[str, str] = {}
+    for path in sorted((STATIC / "vendor").glob("*.js")):
+        stem = path.name.rsplit("-", 1)[0]
+        found[stem] = f"vendor/{path.name}"
+    return found
+
+
+def make_templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["vendor"] = vendor_files()
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The app's templates: one environment per process (templates do not change)."""
+    return make_templates()
+
+
+def render_block(name: str, block: str, context: dict[str, Any]) -> str:
+    """One block of a template, from ``context`` alone: no request, no language of its own."""
+    template = environment().get_template(name)
+    return "".join(template.blocks[block](template.new_context(context)))

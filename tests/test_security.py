@@ -28,7 +28,7 @@ PUBLIC = {  # route name -> why anyone may open it
     "home": "links to the kiosk, display and staff login",
     "api_openapi": "the API's description",
     "api_issue": "the kiosk's way to take a ticket",
-    "api_ticket": "codes and positions only",
+    "api_ticket_by_token": "codes and positions, by unguessable token; never priority",
     "api_queue": "counts only",
     "kiosk": "the lobby kiosk",
     "kiosk_take": "taking a ticket",
@@ -48,7 +48,13 @@ PUBLIC = {  # route name -> why anyone may open it
     "static": "stylesheets, scripts",
     "staff_login": "the way in",
 }
-STAFF_API = {"api_call_next", "api_call_specific", "api_transfer", "api_ticket_action"}
+STAFF_API = {
+    "api_ticket",
+    "api_call_next",
+    "api_call_specific",
+    "api_transfer",
+    "api_ticket_action",
+}
 STREAMS = {"display_events", "display_point_events", "staff_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")
 # Clerks may see the early warning on their consoles and register a complaint at the desk

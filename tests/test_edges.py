@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
+
+from kezek.queue.clock import ManualClock
+from tests.test_staff_flow import login
 
 
 def test_a_404_under_an_unknown_office_prefix_carries_the_security_headers(
@@ -15,3 +19,37 @@ def test_a_404_under_an_unknown_office_prefix_carries_the_security_headers(
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def _register(client: TestClient, token: str) -> str:
+    done = client.post(
+        "/staff/supervisor/complaints/new",
+        data={
+            "csrf_token": token,
+            "complainant": "Асқар Бекұлы",
+            "contact": "8 701 000 00 00",
+            "about": "Clerk two was rude.",
+        },
+    )
+    assert done.status_code == 200 and "Асқар Бекұлы" in done.text
+    return "/staff/supervisor/complaints/1"
+
+
+def test_complaints_are_for_supervisors_and_the_clerk_who_registered_one_today(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
+    token = login(client, engine, office_id, "clerk1", "clerk")
+    url = _register(client, token)
+    assert client.get(url).status_code == 200  # the desk may reopen it to reprint the talon
+    login(client, engine, office_id, "clerk2", "clerk")
+    other = client.get(url)
+    assert other.status_code == 403 and "Асқар" not in other.text and "8 701" not in other.text
+    assert client.get("/staff/supervisor/complaints/2").status_code == 403  # exists or not
+    login(client, engine, office_id, "head", "supervisor")
+    assert "Асқар Бекұлы" in client.get(url).text
+    now.advance(days=1)
+    token = login(client, engine, office_id, "clerk1", "clerk", create=False)
+    late = client.get(url)
+    assert late.status_code == 403 and "Асқар" not in late.text
+    printed = client.post(f"{url}/print", data={"csrf_token": token}, follow_redirects=False)
+    assert printed.status_code == 403

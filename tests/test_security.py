@@ -58,9 +58,10 @@ STAFF_API = {
 STREAMS = {"display_events", "display_point_events", "staff_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")
 # Clerks may see the early warning on their consoles and register a complaint at the desk
-# (§22, reviewed by the head); the rest of /staff/supervisor is the head's.
+# (§22, reviewed by the head); the rest of /staff/supervisor, complaints included, is the
+# head's (the registering clerk may reopen one the same day: tests/test_edges.py).
 SUPERVISOR_UP = re.compile(
-    r"^/staff/(supervisor(?!/warning|/complaints/new|/complaints/\d+$)|cases|audit"
+    r"^/staff/(supervisor(?!/warning|/complaints/new)|cases|audit"
     r"|applications/\d+/corrected)"
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from sqlmodel import select
@@ -67,7 +68,11 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         return await run_in_threadpool(_page, request)
     form = await request.form()
-    return await run_in_threadpool(_login, request, form)
+    response = await run_in_threadpool(_login, request, form)
+    delay = getattr(request.state, "login_delay", 0.0)
+    if delay:  # a wrong answer for a flooded name comes late; no thread waits for it
+        await asyncio.sleep(delay)
+    return response
 
 
 def _login(request: Request, form: FormData) -> Response:
@@ -96,6 +101,10 @@ def _login(request: Request, form: FormData) -> Response:
     if user is None or user.office_id != st.office_id:
         with db.transaction(st.engine) as session:
             lock = sessions.failed(session, st.office_id, keys, now)
+            if username:
+                request.state.login_delay = sessions.name_failed(
+                    session, st.office_id, username, now
+                )
         if lock is not None:
             return _refused(request, lock, username)
         return _page(
@@ -105,7 +114,7 @@ def _login(request: Request, form: FormData) -> Response:
             status_code=401,
         )
     with db.transaction(st.engine) as session:
-        sessions.succeeded(session, username)
+        sessions.succeeded(session, username, address)
         sessions.end(session, request.cookies.get(COOKIE))  # a new id at every login
         raw, _ = sessions.create(session, user, now)
     response = RedirectResponse(_next(form.get("next")), status_code=303)

@@ -3,10 +3,13 @@
 Sessions: a random id in the cookie, its SHA-256 in the table, a fresh id at every login
 (no fixation), a CSRF token per session, an idle and an absolute lifetime.
 
-Throttling, per user name and per client address, stored in the database so it survives a
-restart and holds across worker processes: after a few failures every further attempt must
-wait a growing delay (refused before the password is even checked), after more the key is
-locked for a while.
+Throttling, per user name *and* client address (the pair) and per client address, stored
+in the database so it survives a restart and holds across worker processes: after a few
+failures every further attempt must wait a growing delay (refused before the password is
+even checked), after more the key is locked for a while. A name alone is never locked
+(anyone could lock a real user out from anywhere): its failures from every address only
+make each further wrong answer come later, up to a low cap, and the right password from an
+address that did not fail keeps working. A real lock is an administrator's (disabling).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ class Policy:
 USER_POLICY = Policy(
     3, 8, timedelta(seconds=5), timedelta(seconds=60), timedelta(minutes=15), timedelta(hours=1)
 )
+NAME_SLOW_AFTER = 10  # failures of one name, from any address, before wrong answers slow down
+NAME_FIRST_DELAY = 0.25  # seconds, doubling per further failure
+NAME_MAX_DELAY = 2.0  # the low cap: a flood costs the attacker time, never the user access
 # One address is shared by a whole office behind NAT: more room before it slows everyone.
 ADDRESS_POLICY = Policy(
     10, 30, timedelta(seconds=2), timedelta(seconds=30), timedelta(minutes=15), timedelta(hours=1)
@@ -130,9 +136,30 @@ class Blocked:
 
 def throttle_keys(username: str, address: str) -> list[tuple[str, Policy]]:
     return [
-        (digest("user:" + username.strip().lower()), USER_POLICY),
+        (_pair_key(username, address), USER_POLICY),
         (digest("addr:" + address), ADDRESS_POLICY),
     ]
+
+
+def _pair_key(username: str, address: str) -> str:
+    return digest("user:" + username.strip().lower() + "\n" + address)
+
+
+def _name_key(username: str) -> str:
+    return digest("name:" + username.strip().lower())
+
+
+def name_failed(session: Session, office_id: int, username: str, now: datetime) -> float:
+    """Count a failure of the name from any address; the seconds the wrong answer must wait."""
+    key = _name_key(username)
+    row = session.get(LoginThrottle, key) or LoginThrottle(key_hash=key, office_id=office_id)
+    if row.last_failure_at is not None and now - row.last_failure_at >= USER_POLICY.forget_after:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    session.add(row)
+    steps = row.failures - NAME_SLOW_AFTER
+    return 0.0 if steps < 0 else min(NAME_MAX_DELAY, NAME_FIRST_DELAY * 2 ** min(steps, 8))
 
 
 def _delay(policy: Policy, failures: int) -> timedelta:
@@ -184,7 +211,8 @@ def failed(
     return result
 
 
-def succeeded(session: Session, username: str) -> None:
-    """A right password clears the name's failures (the address's decay on their own)."""
-    key = digest("user:" + username.strip().lower())
+def succeeded(session: Session, username: str, address: str) -> None:
+    """A right password clears the pair's failures (the address's and the name's decay on
+    their own: a flood from elsewhere goes on being slowed)."""
+    key = _pair_key(username, address)
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.key_hash) == key))

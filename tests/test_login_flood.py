@@ -1,0 +1,55 @@
+"""Issue 14 §3: a flood of wrong passwords for a name never locks the real user out."""
+
+from __future__ import annotations
+
+import time
+
+from bs4 import BeautifulSoup
+from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
+
+from tests.conftest import PASSWORD, make_user
+
+
+def _attempt(client: TestClient, username: str, password: str) -> int:
+    page = BeautifulSoup(client.get("/staff/login").text, "html.parser")
+    token = page.find("input", attrs={"name": "login_token"})["value"]  # type: ignore[index]
+    response = client.post(
+        "/staff/login",
+        data={"login_token": token, "username": username, "password": password},
+        follow_redirects=False,
+    )
+    return response.status_code
+
+
+def test_the_right_password_from_another_address_works_under_a_flood(
+    app, engine: Engine, office_id: int
+) -> None:  # type: ignore[no-untyped-def]
+    make_user(engine, office_id, "clerk4", "clerk")
+    with TestClient(app, client=("10.0.0.66", 4000)) as attacker:
+        codes = [_attempt(attacker, "clerk4", f"guess{n}") for n in range(12)]
+        assert codes[:3] == [401, 401, 401] and codes[-1] == 429  # the pair is held
+        assert _attempt(attacker, "clerk4", PASSWORD) == 429  # even the right one, from there
+    for address in ("10.0.0.7", "10.0.0.8"):  # the flood goes on from other addresses too
+        with TestClient(app, client=(address, 4000)) as other:
+            for n in range(3):
+                assert _attempt(other, "clerk4", f"more{n}") == 401
+    with TestClient(app, client=("10.0.0.20", 4000)) as clerk:
+        assert _attempt(clerk, "clerk4", PASSWORD) == 303  # the real clerk logs in
+
+
+def test_a_flooded_name_only_slows_wrong_answers_down_to_a_low_cap(
+    app, engine: Engine, office_id: int
+) -> None:  # type: ignore[no-untyped-def]
+    make_user(engine, office_id, "admin2", "admin")
+    for n in range(4):
+        with TestClient(app, client=(f"10.0.1.{n}", 4000)) as someone:
+            for m in range(3):
+                assert _attempt(someone, "admin2", f"g{n}{m}") == 401
+    with TestClient(app, client=("10.0.2.1", 4000)) as someone:
+        started = time.monotonic()
+        assert _attempt(someone, "admin2", "wrong") == 401  # slowed, never locked
+        assert 0.25 <= time.monotonic() - started < 10
+        started = time.monotonic()
+        assert _attempt(someone, "admin2", PASSWORD) == 303  # the right one is not slowed
+        assert time.monotonic() - started < 2

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from urllib.parse import urlsplit
+
 from starlette.testclient import TestClient
 
 from kezek.api.openapi import openapi
@@ -62,3 +65,36 @@ def test_the_openapi_document_says_so() -> None:
     assert "get" in paths["/api/tickets/by-token/{token}"]
     public = openapi()["components"]["schemas"]["PublicTicket"]["properties"]
     assert "priority" not in public
+
+
+def test_a_huge_body_is_refused_before_it_is_read(client: TestClient) -> None:
+    pulled = []
+
+    def body():  # type: ignore[no-untyped-def]
+        for _ in range(200):
+            pulled.append(1)
+            yield b"x" * 1_000_000
+
+    declared = client.post(
+        "/api/tickets",
+        content=body(),
+        headers={"content-type": "application/json", "content-length": "200000000"},
+    )
+    assert declared.status_code == 413 and declared.json()["error"] == "too_large"
+    assert len(pulled) <= 1  # 200 MB announced: not a megabyte more is read
+    assert client.get("/api/queue").json()["services"][0]["waiting"] == 0
+
+
+def test_a_chunked_body_is_not_read_past_the_limit(live_server) -> None:  # type: ignore[no-untyped-def]
+    """No Content-Length (chunked): the server answers 413 once the limit is passed, while
+    the client is still sending (before, it waited for all of it)."""
+    url = urlsplit(live_server.url)
+    with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /api/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        chunk = b"x" * 16_384
+        sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))  # and never the rest
+        answer = sock.recv(200)
+    assert answer.startswith(b"HTTP/1.1 413")

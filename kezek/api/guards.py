@@ -51,3 +51,23 @@ def public(answer: dict[str, Any], *, keep_token: bool = False) -> dict[str, Any
 def staff_view(answer: dict[str, Any]) -> dict[str, Any]:
     """Staff see everything but the visitor's token: they never need the phone page."""
     return {key: value for key, value in answer.items() if key != "status_url"}
+
+
+class TooLarge(Exception):
+    """The body is over the route's limit (declared or sent)."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused by its Content-Length before a byte is read, and never read past
+    ``limit`` whatever the header says (chunked bodies have none)."""
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isascii() or not declared.isdigit() or int(declared) > limit):
+        raise TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -50,8 +50,9 @@ class CallIn(BaseModel):
 
 async def parse(request: Request, model: type[BaseModel]) -> Any:
     """The validated body, or an error response with a message in the request's language."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
+    try:
+        raw = await guards.read_body(request, MAX_BODY)
+    except guards.TooLarge:
         return error_json(request, 413, "too_large", N_("The request is too large."))
     try:
         return model.model_validate_json(raw or b"{}")

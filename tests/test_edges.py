@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
@@ -53,3 +55,16 @@ def test_complaints_are_for_supervisors_and_the_clerk_who_registered_one_today(
     assert late.status_code == 403 and "Асқар" not in late.text
     printed = client.post(f"{url}/print", data={"csrf_token": token}, follow_redirects=False)
     assert printed.status_code == 403
+
+
+def test_kezek_serve_bounds_connections_and_keep_alive_by_default() -> None:
+    import uvicorn
+
+    from kezek.cli import parser, serve_limits
+
+    limits = serve_limits(parser().parse_args(["serve"]))
+    assert 0 < limits["limit_concurrency"] <= 1000 and 0 < limits["timeout_keep_alive"] <= 15
+    config = uvicorn.Config("kezek.app:create_app", factory=True, **limits)
+    assert config.limit_concurrency == limits["limit_concurrency"]
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert "client_header_timeout" in readme and "client_body_timeout" in readme

@@ -68,3 +68,17 @@ def test_kezek_serve_bounds_connections_and_keep_alive_by_default() -> None:
     assert config.limit_concurrency == limits["limit_concurrency"]
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "client_header_timeout" in readme and "client_body_timeout" in readme
+
+
+def test_staff_form_routes_refuse_anonymous_uploads_before_parsing_them(
+    client: TestClient,
+) -> None:
+    broken = b"--b\r\nX-Nothing: 1\r\n\r\n" + b"y" * 100_000 + b"\r\n--b--\r\n"  # no name
+    for url in ("/staff/admin/users", "/staff/supervisor/complaints/new", "/staff/password"):
+        response = client.post(
+            url,
+            content=broken,
+            headers={"content-type": "multipart/form-data; boundary=b"},
+            follow_redirects=False,
+        )
+        assert response.status_code in (303, 401), (url, response.status_code)

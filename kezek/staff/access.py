@@ -111,6 +111,13 @@ def _anonymous(request: Request) -> Response:
     return refuse(request, N_("Your session has ended. Log in again."), 401)
 
 
+def _has_session(request: Request) -> bool:
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        found = sessions.lookup(session, request.cookies.get(COOKIE), st.office_id, st.clock.now())
+    return found is not None
+
+
 def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Response:
     st = web.state(request)
     now = st.clock.now()
@@ -148,7 +155,12 @@ def staff(role: Role = Role.clerk) -> Callable[[Handler], Callable[[Request], Aw
 
         @functools.wraps(fn)
         async def endpoint(request: Request) -> Response:
-            form = await request.form() if request.method not in SAFE_METHODS else FormData()
+            form = FormData()
+            if request.method not in SAFE_METHODS:
+                # Who asks, before what is sent: an anonymous upload is never parsed.
+                if not await run_in_threadpool(_has_session, request):
+                    return _anonymous(request)
+                form = await request.form()
             checked = await run_in_threadpool(_authenticate, request, form, role)
             if isinstance(checked, Response):
                 response = checked

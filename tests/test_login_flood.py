@@ -53,3 +53,54 @@ def test_a_flooded_name_only_slows_wrong_answers_down_to_a_low_cap(
         started = time.monotonic()
         assert _attempt(someone, "admin2", PASSWORD) == 303  # the right one is not slowed
         assert time.monotonic() - started < 2
+
+
+def test_weak_passwords_are_refused_in_the_admin_pages(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    from tests.test_staff_access import csrf_of, post
+    from tests.test_staff_flow import login
+
+    login(client, engine, office_id, "boss", "admin")
+    token = csrf_of(client)
+    for username, password, reason in (
+        ("admin3", " " * 10, "at least 10 characters"),
+        ("admin3", "short1!", "at least 10 characters"),
+        ("admin3x1y2", "admin3x1y2", "must not be the user name"),
+        ("admin3", "qwertyuiop", "too common"),
+        ("admin3", "aaaaaaaaaaaa", "too common"),
+    ):
+        refused = post(
+            client,
+            "/staff/admin/users",
+            token,
+            {"username": username, "password": password, "role": "admin"},
+        )
+        assert refused.status_code == 422 and reason in refused.text, (password, reason)
+    created = post(
+        client,
+        "/staff/admin/users",
+        token,
+        {"username": "admin3", "password": "steppe horse 1991", "role": "admin"},
+    )
+    assert created.status_code in (200, 303)
+
+
+def test_the_current_password_check_is_throttled_like_the_login(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    from tests.test_staff_access import csrf_of, post
+    from tests.test_staff_flow import login
+
+    login(client, engine, office_id, "clerk5", "clerk")
+    token = csrf_of(client)
+    codes = [
+        post(
+            client,
+            "/staff/password",
+            token,
+            {"current": f"guess {n}", "new": "steppe horse 1991", "again": "steppe horse 1991"},
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes[:3] == [422, 422, 422] and codes[-1] == 429

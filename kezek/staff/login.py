@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kezek import auth, db, web
+from kezek import auth, db, passwords, web
 from kezek.i18n import N_
 from kezek.queue.models import ServicePoint, User
 from kezek.staff import sessions
@@ -173,10 +173,21 @@ def password(request: Request, who: Staff) -> Response:
         who.field("again", 256),
     )
     errors: dict[str, str] = {}
+    # The current-password check is a login: the same throttle, per name and address.
+    address = request.client.host if request.client else "unknown"
+    keys = sessions.throttle_keys(who.user.username, address)
+    now = st.clock.now()
+    with db.reading(st.engine) as session:
+        block = sessions.blocked(session, keys, now)
+    if block is not None:
+        return _refused(request, block, who.user.username)
     if not auth.verify_password(who.user.password_hash, current):
         errors["current"] = N_("The current password is wrong.")
-    if len(new) < auth.MIN_PASSWORD:
-        errors["new"] = N_("The new password needs at least 8 characters.")
+        with db.transaction(st.engine) as session:
+            sessions.failed(session, st.office_id, keys, now)
+    weak = passwords.weakness(new, who.user.username)
+    if weak:
+        errors["new"] = weak
     elif new != again:
         errors["again"] = N_("The two new passwords differ.")
     if errors:

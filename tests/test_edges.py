@@ -82,3 +82,39 @@ def test_staff_form_routes_refuse_anonymous_uploads_before_parsing_them(
             follow_redirects=False,
         )
         assert response.status_code in (303, 401), (url, response.status_code)
+
+
+def test_an_idle_staff_session_ends_after_the_profiles_hour(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
+    login(client, engine, office_id, "clerk1", "clerk")
+    now.advance(minutes=50)
+    assert client.get("/staff/", follow_redirects=False).status_code == 200  # an action
+    now.advance(minutes=61)
+    gone = client.get("/staff/", follow_redirects=False)
+    assert gone.status_code == 303 and "/staff/login" in gone.headers["location"]
+
+
+def test_the_live_stream_does_not_keep_a_session_alive(
+    live_server, engine: Engine, office_id: int, now: ManualClock
+) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import PASSWORD, make_user
+
+    make_user(engine, office_id, "clerk1", "clerk")
+    with httpx.Client(base_url=live_server.url, timeout=10) as web:
+        form = BeautifulSoup(web.get("/staff/login").text, "html.parser")
+        token = form.find("input", attrs={"name": "login_token"})["value"]  # type: ignore[index]
+        logged = web.post(
+            "/staff/login",
+            data={"login_token": token, "username": "clerk1", "password": PASSWORD},
+        )
+        assert logged.status_code == 303
+        now.advance(minutes=50)
+        with web.stream("GET", "/staff/events") as stream:
+            assert stream.status_code == 200
+            next(stream.iter_text())
+        now.advance(minutes=15)  # 65 minutes since the last user action
+        assert web.get("/staff/").status_code == 303

@@ -15,6 +15,7 @@ import inspect
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -111,10 +112,19 @@ def _anonymous(request: Request) -> Response:
     return refuse(request, N_("Your session has ended. Log in again."), 401)
 
 
+STREAM_PATH = "/staff/events"
+
+
+def idle_of(st: web.State) -> timedelta:
+    return timedelta(minutes=st.profile.staff_idle_minutes)
+
+
 def _has_session(request: Request) -> bool:
     st = web.state(request)
     with db.reading(st.engine) as session:
-        found = sessions.lookup(session, request.cookies.get(COOKIE), st.office_id, st.clock.now())
+        found = sessions.lookup(
+            session, request.cookies.get(COOKIE), st.office_id, st.clock.now(), idle_of(st)
+        )
     return found is not None
 
 
@@ -123,7 +133,7 @@ def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Respo
     now = st.clock.now()
     raw = request.cookies.get(COOKIE)
     with db.reading(st.engine) as session:
-        found = sessions.lookup(session, raw, st.office_id, now)
+        found = sessions.lookup(session, raw, st.office_id, now, idle_of(st))
     if found is None:
         return _anonymous(request)
     row, user = found
@@ -141,7 +151,8 @@ def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Respo
     request.state.csrf_token = row.csrf_token
     if sessions.rank(user.role) < sessions.rank(role):
         return refuse(request, N_("Your role does not allow this page or action."))
-    if sessions.needs_touch(row, now):
+    # The live stream is not a user action: it must not keep an abandoned desk logged in.
+    if sessions.needs_touch(row, now) and not request.url.path.endswith(STREAM_PATH):
         with db.transaction(st.engine) as session:
             sessions.touch(session, row.id_hash, now)
     return Staff(user=user, csrf=row.csrf_token, form=form, st=st)

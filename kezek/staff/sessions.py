@@ -25,7 +25,7 @@ from sqlmodel import Session, col, delete
 from kezek.queue.models import Role, User
 from kezek.staff.models import LoginThrottle, StaffSession
 
-IDLE = timedelta(hours=8)  # a working day without a request ends the session
+IDLE = timedelta(minutes=60)  # the default; the profile's staff_idle_minutes decides
 ABSOLUTE = timedelta(hours=14)  # and no session outlives a day
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often
 RANK = {Role.clerk: 1, Role.supervisor: 2, Role.admin: 3}
@@ -82,7 +82,7 @@ def create(session: Session, user: User, now: datetime) -> tuple[str, StaffSessi
 
 
 def lookup(
-    session: Session, raw: str | None, office_id: int, now: datetime
+    session: Session, raw: str | None, office_id: int, now: datetime, idle: timedelta = IDLE
 ) -> tuple[StaffSession, User] | None:
     """The live session and its active user of this office, or None."""
     if not raw or len(raw) > 100:
@@ -91,7 +91,7 @@ def lookup(
     if row is None or row.office_id != office_id:
         return None
     assert row.created_at is not None and row.last_seen_at is not None
-    if now - row.last_seen_at > IDLE or now - row.created_at > ABSOLUTE:
+    if now - row.last_seen_at > idle or now - row.created_at > ABSOLUTE:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active or user.office_id != office_id:
@@ -122,7 +122,8 @@ def end_all(session: Session, user_id: int) -> None:
 
 
 def purge(session: Session, now: datetime) -> None:
-    session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - IDLE))
+    # Past the absolute lifetime every session is dead, whatever the profile's idle time.
+    session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - ABSOLUTE))
 
 
 # ------------------------------------------------------------------ throttling

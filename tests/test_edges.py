@@ -118,3 +118,17 @@ def test_the_live_stream_does_not_keep_a_session_alive(
             next(stream.iter_text())
         now.advance(minutes=15)  # 65 minutes since the last user action
         assert web.get("/staff/").status_code == 303
+
+
+def test_staff_pages_carry_the_idle_warning(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    from bs4 import BeautifulSoup
+
+    login(client, engine, office_id, "clerk1", "clerk")
+    page = BeautifulSoup(client.get("/staff/").text, "html.parser")
+    warning = page.select_one("#idle-warning[role=alert][hidden]")
+    assert warning is not None and warning["data-idle-seconds"] == "3600"
+    assert "logged out in a minute" in warning.get_text()
+    kk = BeautifulSoup(client.get("/staff/?lang=kk").text, "html.parser")
+    assert "Жүйеде қалу" in kk.select_one("#idle-stay").get_text()  # type: ignore[union-attr]

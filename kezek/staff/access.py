@@ -148,6 +148,7 @@ def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Respo
                 ),
             )
     request.state.user = user
+    request.state.idle_seconds = st.profile.staff_idle_minutes * 60  # the page's warning
     request.state.csrf_token = row.csrf_token
     if sessions.rank(user.role) < sessions.rank(role):
         return refuse(request, N_("Your role does not allow this page or action."))

@@ -132,3 +132,23 @@ def test_staff_pages_carry_the_idle_warning(
     assert "logged out in a minute" in warning.get_text()
     kk = BeautifulSoup(client.get("/staff/?lang=kk").text, "html.parser")
     assert "Жүйеде қалу" in kk.select_one("#idle-stay").get_text()  # type: ignore[union-attr]
+
+
+def test_out_of_range_numbers_are_not_found_never_a_server_error(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    login(client, engine, office_id, "boss", "admin")
+    huge = str(2**63)
+    for url in (
+        f"/staff/cards/{huge}",
+        f"/staff/admin/users/{huge}",
+        f"/staff/supervisor/complaints/{huge}",
+        f"/staff/applications/{huge}/corrected",
+        "/staff/audit?card=²",
+        f"/staff/audit?card={huge}",
+        "/staff/supervisor/targets?year=²",
+        "/staff/supervisor/targets?year=99999",
+    ):
+        response = client.get(url, follow_redirects=False)
+        assert response.status_code < 500, (url, response.status_code)
+        assert "Traceback" not in response.text

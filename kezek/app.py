@@ -79,6 +79,12 @@ class Headers:
             await send(message)
 
         path: str = scope["path"]
+        if not path.isprintable() or b"%00" in scope.get("query_string", b""):
+            # A NUL or control character in a path or query is no address here (PostgreSQL
+            # cannot even compare a NUL): refused before any route reads it.
+            refused = PlainTextResponse("Bad Request", status_code=400)
+            await refused(scope, receive, send_with_headers)
+            return
         if path.startswith(OFFICE_PREFIX):
             # /o/<slug>/… serves another office of the same database: routes match below the
             # prefix, and url_for() keeps it (it is the root path).

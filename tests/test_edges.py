@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 from starlette.testclient import TestClient
 
+from kezek import db
 from kezek.queue.clock import ManualClock
+from kezek.queue.models import TicketEvent
 from tests.test_staff_flow import login
 
 
@@ -152,3 +156,32 @@ def test_out_of_range_numbers_are_not_found_never_a_server_error(
         response = client.get(url, follow_redirects=False)
         assert response.status_code < 500, (url, response.status_code)
         assert "Traceback" not in response.text
+
+
+def test_nul_and_control_bytes_never_reach_the_database(
+    client: TestClient, clerk_token: str
+) -> None:
+    for url in ("/t/ab%00cd", "/kiosk/talon/ab%00cd", "/feedback/t/ab%00cd", "/info?lang=%00"):
+        response = client.get(url)
+        assert response.status_code < 500 and "Traceback" not in response.text, url
+        assert response.headers["x-frame-options"] == "DENY"
+    page = BeautifulSoup(client.get("/staff/login").text, "html.parser")
+    token = page.find("input", attrs={"name": "login_token"})["value"]  # type: ignore[index]
+    refused = client.post(
+        "/staff/login",
+        data={"login_token": token, "username": "clerk\x001", "password": "x"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 401
+    auth = {"authorization": f"Bearer {clerk_token}"}
+    first = client.post("/api/tickets", json={"service": "registration"}).json()
+    client.post("/api/tickets", json={"service": "registration"})
+    called = client.post(
+        f"/api/service-points/cab1/call/{first['id'] + 1}",
+        json={"reason": "elder\x00 \x1b@\x1dV visitor"},
+        headers=auth,
+    )
+    assert called.status_code == 200, called.text
+    with db.reading(client.app.state.kezek.engine) as session:  # type: ignore[attr-defined]
+        reasons = [e.detail for e in session.exec(select(TicketEvent)).all() if e.detail]
+    assert reasons and not any(ch in str(r) for r in reasons for ch in "\x00\x1b\x1d")

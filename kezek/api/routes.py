@@ -23,7 +23,7 @@ from kezek.i18n import N_
 from kezek.queue import estimate, tickets
 from kezek.queue.models import Service, Status, Ticket, User
 from kezek.queue.tickets import QueueError
-from kezek.web import error_json, lang, public_base, queue_error, state
+from kezek.web import clean_text, error_json, lang, public_base, queue_error, state
 
 MAX_BODY = 4096
 
@@ -264,7 +264,7 @@ async def call_specific(request: Request) -> Response:
     return await run_in_threadpool(
         _act,
         request,
-        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, body.reason),
+        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, clean_text(body.reason)),
     )
 
 

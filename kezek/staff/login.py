@@ -86,7 +86,7 @@ def _login(request: Request, form: FormData) -> Response:
                 "Reload the page and try again."
             ),
         )
-    username = str(form.get("username") or "").strip().lower()[:64]
+    username = web.clean_text(str(form.get("username") or "")).strip().lower()[:64]
     password = str(form.get("password") or "")[:256]
     address = request.client.host if request.client else "unknown"
     keys = sessions.throttle_keys(username, address)

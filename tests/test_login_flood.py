@@ -104,3 +104,26 @@ def test_the_current_password_check_is_throttled_like_the_login(
         for n in range(5)
     ]
     assert codes[:3] == [422, 422, 422] and codes[-1] == 429
+
+
+def test_a_token_dies_with_a_disable_a_password_reset_or_a_role_change(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    from tests.conftest import make_token
+    from tests.test_staff_access import csrf_of, post
+    from tests.test_staff_flow import login
+
+    user_id = make_user(engine, office_id, "clerk8", "clerk")
+    login(client, engine, office_id, "boss", "admin")
+    token = csrf_of(client)
+    for change in (
+        {"action": "disable"},
+        {"action": "password", "password": "steppe horse 1991"},
+        {"action": "role", "role": "supervisor"},
+    ):
+        api = {"authorization": f"Bearer {make_token(engine, 'clerk8')}"}
+        assert client.post("/api/service-points/cab1/call-next", headers=api).status_code == 204
+        assert post(client, f"/staff/admin/users/{user_id}", token, change).status_code == 200
+        post(client, f"/staff/admin/users/{user_id}", token, {"action": "enable"})
+        dead = client.post("/api/service-points/cab1/call-next", headers=api)
+        assert dead.status_code == 401, change  # and re-enabling brings no old token back

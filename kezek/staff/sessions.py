@@ -20,9 +20,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, update
 
-from kezek.queue.models import Role, User
+from kezek.queue.models import ApiToken, Role, User
 from kezek.staff.models import LoginThrottle, StaffSession
 
 IDLE = timedelta(minutes=60)  # the default; the profile's staff_idle_minutes decides
@@ -117,8 +117,10 @@ def end(session: Session, raw: str | None) -> None:
 
 
 def end_all(session: Session, user_id: int) -> None:
-    """Every session of a user: after a password change, a reset or a disable."""
+    """Every session and every API token of a user: after a password change, a reset, a role
+    change or a disable (re-enabling the user brings no old token back)."""
     session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
+    session.exec(update(ApiToken).where(col(ApiToken.user_id) == user_id).values(revoked=True))
 
 
 def purge(session: Session, now: datetime) -> None:

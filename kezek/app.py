@@ -80,10 +80,8 @@ class Headers:
 
         path: str = scope["path"]
         if not path.isprintable() or b"%00" in scope.get("query_string", b""):
-            # A NUL or control character in a path or query is no address here (PostgreSQL
-            # cannot even compare a NUL): refused before any route reads it.
-            refused = PlainTextResponse("Bad Request", status_code=400)
-            await refused(scope, receive, send_with_headers)
+            # A NUL or control character is no address (PostgreSQL cannot even compare a NUL)
+            await PlainTextResponse("Bad Request", 400)(scope, receive, send_with_headers)
             return
         if path.startswith(OFFICE_PREFIX):
             # /o/<slug>/… serves another office of the same database: routes match below the
@@ -91,8 +89,7 @@ class Headers:
             slug = path[len(OFFICE_PREFIX) :].split("/", 1)[0]
             office_state = getattr(scope["app"].state, "offices", {}).get(slug)
             if office_state is None:
-                not_found = PlainTextResponse("Not Found", status_code=404)
-                await not_found(scope, receive, send_with_headers)  # headers here too
+                await PlainTextResponse("Not Found", 404)(scope, receive, send_with_headers)
                 return
             scope = {
                 **scope,

@@ -66,20 +66,6 @@ class Headers:
             await self.app(scope, receive, send)
             return
         chosen = _query_lang(scope.get("query_string", b""))
-        path: str = scope["path"]
-        if path.startswith(OFFICE_PREFIX):
-            # /o/<slug>/… serves another office of the same database: routes match below the
-            # prefix, and url_for() keeps it (it is the root path).
-            slug = path[len(OFFICE_PREFIX) :].split("/", 1)[0]
-            office_state = getattr(scope["app"].state, "offices", {}).get(slug)
-            if office_state is None:
-                await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
-                return
-            scope = {
-                **scope,
-                "kezek.office": office_state,
-                "root_path": scope.get("root_path", "") + OFFICE_PREFIX + slug,
-            }
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -95,6 +81,25 @@ class Headers:
                     )
                 message["headers"] = headers
             await send(message)
+
+        path: str = scope["path"]
+        if not path.isprintable() or b"%00" in scope.get("query_string", b""):
+            # A NUL or control character is no address (PostgreSQL cannot even compare a NUL)
+            await PlainTextResponse("Bad Request", 400)(scope, receive, send_with_headers)
+            return
+        if path.startswith(OFFICE_PREFIX):
+            # /o/<slug>/… serves another office of the same database: routes match below the
+            # prefix, and url_for() keeps it (it is the root path).
+            slug = path[len(OFFICE_PREFIX) :].split("/", 1)[0]
+            office_state = getattr(scope["app"].state, "offices", {}).get(slug)
+            if office_state is None:
+                await PlainTextResponse("Not Found", 404)(scope, receive, send_with_headers)
+                return
+            scope = {
+                **scope,
+                "kezek.office": office_state,
+                "root_path": scope.get("root_path", "") + OFFICE_PREFIX + slug,
+            }
 
         await self.app(scope, receive, send_with_headers)
 

@@ -15,7 +15,7 @@ from kezek.queue.models import ApiToken, Role, User
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10  # the rest of the rules: kezek/passwords.py
 
 
 class AuthError(ValueError):

@@ -146,6 +146,8 @@ class Profile(_Strict):
     )
     warn_wait_minutes: int = Field(default=30, ge=1, le=600)
     complaint_answer_days: int = Field(default=5, ge=1, le=90)
+    # A staff session ends after this long without a user action (a shared desk computer).
+    staff_idle_minutes: int = Field(default=60, ge=5, le=720)
     contacts: Contacts = Field(default_factory=Contacts)
 
     @model_validator(mode="after")

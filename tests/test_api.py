@@ -21,11 +21,12 @@ def test_issue_numbers_and_position(client: TestClient) -> None:
     assert (first["position"], second["position"]) == (1, 2)
     assert second["status"] == "waiting" and second["lang"] == "ru"
     assert second["status_url"].startswith("http://testserver/t/")
-    assert client.get(f"/api/tickets/{second['id']}").json()["position"] == 2
     # The visitor chose Russian: the phone page of the ticket speaks it without being told.
     phone = BeautifulSoup(client.get(second["status_url"]).text, "html.parser")
     assert phone.html is not None and phone.html["lang"] == "ru"
     assert phone.select_one(".phone-place").get_text() == "Ваше место в очереди: 2"  # type: ignore[union-attr]
+    token = second["status_url"].rsplit("/", 1)[1]
+    assert client.get(f"/api/tickets/by-token/{token}").json()["position"] == 2
 
 
 def test_unknown_service_is_422_in_the_visitors_language(client: TestClient) -> None:
@@ -130,8 +131,8 @@ def test_call_specific_needs_a_reason_and_a_point_that_serves_it(
 
 def test_unknown_ticket_point_and_action(client: TestClient, clerk_token: str) -> None:
     auth = {"authorization": f"Bearer {clerk_token}"}
-    assert client.get("/api/tickets/999").status_code == 404
-    assert client.get("/api/tickets/99999999999999999999999").status_code == 404
+    assert client.get("/api/tickets/999", headers=auth).status_code == 404
+    assert client.get("/api/tickets/99999999999999999999999", headers=auth).status_code == 404
     assert client.post("/api/service-points/nope/call-next", headers=auth).status_code == 404
     ticket = issue(client)
     assert client.post(f"/api/tickets/{ticket['id']}/explode", headers=auth).status_code == 404

@@ -124,7 +124,7 @@ def test_cli_users_tokens_and_demo(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert "aigerim" in kezek(tmp_path, "user", "list").stdout
     short = kezek(tmp_path, "user", "add", "bolat", "--password", "short")
-    assert short.returncode == 2 and "at least 8" in short.stderr
+    assert short.returncode == 2 and "at least 10" in short.stderr
     token = kezek(tmp_path, "token", "create", "aigerim").stdout.strip()
     assert token.startswith("kz_") and len(token) > 40
     demo = kezek(tmp_path, "demo", "--days", "5")

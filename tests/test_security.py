@@ -32,7 +32,7 @@ PUBLIC = {  # route name -> why anyone may open it
     "home": "links to the kiosk, display and staff login",
     "api_openapi": "the API's description",
     "api_issue": "the kiosk's way to take a ticket",
-    "api_ticket": "codes and positions only",
+    "api_ticket_by_token": "codes and positions, by unguessable token; never priority",
     "api_queue": "counts only",
     "kiosk": "the lobby kiosk",
     "kiosk_take": "taking a ticket",
@@ -52,13 +52,20 @@ PUBLIC = {  # route name -> why anyone may open it
     "static": "stylesheets, scripts",
     "staff_login": "the way in",
 }
-STAFF_API = {"api_call_next", "api_call_specific", "api_transfer", "api_ticket_action"}
+STAFF_API = {
+    "api_ticket",
+    "api_call_next",
+    "api_call_specific",
+    "api_transfer",
+    "api_ticket_action",
+}
 STREAMS = {"display_events", "display_point_events", "staff_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")
 # Clerks may see the early warning on their consoles and register a complaint at the desk
-# (§22, reviewed by the head); the rest of /staff/supervisor is the head's.
+# (§22, reviewed by the head); the rest of /staff/supervisor, complaints included, is the
+# head's (the registering clerk may reopen one the same day: tests/test_edges.py).
 SUPERVISOR_UP = re.compile(
-    r"^/staff/(supervisor(?!/warning|/complaints/new|/complaints/\d+$)|cases|audit"
+    r"^/staff/(supervisor(?!/warning|/complaints/new)|cases|audit"
     r"|applications/\d+/corrected)"
 )
 

@@ -182,9 +182,9 @@ def test_sessions_expire_when_idle(
     client: TestClient, engine: Engine, office_id: int, now: ManualClock
 ) -> None:
     login(client, engine, office_id)
-    now.advance(hours=7, minutes=59)
+    now.advance(minutes=59)
     assert client.get("/staff/", follow_redirects=False).status_code == 200  # seen: touched
-    now.advance(hours=8, minutes=1)
+    now.advance(minutes=61)
     assert client.get("/staff/", follow_redirects=False).status_code == 303
 
 
@@ -262,7 +262,9 @@ def test_sessions_belong_to_one_office(client: TestClient, engine: Engine, offic
     assert client.get("/staff/", follow_redirects=False).status_code == 303
 
 
-def test_idle_limit_is_a_working_day() -> None:
+def test_idle_limit_is_an_hour_by_default() -> None:
+    from kezek.settings import load_profile
     from kezek.staff import sessions
 
-    assert timedelta(hours=8) == sessions.IDLE and timedelta(hours=14) == sessions.ABSOLUTE
+    assert timedelta(minutes=60) == sessions.IDLE and timedelta(hours=14) == sessions.ABSOLUTE
+    assert load_profile("demo").staff_idle_minutes == 60

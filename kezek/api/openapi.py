@@ -6,7 +6,9 @@ from functools import cache
 from typing import Any
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
-_TICKET = {"$ref": "#/components/schemas/Ticket"}
+_TICKET = {"$ref": "#/components/schemas/Ticket"}  # staff answers: priority, no token
+_ISSUED = {"$ref": "#/components/schemas/IssuedTicket"}  # the issuing request: the token
+_PUBLIC = {"$ref": "#/components/schemas/PublicTicket"}  # by token: neither
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -56,6 +58,46 @@ def _staff_action(
     return op
 
 
+def _ticket_schema(*, staff: bool = False, token: bool = False) -> dict[str, Any]:
+    nullable_int = {"type": ["integer", "null"]}
+    nullable_str = {"type": ["string", "null"]}
+    properties: dict[str, Any] = {
+        "id": {"type": "integer"},
+        "code": {"type": "string"},
+        "service": {"type": "string"},
+        "lang": {"type": "string"},
+        "issued_at": nullable_str,
+        "called_at": nullable_str,
+        "status": {"enum": [*_STATUSES]},
+        "service_point": nullable_str,
+        "recall_count": {"type": "integer"},
+        "position": nullable_int,
+        "estimated_wait_minutes": nullable_int,
+    }
+    if staff:
+        properties["priority"] = {"type": "boolean"}  # §11: never in a public answer
+    if token:
+        properties["status_url"] = {"type": "string"}  # only the issuing request learns it
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "code", "service", "status"],
+        "properties": properties,
+    }
+
+
+_STATUSES = (
+    "waiting",
+    "called",
+    "serving",
+    "served",
+    "no_show",
+    "cancelled",
+    "transferred",
+    "closed",
+)
+
+
 @cache
 def openapi() -> dict[str, Any]:
     point = {
@@ -76,7 +118,7 @@ def openapi() -> dict[str, Any]:
                 },
                 "responses": {
                     "201": _json(
-                        _TICKET, "the new ticket (or the same one for a repeated request_id)"
+                        _ISSUED, "the new ticket (or the same one for a repeated request_id)"
                     ),
                     **_errors(409, 413, 422),
                 },
@@ -84,9 +126,24 @@ def openapi() -> dict[str, Any]:
         },
         "/api/tickets/{ticket_id}": {
             "get": {
-                "summary": "A ticket's state, position and estimated wait",
+                "summary": "A ticket by id, for staff (a token or a console session)",
+                "security": [{"bearer": []}],
                 "parameters": _ticket_path(),
-                "responses": {"200": _json(_TICKET, "the ticket"), **_errors(404)},
+                "responses": {"200": _json(_TICKET, "the ticket"), **_errors(401, 404)},
+            }
+        },
+        "/api/tickets/by-token/{token}": {
+            "get": {
+                "summary": "A ticket's state, position and estimated wait, by its secret token",
+                "parameters": [
+                    {
+                        "name": "token",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 16, "maxLength": 64},
+                    }
+                ],
+                "responses": {"200": _json(_PUBLIC, "the ticket"), **_errors(404)},
             }
         },
         "/api/queue": {
@@ -140,7 +197,6 @@ def openapi() -> dict[str, Any]:
     ):
         paths[f"/api/tickets/{{ticket_id}}/{action}"] = {"post": _staff_action(summary)}
     nullable_int = {"type": ["integer", "null"]}
-    nullable_str = {"type": ["string", "null"]}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kezek API", "version": "1"},
@@ -164,36 +220,9 @@ def openapi() -> dict[str, Any]:
                         },
                     },
                 },
-                "Ticket": {
-                    "type": "object",
-                    "required": ["id", "code", "service", "status"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "code": {"type": "string"},
-                        "service": {"type": "string"},
-                        "priority": {"type": "boolean"},
-                        "lang": {"type": "string"},
-                        "issued_at": nullable_str,
-                        "called_at": nullable_str,
-                        "status": {
-                            "enum": [
-                                "waiting",
-                                "called",
-                                "serving",
-                                "served",
-                                "no_show",
-                                "cancelled",
-                                "transferred",
-                                "closed",
-                            ]
-                        },
-                        "service_point": nullable_str,
-                        "recall_count": {"type": "integer"},
-                        "position": nullable_int,
-                        "estimated_wait_minutes": nullable_int,
-                        "status_url": {"type": "string"},
-                    },
-                },
+                "Ticket": _ticket_schema(staff=True),
+                "IssuedTicket": _ticket_schema(token=True),
+                "PublicTicket": _ticket_schema(),
                 "Queue": {
                     "type": "object",
                     "properties": {

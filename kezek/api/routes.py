@@ -16,13 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kezek import auth, db
+from kezek import db
+from kezek.api import guards
 from kezek.api.openapi import openapi
 from kezek.i18n import N_
 from kezek.queue import estimate, tickets
 from kezek.queue.models import Service, Status, Ticket, User
 from kezek.queue.tickets import QueueError
-from kezek.web import error_json, lang, public_base, queue_error, state
+from kezek.web import clean_text, error_json, lang, public_base, queue_error, state
 
 MAX_BODY = 4096
 
@@ -49,8 +50,9 @@ class CallIn(BaseModel):
 
 async def parse(request: Request, model: type[BaseModel]) -> Any:
     """The validated body, or an error response with a message in the request's language."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
+    try:
+        raw = await guards.read_body(request, MAX_BODY)
+    except guards.TooLarge:
         return error_json(request, 413, "too_large", N_("The request is too large."))
     try:
         return model.model_validate_json(raw or b"{}")
@@ -129,7 +131,8 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
         return queue_error(request, exc)
     # The answer is read after the commit, so the write lock is held only for the write.
     with db.reading(st.engine) as session:
-        return JSONResponse(ticket_json(request, session, ticket), status_code=201)
+        answer = guards.public(ticket_json(request, session, ticket), keep_token=True)
+        return JSONResponse(answer, status_code=201)
 
 
 def _ticket_id(request: Request) -> int | None:
@@ -138,13 +141,29 @@ def _ticket_id(request: Request) -> int | None:
 
 
 def get_ticket(request: Request) -> Response:
+    """By id, for staff only: ids are sequential, a loop over them must learn nothing."""
+    if guards.staff_reader(request) is None:
+        return unauthorized(request)
     st = state(request)
     ticket_id = _ticket_id(request)
     with db.reading(st.engine) as session:
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None or ticket.office_id != st.office_id:
             return error_json(request, 404, "not_found", N_("No such ticket."))
-        return JSONResponse(ticket_json(request, session, ticket))
+        return JSONResponse(guards.staff_view(ticket_json(request, session, ticket)))
+
+
+def get_ticket_by_token(request: Request) -> Response:
+    """The public read: whoever holds the token (the talon's QR code) follows the ticket."""
+    st = state(request)
+    token = request.path_params["token"]
+    with db.reading(st.engine) as session:
+        ticket = None
+        if 16 <= len(token) <= 64 and token.isascii() and token.isprintable():
+            ticket = session.exec(select(Ticket).where(Ticket.public_token == token)).first()
+        if ticket is None or ticket.office_id != st.office_id:
+            return error_json(request, 404, "not_found", N_("No such ticket."))
+        return JSONResponse(guards.public(ticket_json(request, session, ticket)))
 
 
 def get_queue(request: Request) -> Response:
@@ -178,15 +197,7 @@ def get_queue(request: Request) -> Response:
     return JSONResponse({"services": rows, "open": st.clock.is_open(now)})
 
 
-def staff_user(request: Request) -> User | None:
-    """The user of a valid ``Authorization: Bearer TOKEN`` of this office."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    st = state(request)
-    with db.reading(st.engine) as session:
-        user = auth.user_for_token(session, token.strip())
-    return user if user is not None and user.office_id == st.office_id else None
+staff_user = guards.bearer_user
 
 
 def unauthorized(request: Request) -> Response:
@@ -218,7 +229,7 @@ def _act(request: Request, action: Action) -> Response:
     except QueueError as exc:
         return queue_error(request, exc)
     with db.reading(st.engine) as session:
-        return JSONResponse(ticket_json(request, session, result))
+        return JSONResponse(guards.staff_view(ticket_json(request, session, result)))
 
 
 def call_next(request: Request) -> Response:
@@ -237,7 +248,7 @@ def call_next(request: Request) -> Response:
     if ticket is None:
         return Response(status_code=204)
     with db.reading(st.engine) as session:
-        return JSONResponse(ticket_json(request, session, ticket))
+        return JSONResponse(guards.staff_view(ticket_json(request, session, ticket)))
 
 
 async def call_specific(request: Request) -> Response:
@@ -253,7 +264,7 @@ async def call_specific(request: Request) -> Response:
     return await run_in_threadpool(
         _act,
         request,
-        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, body.reason),
+        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, clean_text(body.reason)),
     )
 
 
@@ -297,6 +308,7 @@ routes = [
     Route("/openapi.json", openapi_json, name="api_openapi"),
     Route("/tickets", issue_ticket, methods=["POST"], name="api_issue"),
     Route("/tickets/{ticket_id:int}", get_ticket, name="api_ticket"),
+    Route("/tickets/by-token/{token}", get_ticket_by_token, name="api_ticket_by_token"),
     Route("/queue", get_queue, name="api_queue"),
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
     Route(

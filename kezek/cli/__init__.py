@@ -45,8 +45,16 @@ Demo logins (password {demo.DEMO_PASSWORD!r}): {", ".join(u for u, _, _ in demo.
         log_level="info",
         proxy_headers=args.proxy_headers,
         timeout_graceful_shutdown=5,  # open event streams must not hold a restart
+        limit_concurrency=serve_limits(args)["limit_concurrency"],
+        timeout_keep_alive=serve_limits(args)["timeout_keep_alive"],
     )
     return 0
+
+
+def serve_limits(args: argparse.Namespace) -> dict[str, int]:
+    """Slow or idle clients cannot hold the server: a bound on open connections (over it,
+    503) and on how long an idle keep-alive connection stays open."""
+    return {"limit_concurrency": args.max_connections, "timeout_keep_alive": args.keep_alive}
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -160,6 +168,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=500,  # displays and consoles each hold one event stream
+        help="open connections per worker before new ones get 503 (default 500)",
+    )
+    serve.add_argument(
+        "--keep-alive", type=int, default=5, help="seconds an idle connection stays open"
+    )
     serve.add_argument(
         "--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind a proxy)"
     )

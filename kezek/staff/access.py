@@ -15,6 +15,7 @@ import inspect
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -111,12 +112,28 @@ def _anonymous(request: Request) -> Response:
     return refuse(request, N_("Your session has ended. Log in again."), 401)
 
 
+STREAM_PATH = "/staff/events"
+
+
+def idle_of(st: web.State) -> timedelta:
+    return timedelta(minutes=st.profile.staff_idle_minutes)
+
+
+def _has_session(request: Request) -> bool:
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        found = sessions.lookup(
+            session, request.cookies.get(COOKIE), st.office_id, st.clock.now(), idle_of(st)
+        )
+    return found is not None
+
+
 def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Response:
     st = web.state(request)
     now = st.clock.now()
     raw = request.cookies.get(COOKIE)
     with db.reading(st.engine) as session:
-        found = sessions.lookup(session, raw, st.office_id, now)
+        found = sessions.lookup(session, raw, st.office_id, now, idle_of(st))
     if found is None:
         return _anonymous(request)
     row, user = found
@@ -131,10 +148,12 @@ def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Respo
                 ),
             )
     request.state.user = user
+    request.state.idle_seconds = st.profile.staff_idle_minutes * 60  # the page's warning
     request.state.csrf_token = row.csrf_token
     if sessions.rank(user.role) < sessions.rank(role):
         return refuse(request, N_("Your role does not allow this page or action."))
-    if sessions.needs_touch(row, now):
+    # The live stream is not a user action: it must not keep an abandoned desk logged in.
+    if sessions.needs_touch(row, now) and not request.url.path.endswith(STREAM_PATH):
         with db.transaction(st.engine) as session:
             sessions.touch(session, row.id_hash, now)
     return Staff(user=user, csrf=row.csrf_token, form=form, st=st)
@@ -148,7 +167,12 @@ def staff(role: Role = Role.clerk) -> Callable[[Handler], Callable[[Request], Aw
 
         @functools.wraps(fn)
         async def endpoint(request: Request) -> Response:
-            form = await request.form() if request.method not in SAFE_METHODS else FormData()
+            form = FormData()
+            if request.method not in SAFE_METHODS:
+                # Who asks, before what is sent: an anonymous upload is never parsed.
+                if not await run_in_threadpool(_has_session, request):
+                    return _anonymous(request)
+                form = await request.form()
             checked = await run_in_threadpool(_authenticate, request, form, role)
             if isinstance(checked, Response):
                 response = checked

@@ -9,7 +9,7 @@ from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kezek import auth, db, web
+from kezek import auth, db, passwords, web
 from kezek.i18n import N_
 from kezek.queue.models import Role, User
 from kezek.settings import WEEKDAYS
@@ -57,13 +57,9 @@ def users(request: Request, who: Staff) -> Response:
     st = who.st
     password = who.field("password", 256)
     role = who.field("role", 16)
-    if len(password) < auth.MIN_PASSWORD:
-        return _page(
-            request,
-            who,
-            error=(N_("The new password needs at least 8 characters."), {}),
-            status_code=422,
-        )
+    weak = passwords.weakness(password, who.field("username", 64))
+    if weak:
+        return _page(request, who, error=(weak, {}), status_code=422)
     if role not in Role.__members__:
         return _page(request, who, error=(N_("Choose a role."), {}), status_code=422)
     try:
@@ -118,13 +114,9 @@ def change_user(request: Request, who: Staff) -> Response:
             user.active = True
         elif action == "password":
             password = who.field("password", 256)
-            if len(password) < auth.MIN_PASSWORD:
-                return _page(
-                    request,
-                    who,
-                    error=(N_("The new password needs at least 8 characters."), {}),
-                    status_code=422,
-                )
+            weak = passwords.weakness(password, user.username)
+            if weak:
+                return _page(request, who, error=(weak, {}), status_code=422)
             auth.set_password(session, user, password)
             sessions.end_all(session, user_id)
         elif action == "role" and who.field("role", 16) in Role.__members__:

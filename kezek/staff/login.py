@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from sqlmodel import select
@@ -10,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kezek import auth, db, web
+from kezek import auth, db, passwords, web
 from kezek.i18n import N_
 from kezek.queue.models import ServicePoint, User
 from kezek.staff import sessions
@@ -67,7 +68,11 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         return await run_in_threadpool(_page, request)
     form = await request.form()
-    return await run_in_threadpool(_login, request, form)
+    response = await run_in_threadpool(_login, request, form)
+    delay = getattr(request.state, "login_delay", 0.0)
+    if delay:  # a wrong answer for a flooded name comes late; no thread waits for it
+        await asyncio.sleep(delay)
+    return response
 
 
 def _login(request: Request, form: FormData) -> Response:
@@ -81,7 +86,7 @@ def _login(request: Request, form: FormData) -> Response:
                 "Reload the page and try again."
             ),
         )
-    username = str(form.get("username") or "").strip().lower()[:64]
+    username = web.clean_text(str(form.get("username") or "")).strip().lower()[:64]
     password = str(form.get("password") or "")[:256]
     address = request.client.host if request.client else "unknown"
     keys = sessions.throttle_keys(username, address)
@@ -96,6 +101,10 @@ def _login(request: Request, form: FormData) -> Response:
     if user is None or user.office_id != st.office_id:
         with db.transaction(st.engine) as session:
             lock = sessions.failed(session, st.office_id, keys, now)
+            if username:
+                request.state.login_delay = sessions.name_failed(
+                    session, st.office_id, username, now
+                )
         if lock is not None:
             return _refused(request, lock, username)
         return _page(
@@ -105,7 +114,7 @@ def _login(request: Request, form: FormData) -> Response:
             status_code=401,
         )
     with db.transaction(st.engine) as session:
-        sessions.succeeded(session, username)
+        sessions.succeeded(session, username, address)
         sessions.end(session, request.cookies.get(COOKIE))  # a new id at every login
         raw, _ = sessions.create(session, user, now)
     response = RedirectResponse(_next(form.get("next")), status_code=303)
@@ -164,10 +173,21 @@ def password(request: Request, who: Staff) -> Response:
         who.field("again", 256),
     )
     errors: dict[str, str] = {}
+    # The current-password check is a login: the same throttle, per name and address.
+    address = request.client.host if request.client else "unknown"
+    keys = sessions.throttle_keys(who.user.username, address)
+    now = st.clock.now()
+    with db.reading(st.engine) as session:
+        block = sessions.blocked(session, keys, now)
+    if block is not None:
+        return _refused(request, block, who.user.username)
     if not auth.verify_password(who.user.password_hash, current):
         errors["current"] = N_("The current password is wrong.")
-    if len(new) < auth.MIN_PASSWORD:
-        errors["new"] = N_("The new password needs at least 8 characters.")
+        with db.transaction(st.engine) as session:
+            sessions.failed(session, st.office_id, keys, now)
+    weak = passwords.weakness(new, who.user.username)
+    if weak:
+        errors["new"] = weak
     elif new != again:
         errors["again"] = N_("The two new passwords differ.")
     if errors:

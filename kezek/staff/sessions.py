@@ -3,10 +3,13 @@
 Sessions: a random id in the cookie, its SHA-256 in the table, a fresh id at every login
 (no fixation), a CSRF token per session, an idle and an absolute lifetime.
 
-Throttling, per user name and per client address, stored in the database so it survives a
-restart and holds across worker processes: after a few failures every further attempt must
-wait a growing delay (refused before the password is even checked), after more the key is
-locked for a while.
+Throttling, per user name *and* client address (the pair) and per client address, stored
+in the database so it survives a restart and holds across worker processes: after a few
+failures every further attempt must wait a growing delay (refused before the password is
+even checked), after more the key is locked for a while. A name alone is never locked
+(anyone could lock a real user out from anywhere): its failures from every address only
+make each further wrong answer come later, up to a low cap, and the right password from an
+address that did not fail keeps working. A real lock is an administrator's (disabling).
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, update
 
-from kezek.queue.models import Role, User
+from kezek.queue.models import ApiToken, Role, User
 from kezek.staff.models import LoginThrottle, StaffSession
 
-IDLE = timedelta(hours=8)  # a working day without a request ends the session
+IDLE = timedelta(minutes=60)  # the default; the profile's staff_idle_minutes decides
 ABSOLUTE = timedelta(hours=14)  # and no session outlives a day
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often
 RANK = {Role.clerk: 1, Role.supervisor: 2, Role.admin: 3}
@@ -41,6 +44,9 @@ class Policy:
 USER_POLICY = Policy(
     3, 8, timedelta(seconds=5), timedelta(seconds=60), timedelta(minutes=15), timedelta(hours=1)
 )
+NAME_SLOW_AFTER = 10  # failures of one name, from any address, before wrong answers slow down
+NAME_FIRST_DELAY = 0.25  # seconds, doubling per further failure
+NAME_MAX_DELAY = 2.0  # the low cap: a flood costs the attacker time, never the user access
 # One address is shared by a whole office behind NAT: more room before it slows everyone.
 ADDRESS_POLICY = Policy(
     10, 30, timedelta(seconds=2), timedelta(seconds=30), timedelta(minutes=15), timedelta(hours=1)
@@ -76,7 +82,7 @@ def create(session: Session, user: User, now: datetime) -> tuple[str, StaffSessi
 
 
 def lookup(
-    session: Session, raw: str | None, office_id: int, now: datetime
+    session: Session, raw: str | None, office_id: int, now: datetime, idle: timedelta = IDLE
 ) -> tuple[StaffSession, User] | None:
     """The live session and its active user of this office, or None."""
     if not raw or len(raw) > 100:
@@ -85,7 +91,7 @@ def lookup(
     if row is None or row.office_id != office_id:
         return None
     assert row.created_at is not None and row.last_seen_at is not None
-    if now - row.last_seen_at > IDLE or now - row.created_at > ABSOLUTE:
+    if now - row.last_seen_at > idle or now - row.created_at > ABSOLUTE:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active or user.office_id != office_id:
@@ -111,12 +117,15 @@ def end(session: Session, raw: str | None) -> None:
 
 
 def end_all(session: Session, user_id: int) -> None:
-    """Every session of a user: after a password change, a reset or a disable."""
+    """Every session and every API token of a user: after a password change, a reset, a role
+    change or a disable (re-enabling the user brings no old token back)."""
     session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
+    session.exec(update(ApiToken).where(col(ApiToken.user_id) == user_id).values(revoked=True))
 
 
 def purge(session: Session, now: datetime) -> None:
-    session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - IDLE))
+    # Past the absolute lifetime every session is dead, whatever the profile's idle time.
+    session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - ABSOLUTE))
 
 
 # ------------------------------------------------------------------ throttling
@@ -130,9 +139,30 @@ class Blocked:
 
 def throttle_keys(username: str, address: str) -> list[tuple[str, Policy]]:
     return [
-        (digest("user:" + username.strip().lower()), USER_POLICY),
+        (_pair_key(username, address), USER_POLICY),
         (digest("addr:" + address), ADDRESS_POLICY),
     ]
+
+
+def _pair_key(username: str, address: str) -> str:
+    return digest("user:" + username.strip().lower() + "\n" + address)
+
+
+def _name_key(username: str) -> str:
+    return digest("name:" + username.strip().lower())
+
+
+def name_failed(session: Session, office_id: int, username: str, now: datetime) -> float:
+    """Count a failure of the name from any address; the seconds the wrong answer must wait."""
+    key = _name_key(username)
+    row = session.get(LoginThrottle, key) or LoginThrottle(key_hash=key, office_id=office_id)
+    if row.last_failure_at is not None and now - row.last_failure_at >= USER_POLICY.forget_after:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    session.add(row)
+    steps = row.failures - NAME_SLOW_AFTER
+    return 0.0 if steps < 0 else min(NAME_MAX_DELAY, NAME_FIRST_DELAY * 2 ** min(steps, 8))
 
 
 def _delay(policy: Policy, failures: int) -> timedelta:
@@ -184,7 +214,8 @@ def failed(
     return result
 
 
-def succeeded(session: Session, username: str) -> None:
-    """A right password clears the name's failures (the address's decay on their own)."""
-    key = digest("user:" + username.strip().lower())
+def succeeded(session: Session, username: str, address: str) -> None:
+    """A right password clears the pair's failures (the address's and the name's decay on
+    their own: a flood from elsewhere goes on being slowed)."""
+    key = _pair_key(username, address)
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.key_hash) == key))

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kezek import db, web
+from kezek import db, web, web_bounds
 from kezek.intake import applications, audit, iin
 from kezek.intake.models import AuditEntry, Card
 from kezek.queue.models import Role, User
@@ -39,7 +39,7 @@ def audit_trail(request: Request, who: Staff) -> Response:
     route that changes it."""
     st = who.st
     raw = request.query_params.get("card", "")
-    card_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    card_id = web_bounds.number(raw, low=1, high=web_bounds.MAX_ID)
     with db.reading(st.engine) as session:
         entries = audit.trail(session, st.office_id, card_id)
         card_ids = {e.card_id for e in entries}

@@ -9,11 +9,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
+from kezek.i18n import N_
 from kezek.indicators import complaints
 from kezek.indicators.models import Complaint
 from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
-from kezek.staff.access import Staff, staff
+from kezek.staff.access import Staff, refuse, staff
 from kezek.staff.supervisor.report_pages import period_of
 
 
@@ -125,11 +126,30 @@ def _missing(request: Request) -> Response:
     return web.render(request, "supervisor/missing.html", status_code=404)
 
 
+def _may_open(st: web.State, who: Staff, row: Complaint | None) -> bool:
+    """A complaint (a name, a contact, maybe about a clerk) is the head's to read (§22); the
+    clerk who registered it may open and reprint its talon the same business day."""
+    if who.may(Role.supervisor):
+        return True
+    return (
+        row is not None
+        and row.registered_by == who.user_id
+        and row.registered_at is not None
+        and st.clock.business_day(row.registered_at) == st.clock.business_day()
+    )
+
+
+def _closed(request: Request) -> Response:
+    return refuse(request, N_("Your role does not allow this page or action."))
+
+
 @staff(Role.clerk)
 def complaint_print(request: Request, who: Staff) -> Response:
     st = web.state(request)
     with db.reading(st.engine) as session:
         row = _complaint(session, st, request)
+    if not _may_open(st, who, row):
+        return _closed(request)
     if row is None:
         return _missing(request)
     failed = _print_complaint(st, who, row)
@@ -152,6 +172,8 @@ def complaint_page(request: Request, who: Staff) -> Response:
     st = web.state(request)
     with db.reading(st.engine) as session:
         row = _complaint(session, st, request)
+    if not _may_open(st, who, row):
+        return _closed(request)
     if row is None:
         return _missing(request)
     return web.render(

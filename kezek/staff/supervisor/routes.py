@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kezek import db, web
+from kezek import db, web, web_bounds
 from kezek.indicators import complaints, live, table, targets
 from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
@@ -64,7 +64,7 @@ def targets_page(request: Request, who: Staff) -> Response:
     raw_year = (
         who.field("year", 4) if request.method == "POST" else request.query_params.get("year", "")
     )
-    year = int(raw_year) if raw_year.isdigit() else st.clock.business_day().year
+    year = web_bounds.number(raw_year, low=2000, high=2100) or st.clock.business_day().year
     error = None
     if request.method == "POST":
         values: dict[str, float | None] = {}

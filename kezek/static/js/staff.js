@@ -51,4 +51,25 @@
       window.print();
     }
   });
+  // The idle warning: a minute before the session ends (the profile's idle time, counted
+  // from the last user action: a page or an htmx request, not the live stream), say so; the
+  // button is an action and keeps the session.
+  var warning = document.getElementById("idle-warning");
+  if (warning) {
+    var idleMs = parseInt(warning.getAttribute("data-idle-seconds"), 10) * 1000;
+    var timer = null;
+    var arm = function () {
+      warning.hidden = true;
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(function () { warning.hidden = false; }, Math.max(0, idleMs - 60000));
+    };
+    document.addEventListener("htmx:afterRequest", function (event) {
+      var path = event.detail.pathInfo && event.detail.pathInfo.requestPath;
+      if (!path || path.indexOf("/staff/events") === -1) { arm(); }
+    });
+    document.getElementById("idle-stay").addEventListener("click", function () {
+      fetch(window.location.href, { credentials: "same-origin" }).then(arm);
+    });
+    arm();
+  }
 })();

@@ -48,7 +48,6 @@ def kezek_env(directory: Path, points: int = CLERKS) -> dict[str, str]:
     return {
         "KEZEK_PROFILE": str(bench_profile(directory, points)),
         "KEZEK_DATABASE_URL": f"sqlite:///{directory / 'kezek.sqlite3'}",
-        "KEZEK_SECRET_KEY": "bench",
         "KEZEK_SPOOL_DIR": str(directory / "spool"),
     }
 

@@ -138,7 +138,6 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
     settings = Settings(
         profile="kyzylzhar",
         database_url=str(engine.url),
-        secret_key=secrets.token_urlsafe(16),
         spool_dir=str(directory / "spool"),
     )
     moment = ManualClock(datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Almaty")))
@@ -180,7 +179,6 @@ def kiosk_rate(seconds: float) -> tuple[dict[str, float], dict[str, float]]:
     env = {
         "KEZEK_PROFILE": str(kiosk_profile(directory, printer.port)),
         "KEZEK_DATABASE_URL": f"sqlite:///{directory / 'kezek.sqlite3'}",
-        "KEZEK_SECRET_KEY": "bench",
         "KEZEK_SPOOL_DIR": str(directory / "spool"),
     }
     counter = iter(range(1, 10**9))

@@ -1,260 +1,141 @@
-"""The environment (``KEZEK_*``) and the office profile (a TOML file).
+"""The environment: every ``KEZEK_*`` variable, through pydantic-settings.
 
-The profile describes one office: names, address, hours, service points, services and
-printers. It is validated when the app starts; an error names the bad field.
+The office profile (``kezek.profile``) is re-exported here for the modules that take both.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import tomllib
-from dataclasses import dataclass, field
-from datetime import date, time
-from pathlib import Path
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-PROFILES_DIR = Path(__file__).parent / "profiles"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from kezek.profile import PROFILES_DIR, WEEKDAYS, Profile, ProfileError, load_profile
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-
-
-class ProfileError(ValueError):
-    """The office profile is invalid; the message names the field."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Names(_Strict):
-    kk: Text
-    ru: Text
-    en: Text
-
-    def get(self, lang: str) -> str:
-        return str(getattr(self, lang, self.kk))
-
-
-class Hours(_Strict):
-    """One day's opening hours; the lunch break is optional."""
-
-    open: time
-    close: time
-    lunch: tuple[time, time] | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> Hours:
-        if self.open >= self.close:
-            raise ValueError("open must be before close")
-        if self.lunch and not (self.open <= self.lunch[0] < self.lunch[1] <= self.close):
-            raise ValueError("lunch must be inside opening hours")
-        return self
-
-
-class ServicePointProfile(_Strict):
-    code: Code
-    names: Names
-
-
-class ServiceProfile(_Strict):
-    code: Code
-    letter: Annotated[str, StringConstraints(min_length=1, max_length=2)]
-    names: Names
-    descriptions: Names | None = None
-    points: list[Code] = Field(min_length=1)
-    target_wait_minutes: int = Field(default=40, ge=1, le=600)  # appendix 1.2: 40 minutes
-    registration: bool = False  # tickets of this service open a personal record card (§3)
-
-
-# Shown as links on the public info page: only web addresses and plain e-mail addresses.
-WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=200)]
-Email = Annotated[
-    str, StringConstraints(pattern=r"^[^@\s<>\"':/]+@[^@\s<>\"':/]+$", max_length=200)
+__all__ = [
+    "PROFILES_DIR",
+    "WEEKDAYS",
+    "Profile",
+    "ProfileError",
+    "Settings",
+    "SettingsError",
+    "load_profile",
+    "public_url",
 ]
-
-
-class HigherBody(_Strict):
-    """The body above the department, where a complaint may also go (§22, §24)."""
-
-    name: Names
-    address: Names | None = None
-    phones: list[Text] = Field(default_factory=list)
-    email: Email | None = None
-    site: WebAddress | None = None
-
-
-class Contacts(_Strict):
-    """§24: the contacts of the head, the deputy and the higher body (site, e-mail, hours of
-    reception, address, phones). The head's phones and address are the office's own."""
-
-    head_point: Code | None = None  # the cabinet of the head and the deputy (§22: №1)
-    email: Email | None = None
-    site: WebAddress | None = None
-    reception: Names | None = None  # the head's hours of reception of citizens
-    higher: HigherBody | None = None
-
-
-class Printers(_Strict):
-    kiosk: dict[str, str] = Field(default_factory=dict)  # kiosk name -> printer URL
-    desk: dict[str, str] = Field(default_factory=dict)  # service point code -> printer URL
-    paper_width: Literal[576, 384] = 576  # dots: 80 mm or 58 mm paper
-    text_mode: bool = False  # printers with code page 53 (KZ-1048) only
-
-    @model_validator(mode="after")
-    def _urls(self) -> Printers:
-        """A mistyped printer URL is a start-up error, not a failure at the first talon."""
-        from kezek.printing.urls import parse_printer_url
-
-        for where, urls in (("kiosk", self.kiosk), ("desk", self.desk)):
-            for name, url in urls.items():
-                try:
-                    parse_printer_url(url)
-                except ValueError as exc:
-                    raise ValueError(f"printers.{where}.{name}: {exc}") from None
-        return self
-
-
-class Profile(_Strict):
-    slug: Code
-    name: Names
-    address: Names
-    phones: list[Text] = Field(default_factory=list)
-    timezone: str = "Asia/Almaty"
-    district: Text | None = None  # §3: registration is at the place of residence
-    # §10: Tuesday–Friday 09:00–18:00, lunch 13:00–14:00
-    schedule: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Hours]
-    holidays: list[date] = Field(default_factory=list)
-    points: list[ServicePointProfile] = Field(min_length=1)
-    services: list[ServiceProfile] = Field(min_length=1)
-    printers: Printers = Field(default_factory=Printers)
-    issue_past_closing: bool = (
-        False  # whether the kiosk still issues when the wait runs past closing
-    )
-    warn_wait_minutes: int = Field(default=30, ge=1, le=600)
-    complaint_answer_days: int = Field(default=5, ge=1, le=90)
-    # A staff session ends after this long without a user action (a shared desk computer).
-    staff_idle_minutes: int = Field(default=60, ge=5, le=720)
-    contacts: Contacts = Field(default_factory=Contacts)
-
-    @model_validator(mode="after")
-    def _references(self) -> Profile:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
-        point_codes = [p.code for p in self.points]
-        _unique("points", point_codes)
-        _unique("services", [s.code for s in self.services])
-        _unique("services letter", [s.letter for s in self.services])
-        from kezek.display.letters import unnamed  # a leaf module; the call says each letter
-
-        for service in self.services:
-            for letter, lang in unnamed(service.letter):
-                # The call says each letter by its name (kezek/display/letters.py).
-                raise ValueError(
-                    f"services.{service.code}.letter: {letter!r} has no spoken name in"
-                    f" {lang!r}; use a Cyrillic letter the call can say in kk and ru"
-                )
-            for code in service.points:
-                if code not in point_codes:
-                    raise ValueError(
-                        f"services.{service.code}.points: unknown service point {code!r}"
-                    )
-        head = self.contacts.head_point
-        if head is not None and head not in point_codes:
-            raise ValueError(f"contacts.head_point: unknown service point {head!r}")
-        return self
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-def _unique(what: str, codes: list[str]) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise ValueError(f"{what}: {code!r} appears twice")
-        seen.add(code)
-
-
-def load_profile(name_or_path: str) -> Profile:
-    """A shipped profile by name (``kyzylzhar``, ``demo``) or a TOML file by path."""
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = PROFILES_DIR / f"{name_or_path}.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        shipped = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.toml")))
-        raise ProfileError(f"profile {name_or_path!r} not found (shipped: {shipped})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"profile {path}: not valid TOML: {exc}") from None
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "profile"
-        raise ProfileError(f"profile {path}: {where}: {first['msg']}") from None
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the environment chooses."""
-
-    profile: str = "kyzylzhar"
-    database_url: str = "sqlite:///var/kezek.sqlite3"
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    spool_dir: str = "var/spool"
-    secure_cookies: bool = False
-    busy_timeout_ms: int = 10_000  # SQLite: how long a write waits for another process
-    # The scheme and host visitors' phones reach (the talon's QR code); empty: the host the
-    # kiosk reached, which is no use to a phone when the kiosk talks to 127.0.0.1.
-    public_url: str = ""
-    voice_engine: str = "espeak-ng"  # the display's speech program, or "off" (chime only)
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        """The settings from ``KEZEK_*`` variables; a bad value raises ``SettingsError``."""
-        env = dict(os.environ if env is None else env)
-        defaults = cls()
-        return cls(
-            profile=env.get("KEZEK_PROFILE", defaults.profile),
-            database_url=env.get("KEZEK_DATABASE_URL", defaults.database_url),
-            secret_key=env.get("KEZEK_SECRET_KEY") or _dev_secret(),
-            spool_dir=env.get("KEZEK_SPOOL_DIR", defaults.spool_dir),
-            secure_cookies=env.get("KEZEK_SECURE_COOKIES", "") in ("1", "true", "yes"),
-            busy_timeout_ms=_milliseconds(env, "KEZEK_BUSY_TIMEOUT_MS", defaults.busy_timeout_ms),
-            public_url=public_url(env.get("KEZEK_PUBLIC_URL", "")),
-            voice_engine=env.get("KEZEK_VOICE_ENGINE") or defaults.voice_engine,
-        )
 
 
 class SettingsError(ValueError):
     """A ``KEZEK_*`` variable with a value that cannot work; the message names it."""
 
 
-def _milliseconds(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 0 < int(raw) <= 600_000:
-        raise SettingsError(f"{name}={raw!r}: expected milliseconds, 1 to 600000")
-    return int(raw)
+def _var(name: str, default: object) -> Any:
+    return Field(default=default, validation_alias=f"KEZEK_{name.upper()}")
+
+
+DATABASE_URL_FORMS = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/NAME"
+
+
+class Settings(BaseSettings):
+    """What the environment chooses: one field per ``KEZEK_*`` variable (the README's table).
+
+    ``Settings(...)`` takes values by field name (tests); ``Settings.from_env()`` reads the
+    environment and turns a bad value into one ``SettingsError`` line naming the variable."""
+
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", validate_by_name=True, env_ignore_empty=True
+    )
+
+    # One office, or several sharing the database ("kyzylzhar,demo"): the first is served at
+    # /, every one at /o/<slug>/.
+    profile: str = _var("profile", "kyzylzhar")
+    database_url: str = _var("database_url", "sqlite:///var/kezek.sqlite3")
+    spool_dir: str = _var("spool_dir", "var/spool")  # where spool:// printers without a path write
+    secure_cookies: bool = _var("secure_cookies", False)  # behind HTTPS
+    busy_timeout_ms: int = _var("busy_timeout_ms", 10_000)  # SQLite: how long a write waits
+    # The scheme and host visitors' phones reach (the talon's QR code); empty: the host the
+    # kiosk reached, which is no use to a phone when the kiosk talks to 127.0.0.1.
+    public_url: str = _var("public_url", "")
+    voice_engine: str = _var("voice_engine", "espeak-ng")  # the display's speech program, or "off"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)  # no .env file, no secrets directory
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings from the process environment (or ``env``); a bad value raises
+        ``SettingsError`` naming the variable."""
+        try:
+            if env is None:
+                return cls()
+            given = {k: v for k, v in env.items() if k.startswith("KEZEK_") and v.strip()}
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = str(first["loc"][0]) if first["loc"] else "KEZEK_*"
+            message = str(first["ctx"]["error"]) if "ctx" in first else _plain(first["type"])
+            raise SettingsError(f"{name}={first['input']!r}: {message}") from None
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        """The office profiles KEZEK_PROFILE names, the first one served at /."""
+        return tuple(name.strip() for name in self.profile.split(",") if name.strip())
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, raw: str) -> str:
+        if not any(name.strip() for name in raw.split(",")):
+            raise ValueError("expected a profile name or a path, or several with commas")
+        return raw.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, raw: str) -> str:
+        try:
+            backend = make_url(raw.strip()).get_backend_name()
+        except ArgumentError:
+            backend = ""
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"expected a database URL ({DATABASE_URL_FORMS})")
+        return raw.strip()
+
+    @field_validator("busy_timeout_ms", mode="before")
+    @classmethod
+    def _milliseconds(cls, raw: object) -> object:
+        text = str(raw).strip()
+        if not text.isdigit() or not 0 < int(text) <= 600_000:
+            raise ValueError("expected milliseconds, 1 to 600000")
+        return int(text)
+
+    @field_validator("secure_cookies", mode="before")
+    @classmethod
+    def _switch(cls, raw: object) -> object:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise ValueError("expected 1 or 0")
+        return text in ("1", "true", "yes", "on")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, raw: str) -> str:
+        return public_url(raw)
+
+
+def _plain(kind: str) -> str:
+    return {"int_parsing": "expected a whole number"}.get(kind, kind.replace("_", " "))
 
 
 def public_url(raw: str) -> str:
@@ -265,23 +146,11 @@ def public_url(raw: str) -> str:
         return ""
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"KEZEK_PUBLIC_URL={raw!r}: expected http(s)://host[:port]")
+        raise ValueError("expected http(s)://host[:port]")
     if parts.path or parts.query or parts.fragment or parts.username or parts.password:
-        raise SettingsError(f"KEZEK_PUBLIC_URL={raw!r}: only a scheme, a host and a port")
+        raise ValueError("only a scheme, a host and a port")
     try:
         parts.port  # noqa: B018  (raises on a bad port)
     except ValueError:
-        raise SettingsError(f"KEZEK_PUBLIC_URL={raw!r}: the port is not valid") from None
+        raise ValueError("the port is not valid") from None
     return raw
-
-
-def _dev_secret() -> str:
-    """Without KEZEK_SECRET_KEY, a key kept in var/ so sessions survive a restart."""
-    path = Path("var/secret.key")
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key

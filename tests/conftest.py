@@ -125,7 +125,6 @@ def settings(database_url: str, profile_name: str, tmp_path: Path) -> Settings:
     return Settings(
         profile=profile_name,
         database_url=database_url,
-        secret_key="test-secret-key",
         spool_dir=str(tmp_path / "spool"),
     )
 

@@ -104,7 +104,7 @@ def test_a_holiday_from_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     now = ManualClock(datetime(2026, 12, 16, 10, 0, tzinfo=ALMATY))  # Independence Day, a Wednesday
     clock = Clock(schedule=None, now_fn=now)  # type: ignore[arg-type]  (the app sets the schedule)
     app = create_app(
-        Settings(profile=holiday_profile(tmp_path), database_url=url, secret_key="k"),
+        Settings(profile=holiday_profile(tmp_path), database_url=url),
         engine=engine,
         clock=clock,
     )

@@ -203,7 +203,6 @@ def test_a_stopped_postgresql_is_answered_503_with_retry_after_in_the_requests_l
     settings = Settings(
         profile="demo",
         database_url=scratch_pg.url,
-        secret_key="test-secret-key",
         spool_dir=str(tmp_path / "spool"),
     )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
@@ -238,7 +237,7 @@ def test_sqlite_busy_timeout_bounds_the_whole_wait(
     not from the moment SQLite's own wait starts."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's busy timeout")
-    impatient = Settings(**{**settings.__dict__, "busy_timeout_ms": 400})
+    impatient = settings.model_copy(update={"busy_timeout_ms": 400})
     engine = db.make_engine(database_url, busy_timeout_ms=400)
     other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
     answers: list[tuple[int, float]] = []

@@ -156,7 +156,6 @@ def test_another_office_in_the_same_database_is_not_shown(
         Settings(
             profile="demo",
             database_url=settings.database_url,
-            secret_key="other",
             spool_dir=settings.spool_dir,
         ),
         engine=engine,

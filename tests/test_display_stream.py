@@ -195,7 +195,6 @@ WARM_UP = 500  # visits before the first measure, 2 * AT_ONCE at a time
 def server_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     return {
         "KEZEK_DATABASE_URL": database_url,
-        "KEZEK_SECRET_KEY": "test",
         "KEZEK_SPOOL_DIR": str(tmp_path / "spool"),
         "KEZEK_PROFILE": "kyzylzhar",
     }

@@ -37,7 +37,6 @@ def served(scratch_pg: ScratchPostgres, tmp_path: Path) -> Iterator[tuple[str, s
         **os.environ,
         "KEZEK_DATABASE_URL": scratch_pg.url,
         "KEZEK_PROFILE": "demo",
-        "KEZEK_SECRET_KEY": "test-secret-key",
         "KEZEK_SPOOL_DIR": str(tmp_path / "spool"),
         "KEZEK_VOICE_ENGINE": "off",
     }

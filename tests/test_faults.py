@@ -31,7 +31,6 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
     env = {
         "KEZEK_PROFILE": "demo",
         "KEZEK_DATABASE_URL": f"sqlite:///{path}",
-        "KEZEK_SECRET_KEY": "test",
     }
     subprocess.run(
         [sys.executable, "-m", "kezek", "db", "upgrade"],
@@ -109,7 +108,7 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
 def test_busy_database_waits_or_answers_503_and_writes_nothing_half(
     settings: Settings, engine, clock: Clock, database_url: str
 ) -> None:  # type: ignore[no-untyped-def]
-    impatient = Settings(**{**settings.__dict__, "busy_timeout_ms": 300})
+    impatient = settings.model_copy(update={"busy_timeout_ms": 300})
     engine = db.make_engine(database_url, busy_timeout_ms=300)
     app = create_app(impatient, engine=engine, clock=clock)
     other = sqlite3.connect(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -66,7 +65,7 @@ def test_the_contacts_of_the_head_and_the_higher_body(
     path = tmp_path / "office.toml"
     path.write_text(shipped.split("\n[contacts]\n")[0] + CONTACTS, encoding="utf-8")
     assert info.coverage(load_profile(str(path))) == (len(info.INFO_ITEMS),) * 2
-    app = create_app(replace(settings, profile=str(path)), engine, clock)
+    app = create_app(settings.model_copy(update={"profile": str(path)}), engine, clock)
     with TestClient(app) as client:
         page = BeautifulSoup(client.get("/info?lang=ru").text, "html.parser")
     section = page.select_one("section#contacts")

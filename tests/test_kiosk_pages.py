@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -161,7 +160,9 @@ def test_the_qr_code_uses_the_public_address(
     settings: Settings, engine: Engine, clock: Clock
 ) -> None:
     """The kiosk reaches the server as 127.0.0.1; a phone needs the public name."""
-    app = create_app(replace(settings, public_url="https://kezek.example.kz"), engine, clock)
+    app = create_app(
+        settings.model_copy(update={"public_url": "https://kezek.example.kz"}), engine, clock
+    )
     with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         screen = soup(take(client, lang="ru"))
         with db.reading(engine) as session:

@@ -105,11 +105,12 @@ def test_login_gives_a_new_session_and_logout_ends_it(
 
 
 def test_secure_cookie_when_configured(settings, engine: Engine, clock) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
 
     from kezek.app import create_app
 
-    app = create_app(replace(settings, secure_cookies=True), engine=engine, clock=clock)
+    app = create_app(
+        settings.model_copy(update={"secure_cookies": True}), engine=engine, clock=clock
+    )
     with TestClient(app, base_url="https://testserver") as client:
         make_user(engine, client.app.state.kezek.office_id, "clerk1", "clerk")  # type: ignore[attr-defined]
         assert "Secure" in _try_login(client, "clerk1", PASSWORD).headers["set-cookie"]

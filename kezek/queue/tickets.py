@@ -625,6 +625,8 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
     closed = 0
     for ticket in tickets:
         wait = _wait(ticket, max(at, ticket.issued_at or at))
+        if wait:  # never called: closed unserved is never "within" (appendix 1.2, issue 13)
+            wait["within_target"] = False
         values: dict[str, Any] = {"status": Status.closed, "finished_at": at, **wait}
         # A ticket called meanwhile (PostgreSQL) is the clerk's now: it is left alone.
         closed += _write_move(session, ticket, "closed", at, None, values)

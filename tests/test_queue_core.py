@@ -300,3 +300,17 @@ def test_ticket_closed_unserved_is_not_within_target(
         closed = session.get_one(Ticket, late.id)
         assert closed.status == Status.closed
         assert closed.wait_seconds == 30 * 60 and closed.within_target is False
+
+
+def test_ticket_cancelled_before_target_is_left_out_of_1_2(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
+    # Issue 13 item 1: cancelled after 10 minutes, never called → neither within nor counted.
+    from kezek.indicators import data
+
+    left = issue(engine, clock)
+    now.advance(minutes=10)
+    act(engine, clock, tickets.cancel, left, None)
+    day = clock.business_day()
+    with db.reading(engine) as session:
+        assert data.waits(session, ids["office"], day, day) == (0, 0)

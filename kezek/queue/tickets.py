@@ -549,7 +549,10 @@ def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None
 
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     now = clock.now()
-    values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **_wait(ticket, now)}
+    wait = _wait(ticket, now)
+    if wait.get("within_target"):  # left before the target: out of 1.2 (issue 13)
+        wait["within_target"] = None
+    values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **wait}
     return _moved(
         session, ticket, "cancelled", now, actor_id, [Status.waiting, Status.called], **values
     )

@@ -285,3 +285,32 @@ def test_rates_are_kept_for_thirty_seconds_of_office_time(
         assert rates.get(session, clock, registration.id) == (10.0, 2)  # kept
         now.advance(seconds=11)
         assert rates.get(session, clock, registration.id) == (2.0, 2)  # asked again
+
+
+def test_ticket_closed_unserved_is_not_within_target(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
+    # Issue 13 item 1: issued 17:30, never called, closed unserved at 18:00 → not within.
+    now.advance(hours=7, minutes=30)
+    late = issue(engine, clock)
+    now.advance(minutes=30)
+    with db.transaction(engine) as session:
+        assert tickets.close_day(session, clock, ids["office"], clock.business_day()) == 1
+    with db.reading(engine) as session:
+        closed = session.get_one(Ticket, late.id)
+        assert closed.status == Status.closed
+        assert closed.wait_seconds == 30 * 60 and closed.within_target is False
+
+
+def test_ticket_cancelled_before_target_is_left_out_of_1_2(
+    engine: Engine, clock: Clock, now: ManualClock, ids: dict[str, int]
+) -> None:
+    # Issue 13 item 1: cancelled after 10 minutes, never called → neither within nor counted.
+    from kezek.indicators import data
+
+    left = issue(engine, clock)
+    now.advance(minutes=10)
+    act(engine, clock, tickets.cancel, left, None)
+    day = clock.business_day()
+    with db.reading(engine) as session:
+        assert data.waits(session, ids["office"], day, day) == (0, 0)

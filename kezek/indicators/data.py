@@ -109,6 +109,7 @@ def daily_share(
         .where(
             in_period(t, office_id, start, end),
             t.c.wait_seconds.is_not(None),
+            t.c.within_target.is_not(None),  # left before the target: out of 1.2
             first_wait_condition(),
         )
         .group_by(t.c.business_day)
@@ -131,6 +132,7 @@ def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int
         sa.select(count_if(t.c.within_target.is_(True)), sa.func.count()).where(
             in_period(t, office_id, start, end),
             t.c.wait_seconds.is_not(None),
+            t.c.within_target.is_not(None),  # left before the target: out of 1.2
             first_wait_condition(),
         )
     ).one()

@@ -123,7 +123,7 @@ def ticket_records(
             t.c.finished_at,
             t.c.wait_seconds,
             t.c.within_target,
-            sa.and_(t.c.wait_seconds.is_not(None), counted),
+            sa.and_(t.c.wait_seconds.is_not(None), t.c.within_target.is_not(None), counted),
             t.c.service_point_id,
             parent.c.service_id,
         )

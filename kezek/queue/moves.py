@@ -162,7 +162,10 @@ def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None
 
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     now = clock.now()
-    values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **_wait(ticket, now)}
+    wait = _wait(ticket, now)
+    if wait.get("within_target"):  # left before the target: out of 1.2 (issue 13)
+        wait["within_target"] = None
+    values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **wait}
     return _moved(
         session, ticket, "cancelled", now, actor_id, [Status.waiting, Status.called], **values
     )
@@ -238,6 +241,8 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
     closed = 0
     for ticket in tickets:
         wait = _wait(ticket, max(at, ticket.issued_at or at))
+        if wait:  # never called: closed unserved is never "within" (appendix 1.2, issue 13)
+            wait["within_target"] = False
         values: dict[str, Any] = {"status": Status.closed, "finished_at": at, **wait}
         # A ticket called meanwhile (PostgreSQL) is the clerk's now: it is left alone.
         closed += _write_move(session, ticket, "closed", at, None, values)

@@ -24,6 +24,7 @@ from kezek.api import routes as api
 from kezek.display import routes as display
 from kezek.display.voice import Voice
 from kezek.kiosk import routes as kiosk
+from kezek.kiosk import status as kiosk_status
 from kezek.kiosk.limits import RateLimiter
 from kezek.public import routes as info
 from kezek.queue import tickets
@@ -250,7 +251,7 @@ def create_app(
         Mount("/staff/supervisor", routes=supervisor.routes),  # before /staff: same cookie path
         Mount("/staff", routes=staff.routes),
         Mount("/display", routes=display.routes),
-        *kiosk.public_routes,
+        *kiosk_status.routes,
         *info.routes,
         Mount("/static", app=StaticFiles(directory=web.STATIC), name="static"),
     ]

@@ -3,7 +3,7 @@ with printing to a loopback TCP printer, each beside a baseline measured in the 
 
     python -m bench.kiosk_bench [--seconds 5] [--rounds 100]
 
-* talon: ``kezek.kiosk.talon_jobs.queue_talon`` (reads the ticket's service, cabinets and
+* talon: ``kezek.kiosk.talon_content.queue_talon`` (reads the ticket's service, cabinets and
   estimate from SQLite) + ``render_queue_talon`` + the ``GS v 0`` bytes, per ticket.
   Baseline: a blank
   576×600 1-bit image through python-escpos's ``image()`` (DESIGN.md quotes ~8 ms).
@@ -125,7 +125,7 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
 
     from kezek import db, migrate, profile_sync
     from kezek.app import load_state
-    from kezek.kiosk import talon_jobs
+    from kezek.kiosk import talon_content
     from kezek.printing.raster import raster_bytes
     from kezek.printing.talons import render_queue_talon
     from kezek.queue import tickets
@@ -151,7 +151,7 @@ def talon_ms(rounds: int) -> tuple[float, float, int]:
             ticket = tickets.issue(session, st.clock, service, lang="kk" if n % 2 else "ru")
         began = time.perf_counter()
         with db.reading(engine) as session:
-            talon = talon_jobs.queue_talon(
+            talon = talon_content.queue_talon(
                 session, st, ticket, f"http://kezek.lan/t/{ticket.public_token}"
             )
         data = raster_bytes(render_queue_talon(talon, st.profile.printers.paper_width))

@@ -26,7 +26,7 @@ from starlette.testclient import TestClient
 
 from kezek import db
 from kezek.cli import main as cli_main
-from kezek.kiosk import talon_jobs
+from kezek.kiosk import printer_state, talon_content, talon_jobs
 from kezek.printing.decode import decode_image
 from kezek.printing.jobs import PrintFunction, PrintQueue
 from kezek.printing.talons import KAZAKH_LETTERS, LocalizedText, font, render_queue_talon
@@ -233,7 +233,7 @@ def expected_talon(st, engine: Engine, code: str) -> Image.Image:  # type: ignor
     with db.reading(engine) as session:
         ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
         url = f"http://testserver/t/{ticket.public_token}?lang={ticket.lang}"
-        talon = talon_jobs.queue_talon(session, st, ticket, url)
+        talon = talon_content.queue_talon(session, st, ticket, url)
     return render_queue_talon(talon, st.profile.printers.paper_width)
 
 
@@ -423,7 +423,7 @@ def test_the_kiosk_keeps_warning_while_every_talon_fails_until_one_prints(
     for _ in range(2):
         checked, condition = st.paper
         assert checked is not None
-        st.paper = (checked - talon_jobs.STATUS_EVERY - 1, condition)
+        st.paper = (checked - printer_state.STATUS_EVERY - 1, condition)
         assert "is not working" in (warning() or "")  # starts the reading
         assert wait_until(reading_done)
         assert "is not working" in (warning() or ""), "the next visitor must be warned"
@@ -472,7 +472,7 @@ def test_talon_values_for_the_kyzylzhar_office(client: TestClient, st, engine: E
     _, code = take(client, "ru")
     with db.reading(engine) as session:
         ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
-        talon = talon_jobs.queue_talon(session, st, ticket, "http://x/t/abc")
+        talon = talon_content.queue_talon(session, st, ticket, "http://x/t/abc")
     assert talon.code == "А-002" and talon.lang == "ru"
     assert talon.office.kk.startswith("Қызылжар ауданының")
     assert talon.service.ru == "Регистрация в качестве безработного"

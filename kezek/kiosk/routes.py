@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
-from kezek.kiosk import issuing, qr, status, talon_jobs
+from kezek.kiosk import issuing, printer_state, qr, status, talon_jobs
 from kezek.kiosk.status import NO_STORE, TALON_POLLS
 from kezek.queue import tickets
 from kezek.queue.models import Service, Ticket
@@ -52,7 +52,7 @@ def _base(request: Request, st: web.State, language: str, idle: int) -> dict[str
     return {
         "home_url": _home_url(request),
         "idle": idle,
-        "printer_down": talon_jobs.kiosk_printer_down(st),
+        "printer_down": printer_state.kiosk_printer_down(st),
         "lang_home": _home_url(request, language),
     }
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
-from kezek.kiosk import issuing, talon_jobs
+from kezek.kiosk import issuing, printer_state
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
 
@@ -39,7 +39,7 @@ def talon_status(request: Request) -> Response:
         "print_status": ticket.print_status,
         "poll": poll + 1,
         "poll_limit": TALON_POLLS,
-        "printer_down": talon_jobs.kiosk_printer_down(st),
+        "printer_down": printer_state.kiosk_printer_down(st),
     }
     return web.render(request, "kiosk/ticket.html", ctx, block="talon_status", headers=NO_STORE)
 

@@ -15,33 +15,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kezek import db, i18n
+from kezek import db
 from kezek.i18n import N_
-from kezek.printing.send import PrintOutcome, printer_status
-from kezek.printing.talons import LocalizedText, QueueTalon, languages, render_queue_talon
+from kezek.kiosk.talon_content import queue_talon
+from kezek.printing.send import PrintOutcome
+from kezek.printing.talons import QueueTalon, render_queue_talon
 from kezek.printing.text_queue import TextTalons
-from kezek.queue import estimate, tickets
-from kezek.queue.models import FINAL, Service, ServicePoint, Ticket, TicketEvent
-from kezek.settings import WEEKDAYS, Profile
+from kezek.queue import tickets
+from kezek.queue.models import FINAL, Ticket, TicketEvent
 from kezek.state import State
-from kezek.web import WEEKDAY_NAMES
 
 log = logging.getLogger("kezek.talon_jobs")
 
 TOKEN = "{token}"  # noqa: S105 (a placeholder, not a secret)
-STATUS_EVERY = 30.0  # seconds between printer status readings for the kiosk screen
-STATUS_TIMEOUT = 2.0
 DEFAULT_SPOOL = "var/spool"  # Settings.spool_dir's default: profiles write spool://var/spool/…
 
 
@@ -101,85 +96,6 @@ def kiosk_printer_url(st: State) -> str | None:
     """The lobby kiosk's printer: the first entry of ``[printers.kiosk]``, or None."""
     urls = list(st.profile.printers.kiosk.values())
     return resolve_spool(urls[0], st.settings.spool_dir) if urls else None
-
-
-# --- the talon of a ticket -------------------------------------------------------------------
-
-
-def office_hours_lines(profile: Profile, lang: str) -> tuple[str, ...]:
-    """§10 in a few lines, days with the same hours grouped: "сейсенбі–жұма / вторник–пятница
-    09:00–18:00", then the lunch break, in the talon's languages."""
-    langs = languages(lang)
-    groups: list[tuple[int, int, Any]] = []  # (first weekday, last weekday, hours)
-    for index, day in enumerate(WEEKDAYS):
-        hours = profile.schedule.get(day)  # type: ignore[call-overload]
-        if hours is None:
-            continue
-        if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
-            groups[-1] = (groups[-1][0], index, hours)
-        else:
-            groups.append((index, index, hours))
-    lines: list[str] = []
-    for first, last, hours in groups:
-        days = []
-        for language in langs:
-            names = [i18n.gettext(language, WEEKDAY_NAMES[first])]
-            if last != first:
-                names.append(i18n.gettext(language, WEEKDAY_NAMES[last]))
-            if "–".join(names) not in days:
-                days.append("–".join(names))
-        lines.append(f"{' / '.join(days)} {hours.open:%H:%M}–{hours.close:%H:%M}")
-        if hours.lunch:
-            start, end = (f"{moment:%H:%M}" for moment in hours.lunch)
-            lunch = [
-                i18n.gettext(language, "lunch %(start)s–%(end)s", start=start, end=end)
-                for language in langs
-            ]
-            lines.append(" / ".join(dict.fromkeys(lunch)))
-    return tuple(lines)
-
-
-def short_point_name(point: ServicePoint, lang: str) -> str:
-    """ "№1" for "№1 кабинет" / "Кабинет №1": the talon prints the label once, in two languages."""
-    for name in (point.name_ru, point.name_kk):
-        found = re.search(r"№\s*[\w/-]+", name)
-        if found:
-            return found.group(0).replace(" ", "")
-    return point.name(lang)
-
-
-def queue_talon(
-    session: Session,
-    st: State,
-    ticket: Ticket,
-    status_url: str,
-    *,
-    position: int | None = None,
-    wait_minutes: int | None = None,
-) -> QueueTalon:
-    """The plain values of a ticket's talon: office, service, code, time, place, wait, QR.
-
-    ``position`` and ``wait_minutes``: when the caller has just computed them (the kiosk
-    has, for its screen), they are not asked of the database again.
-    """
-    service = session.get_one(Service, ticket.service_id)
-    points = tickets.serving_points(session, ticket.service_id)
-    if position is None:
-        found = estimate.estimate(session, st.clock, ticket)
-        position, wait_minutes = (found.position, found.minutes) if found else (1, None)
-    name = st.profile.name
-    return QueueTalon(
-        code=ticket.code,
-        lang=ticket.lang,
-        office=LocalizedText(name.kk, name.ru, name.en),
-        service=LocalizedText(service.name_kk, service.name_ru, service.name_en),
-        issued_at=st.clock.local(ticket.issued_at).strftime("%d.%m.%Y %H:%M"),
-        position=position,
-        wait_minutes=wait_minutes,
-        cabinets=tuple(short_point_name(point, ticket.lang) for point in points),
-        hours=office_hours_lines(st.profile, ticket.lang),
-        status_url=status_url,
-    )
 
 
 # --- printing ---------------------------------------------------------------------------------
@@ -332,59 +248,3 @@ def failed_talons(
             .limit(limit)
         ).all()
     )
-
-
-# --- printer status for the kiosk screen ----------------------------------------------------------
-
-
-def kiosk_printer(st: State) -> str:
-    """The kiosk printer as last known: "ok", "near_end", "out" (of paper), "offline" (cannot
-    be reached or does not answer) or "unknown".
-
-    Never waits for the printer: a reading older than ``STATUS_EVERY`` seconds starts a new
-    one in the background, and print outcomes update it too.
-    """
-    url = kiosk_printer_url(st)
-    if url is None:
-        return "unknown"
-    checked, paper = st.paper
-    if checked is None or time.monotonic() - checked > STATUS_EVERY:
-        _read_status_soon(st, url)
-    return str(paper)
-
-
-def kiosk_printer_down(st: State) -> str | None:
-    """Why the kiosk should say up front that no talon will print ("out", "offline"), or None."""
-    condition = kiosk_printer(st)
-    return condition if condition in ("out", "offline") else None
-
-
-def _read_status_soon(st: State, url: str) -> None:
-    lock = st.status_lock
-    if lock is None or not lock.acquire(blocking=False):
-        return  # not started, or a reading is already under way
-
-    def read() -> None:
-        try:
-            status = printer_status(url, timeout=STATUS_TIMEOUT)
-            previous = st.paper[1]
-            if status.online is False:
-                condition = "offline"
-            elif status.paper != "unknown":
-                condition = status.paper
-            else:  # connected, but it cannot tell its paper (status=off, a spool)
-                condition = "unknown" if previous == "offline" else previous
-            if st.talons_failing and condition not in ("out", "offline"):
-                # A printer that answers the status query but fails every job (slow, dying
-                # mid-job) is not working: only a talon that prints ends the warning.
-                condition = previous
-            st.paper = (time.monotonic(), condition)
-        except Exception:
-            log.exception("reading the kiosk printer status failed")
-            st.paper = (time.monotonic(), "unknown")
-        finally:
-            lock.release()
-
-    if st.paper[0] is None:
-        st.paper = (time.monotonic(), "unknown")
-    threading.Thread(target=read, name="kezek-printer-status", daemon=True).start()

@@ -18,9 +18,6 @@ from kezek.intake.models import (
     AppStatus,
     Card,
     IntakeCounter,
-    Referral,
-    ReferralKind,
-    RefusalGround,
 )
 from kezek.queue.clock import Clock
 from kezek.queue.models import table_of
@@ -28,17 +25,6 @@ from kezek.queue.models import table_of
 TERM_DAYS = 10  # §3, §7: no later than 10 calendar days from the submission of documents
 DUE_SOON_DAYS = 2  # supervisors see a case this many days before its deadline
 IN_PROGRESS = (AppStatus.open, AppStatus.accepted)
-GROUND_NAMES = {
-    RefusalGround.documents_missing: N_("Documents required for registration are missing (§17.1)"),
-    RefusalGround.employed: N_(
-        "The person is employed under Article 2 of the Employment law (§17.2)"
-    ),
-}
-REFERRAL_NAMES = {
-    ReferralKind.vacancy: N_("Vacancy notice given"),
-    ReferralKind.public_works: N_("Referral to public works"),
-    ReferralKind.training: N_("Referral to vocational training"),
-}
 
 
 def deadline(accepted_on: date) -> date:
@@ -224,89 +210,6 @@ def mark_incomplete(
     return lacking
 
 
-def decide(
-    session: Session,
-    clock: Clock,
-    card: Card,
-    app: Application,
-    actor_id: int | None,
-    *,
-    outcome: str,
-    ground: str = "",
-    comment: str = "",
-    registered_on: date | None = None,
-) -> Application:
-    """Registered as unemployed (a date), or refused on a §17 ground with a comment."""
-    comment = " ".join(comment.split())[:1000]
-    now = clock.now()
-    today = clock.business_day(now)
-    if outcome == AppStatus.registered:
-        _require(app, AppStatus.accepted)
-        registered_on = registered_on or today
-        accepted_on = clock.business_day(app.accepted_at)
-        if not accepted_on <= registered_on <= today:
-            raise IntakeError(
-                N_("The date of registration must be between the acceptance and today."),
-                field="registered_on",
-            )
-        app.registered_on, app.refusal_ground = registered_on, None
-    elif outcome == AppStatus.refused:
-        if ground not in {g.value for g in RefusalGround}:
-            raise IntakeError(N_("A refusal needs one of the grounds of §17."), field="ground")
-        if not comment:
-            raise IntakeError(N_("Write a comment on the refusal."), field="comment")
-        # Missing documents may end an application that was never accepted; employment
-        # is decided on an accepted one.
-        allowed = (
-            (AppStatus.open, AppStatus.accepted)
-            if ground == RefusalGround.documents_missing
-            else (AppStatus.accepted,)
-        )
-        _require(app, *allowed)
-        app.refusal_ground = ground
-    else:
-        raise IntakeError(N_("Choose the decision."), field="outcome")
-    app.status, app.decided_at, app.decided_by = outcome, now, actor_id
-    app.decision_comment = comment
-    # Indicator 1.1: decided within the term, counted for accepted applications only.
-    app.decided_in_term = today <= app.deadline if app.deadline else None
-    session.add(app)
-    session.flush()
-    audit.write(
-        session,
-        card,
-        actor_id,
-        now,
-        "decide",
-        {
-            "outcome": outcome,
-            "ground": app.refusal_ground,
-            "registered_on": registered_on.isoformat() if registered_on else None,
-        },
-        application_id=app.id,
-    )
-    return app
-
-
-def mark_corrected(
-    session: Session, clock: Clock, card: Card, app: Application, actor_id: int | None, reason: str
-) -> Application:
-    """Indicator 2.2: the supervisor found the case processed incorrectly and had it corrected."""
-    reason = " ".join(reason.split())[:1000]
-    if not reason:
-        raise IntakeError(N_("Write what was corrected."), field="reason")
-    if app.accepted_at is None:
-        raise IntakeError(N_("Only an accepted application can be marked as corrected."))
-    if app.corrected_at is not None:
-        raise IntakeError(N_("This application is already marked as corrected."))
-    now = clock.now()
-    app.corrected_at, app.corrected_by, app.correction_reason = now, actor_id, reason
-    session.add(app)
-    session.flush()
-    audit.write(session, card, actor_id, now, "correct", {"reason": reason}, application_id=app.id)
-    return app
-
-
 def record_print(
     session: Session,
     card: Card,
@@ -356,44 +259,6 @@ def due(
     ).all()
     cases = [DueCase(app, card, (app.deadline - today).days) for app, card in rows if app.deadline]
     return [c for c in cases if c.days_left >= 0], [c for c in cases if c.days_left < 0]
-
-
-def refer(
-    session: Session,
-    clock: Clock,
-    card: Card,
-    actor_id: int | None,
-    *,
-    kind: str,
-    detail: str,
-    consent: bool,
-) -> Referral:
-    """§25: a vacancy notice, or a referral to public works (with consent) or training."""
-    detail = " ".join(detail.split())[:500]
-    if kind not in {k.value for k in ReferralKind}:
-        raise IntakeError(N_("Choose the kind of referral."), field="kind")
-    if not detail:
-        raise IntakeError(N_("Write the vacancy, the works or the course."), field="detail")
-    if kind == ReferralKind.public_works and not consent:
-        # §25.2: public works only with the applicant's consent, recorded.
-        raise IntakeError(
-            N_("A referral to public works needs the applicant's consent."), field="consent"
-        )
-    now = clock.now()
-    assert card.id is not None
-    row = Referral(
-        office_id=card.office_id,
-        card_id=card.id,
-        kind=kind,
-        detail=detail,
-        consent=consent,
-        at=now,
-        by=actor_id,
-    )
-    session.add(row)
-    session.flush()
-    audit.write(session, card, actor_id, now, "referral", {"kind": kind, "consent": consent})
-    return row
 
 
 def registered(session: Session, card: Card) -> Application | None:

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
 from kezek.i18n import N_, Translator
-from kezek.intake import applications, audit, documents
+from kezek.intake import applications, audit, decisions, documents
 from kezek.intake.cards import IntakeError
 from kezek.intake.models import Application, AppStatus, Card
 from kezek.queue.models import Role
@@ -131,7 +131,7 @@ def decision(request: Request, who: Staff) -> Response:
     return _with_app(
         request,
         who,
-        lambda s, c, a: applications.decide(
+        lambda s, c, a: decisions.decide(
             s,
             st.clock,
             c,
@@ -152,7 +152,7 @@ def corrected(request: Request, who: Staff) -> Response:
     return _with_app(
         request,
         who,
-        lambda s, c, a: applications.mark_corrected(s, st.clock, c, a, who.user_id, reason),
+        lambda s, c, a: decisions.mark_corrected(s, st.clock, c, a, who.user_id, reason),
     )
 
 

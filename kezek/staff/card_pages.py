@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
 from kezek.i18n import N_
-from kezek.intake import applications, cards, documents
+from kezek.intake import applications, cards, decisions, documents, referrals
 from kezek.intake.cards import CardInput, CardInvalid, IntakeError
 from kezek.intake.models import Card
 from kezek.queue.models import Role
@@ -113,8 +113,8 @@ def show_card(
             "document_names": documents.DOCUMENT_NAMES,
             "history": history,
             "registered": applications.registered(session, card),
-            "grounds": applications.GROUND_NAMES,
-            "referral_kinds": applications.REFERRAL_NAMES,
+            "grounds": decisions.GROUND_NAMES,
+            "referral_kinds": referrals.REFERRAL_NAMES,
             "may_correct": who.may(Role.supervisor),
             "today": st.clock.business_day(),
             "status_names": web.STATUS_NAMES,

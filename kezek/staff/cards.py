@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
-from kezek.intake import applications, cards, iin
+from kezek.intake import applications, cards, iin, referrals
 from kezek.intake.cards import CardInput, CardInvalid, IntakeError
 from kezek.intake.models import Card
 from kezek.queue import tickets
@@ -121,7 +121,7 @@ def referral(request: Request, who: Staff) -> Response:
     return with_card(
         request,
         who,
-        lambda s, card: applications.refer(
+        lambda s, card: referrals.refer(
             s,
             st.clock,
             card,

@@ -9,26 +9,21 @@ case of several worker processes (the broker is per process).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, col, select
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
 from kezek.i18n import N_
 from kezek.kiosk import talon_jobs
 from kezek.queue import tickets
-from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
 from kezek.staff.panel import my_point, panel
-
-HEARTBEAT_SECONDS = 15.0
 
 
 def _render(
@@ -269,36 +264,3 @@ def reprint(request: Request, who: Staff) -> Response:
     except QueueError as exc:
         return _after(request, who, _queue_error(request, exc))
     return _after(request, who, None, (N_("The talon is sent to the printer again."), {}))
-
-
-@staff()
-async def events(request: Request, who: Staff) -> Response:
-    """Server-Sent Events: "changed" whenever the office's queue changes (codes only)."""
-    st = who.st
-
-    last = last_event_id(request.headers.get("last-event-id"))
-
-    def changed(event: Event) -> str:
-        head = f"id: {event.id}\n" if event.id is not None else ""
-        return f"{head}event: changed\ndata: {event.kind}\n\n"
-
-    async def stream() -> AsyncIterator[str]:
-        async with st.broker.subscribe(st.office_id) as queue:
-            yield "retry: 3000\n\n"
-            if last is not None:  # a reconnect: what changed while it was away
-                with contextlib.suppress(Exception):
-                    missed = await asyncio.to_thread(read_history, st.engine, st.office_id, last)
-                    yield "".join(changed(event) for event in missed)
-            while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield changed(event)
-
-    return StreamingResponse(
-        stream(),
-        media_type="text/event-stream",
-        headers={"cache-control": "no-store", "x-accel-buffering": "no"},
-    )

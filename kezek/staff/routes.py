@@ -8,7 +8,15 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, web
-from kezek.staff import admin, application_pages, cards, console, login, sessions
+from kezek.staff import (
+    admin,
+    application_pages,
+    cards,
+    console,
+    console_events,
+    login,
+    sessions,
+)
 from kezek.staff.supervisor import cases as supervisor
 
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
@@ -22,7 +30,7 @@ routes: list[BaseRoute] = [
     Route("/point", console.take_point, methods=POST, name="staff_point"),
     Route("/point/leave", console.leave_point, methods=POST, name="staff_point_leave"),
     Route("/queue", console.queue_panel, name="staff_queue"),
-    Route("/events", console.events, name="staff_events"),
+    Route("/events", console_events.events, name="staff_events"),
     Route("/call-next", console.call_next, methods=POST, name="staff_call_next"),
     Route(
         "/tickets/{ticket_id:int}/call",

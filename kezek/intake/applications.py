@@ -70,9 +70,7 @@ def start(
         opened_by=actor_id,
         ticket_id=ticket_id,
     )
-    session.add(app)
-    session.flush()
-    audit.write(session, card, actor_id, at, "application", application_id=app.id)
+    audit.save(session, app, card, actor_id, at, "application", application_id=app.id)
     return app
 
 
@@ -170,10 +168,9 @@ def accept(
     app.category = card.category
     if app.complete_on_first_visit is None:  # indicator 3.2: complete at the first visit
         app.complete_on_first_visit = True
-    session.add(app)
-    session.flush()
-    audit.write(
+    audit.save(
         session,
+        app,
         card,
         actor_id,
         now,
@@ -196,10 +193,9 @@ def mark_incomplete(
     app.incomplete_at = app.incomplete_at or now
     if app.complete_on_first_visit is None:  # indicator 3.2: not complete at the first visit
         app.complete_on_first_visit = False
-    session.add(app)
-    session.flush()
-    audit.write(
+    audit.save(
         session,
+        app,
         card,
         actor_id,
         now,

@@ -33,6 +33,22 @@ ACTIONS = {
 }
 
 
+def save(
+    session: Session,
+    row: Any,
+    card: Card,
+    actor_id: int | None,
+    at: datetime,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    application_id: int | None = None,
+) -> None:
+    """Save a changed row of a card's case, then its audit entry (it needs the row's id)."""
+    session.add(row)
+    session.flush()
+    write(session, card, actor_id, at, action, changes, application_id)
+
+
 def write(
     session: Session,
     card: Card,

@@ -184,10 +184,14 @@ def create(
     if find(session, office_id, values["iin"]) is not None:
         raise IntakeError(N_("A card with this IIN already exists."), field="iin")
     card = Card(office_id=office_id, created_at=at, created_by=actor_id, **values)
-    session.add(card)
-    session.flush()
-    audit.write(
-        session, card, actor_id, at, "create", {key: [None, value] for key, value in values.items()}
+    audit.save(
+        session,
+        card,
+        card,
+        actor_id,
+        at,
+        "create",
+        {key: [None, value] for key, value in values.items()},
     )
     return card
 
@@ -204,9 +208,7 @@ def update(
         for key, (_, new) in changed.items():
             setattr(card, key, new)
         card.updated_at = at
-        session.add(card)
-        session.flush()
-        audit.write(session, card, actor_id, at, "update", changed)
+        audit.save(session, card, card, actor_id, at, "update", changed)
     return changed
 
 

@@ -73,10 +73,9 @@ def decide(
     app.decision_comment = comment
     # Indicator 1.1: decided within the term, counted for accepted applications only.
     app.decided_in_term = today <= app.deadline if app.deadline else None
-    session.add(app)
-    session.flush()
-    audit.write(
+    audit.save(
         session,
+        app,
         card,
         actor_id,
         now,
@@ -104,7 +103,7 @@ def mark_corrected(
         raise IntakeError(N_("This application is already marked as corrected."))
     now = clock.now()
     app.corrected_at, app.corrected_by, app.correction_reason = now, actor_id, reason
-    session.add(app)
-    session.flush()
-    audit.write(session, card, actor_id, now, "correct", {"reason": reason}, application_id=app.id)
+    audit.save(
+        session, app, card, actor_id, now, "correct", {"reason": reason}, application_id=app.id
+    )
     return app

@@ -53,7 +53,5 @@ def refer(
         at=now,
         by=actor_id,
     )
-    session.add(row)
-    session.flush()
-    audit.write(session, card, actor_id, now, "referral", {"kind": kind, "consent": consent})
+    audit.save(session, row, card, actor_id, now, "referral", {"kind": kind, "consent": consent})
     return row

@@ -61,15 +61,20 @@ class Staff:
 Handler = Callable[[Request, Staff], Any]
 
 
-def set_session_cookie(response: Response, request: Request, raw: str) -> None:
+def set_staff_cookie(response: Response, request: Request, name: str, value: str) -> None:
+    """Every staff cookie: the staff pages only, not readable by scripts, not sent cross-site."""
     response.set_cookie(
-        COOKIE,
-        raw,
+        name,
+        value,
         path="/staff",
         httponly=True,
         samesite="lax",
         secure=web.state(request).settings.secure_cookies,
     )
+
+
+def set_session_cookie(response: Response, request: Request, raw: str) -> None:
+    set_staff_cookie(response, request, COOKIE, raw)
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:

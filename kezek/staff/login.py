@@ -22,6 +22,7 @@ from kezek.staff.access import (
     clear_session_cookie,
     refuse,
     set_session_cookie,
+    set_staff_cookie,
     staff,
 )
 
@@ -52,14 +53,7 @@ def _page(
         },
         status_code=status_code,
     )
-    response.set_cookie(
-        LOGIN_COOKIE,
-        token,
-        path="/staff",
-        httponly=True,
-        samesite="lax",
-        secure=web.state(request).settings.secure_cookies,
-    )
+    set_staff_cookie(response, request, LOGIN_COOKIE, token)
     response.headers["cache-control"] = "no-store"
     return response
 

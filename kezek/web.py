@@ -97,6 +97,12 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def asks_for(request: Request, target: str) -> bool:
+    """htmx asks for the fragment ``target`` (its element's id). A boosted click sends
+    ``HX-Request`` too, and must get the whole page (DESIGN.md: hx-boost is a contract)."""
+    return is_htmx(request) and request.headers.get("hx-target") == target
+
+
 def error_json(
     request: Request,
     status_code: int,

@@ -67,7 +67,7 @@ def test_dashboard_live(
     warning = page.select_one("#early-warning").get_text(" ", strip=True)
     assert "А-001, А-002" in warning and "Г-001" not in warning
     # The htmx refresh is the live block alone.
-    fragment = client.get("/staff/supervisor/", headers={"hx-request": "true"})
+    fragment = client.get("/staff/supervisor/", headers={"hx-request": "true", "hx-target": "live"})
     assert fragment.text.lstrip().startswith('<div id="live"')
     now.advance(minutes=6)  # 41 minutes: missed already, counted against today's share
     page = soup(client.get("/staff/supervisor/"))
@@ -176,3 +176,33 @@ def test_targets_are_entered_per_year(client: TestClient, engine: Engine, office
     )
     # Without the session's token nothing changes.
     assert client.post("/staff/supervisor/targets", data={"year": "2026"}).status_code == 403
+
+
+def test_a_boosted_click_gets_the_whole_dashboard_and_the_poll_its_fragment(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    """hx-boost on <body> sends HX-Request with every click: only the poll of #live, which
+    names its target, gets the fragment; a click on the menu gets the page with its menu."""
+    login(client, engine, office_id, "head", "supervisor")
+    clicked = soup(
+        client.get("/staff/supervisor/", headers={"hx-request": "true", "hx-boosted": "true"})
+    )
+    assert clicked.select_one("nav") is not None and clicked.select_one("#live") is not None
+    logout = clicked.select_one("form[action$='/staff/logout'] button")
+    assert logout is not None and logout.get_text(strip=True) == "Log out"
+    polled = soup(
+        client.get("/staff/supervisor/", headers={"hx-request": "true", "hx-target": "live"})
+    )
+    assert polled.select_one("nav") is None and polled.select_one("#live") is not None
+
+
+def test_the_exports_are_downloads_not_boosted_pages(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    login(client, engine, office_id, "head", "supervisor")
+    page = soup(client.get(f"/staff/supervisor/report{MONTH}"))
+    links = page.select(".exports a")
+    assert len(links) == 3
+    for link in links:
+        assert link.has_attr("download")
+        assert link.find_parent(attrs={"hx-boost": "false"}) is not None, link

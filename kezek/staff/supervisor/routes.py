@@ -37,7 +37,7 @@ def dashboard(request: Request, who: Staff) -> Response:
         "today": st.clock.business_day(),
         "complaint_state": complaints.state,
     }
-    block = "live" if web.is_htmx(request) else None
+    block = "live" if web.asks_for(request, "live") else None
     return web.render(request, "supervisor/dashboard.html", ctx, block=block)
 
 

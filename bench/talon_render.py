@@ -24,7 +24,7 @@ from typing import Any
 from escpos.printer import Dummy
 from PIL import Image
 
-from kezek.printing import desk_talons, talons, text_talons, urls
+from kezek.printing import desk_talons, sheet, talons, text_talons, urls
 from kezek.printing.raster import raster_bytes
 from kezek.printing.talons import LocalizedText
 
@@ -98,7 +98,7 @@ def _variant(talon: desk_talons.Talon, n: int) -> desk_talons.Talon:
 
 
 def _clear_caches() -> None:
-    for cached in (talons._ink, talons._wrap, talons.qr_matrix):
+    for cached in (sheet._ink, sheet._wrap, sheet.qr_matrix):
         cached.cache_clear()
 
 

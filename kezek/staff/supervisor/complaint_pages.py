@@ -139,6 +139,18 @@ def _may_open(st: web.State, who: Staff, row: Complaint | None) -> bool:
     )
 
 
+def _opened(request: Request, st: web.State, who: Staff) -> Complaint | Response:
+    """The complaint of the URL if this user may open it; else the refusal (403 whether or
+    not it exists, so a clerk learns nothing of other complaints), or 404 for a supervisor."""
+    with db.reading(st.engine) as session:
+        row = _complaint(session, st, request)
+    if not _may_open(st, who, row):
+        return _closed(request)
+    if row is None:
+        return _missing(request)
+    return row
+
+
 def _closed(request: Request) -> Response:
     return refuse(request, N_("Your role does not allow this page or action."))
 
@@ -146,12 +158,9 @@ def _closed(request: Request) -> Response:
 @staff(Role.clerk)
 def complaint_print(request: Request, who: Staff) -> Response:
     st = web.state(request)
-    with db.reading(st.engine) as session:
-        row = _complaint(session, st, request)
-    if not _may_open(st, who, row):
-        return _closed(request)
-    if row is None:
-        return _missing(request)
+    row = _opened(request, st, who)
+    if isinstance(row, Response):
+        return row
     failed = _print_complaint(st, who, row)
     return RedirectResponse(
         f"{request.url_for('complaint', complaint_id=row.id)}?printed={0 if failed else 1}",
@@ -170,12 +179,9 @@ def _date(raw: str) -> date | None:
 def complaint_page(request: Request, who: Staff) -> Response:
     """One complaint: its talon can be reprinted by the desk; a supervisor reviews it."""
     st = web.state(request)
-    with db.reading(st.engine) as session:
-        row = _complaint(session, st, request)
-    if not _may_open(st, who, row):
-        return _closed(request)
-    if row is None:
-        return _missing(request)
+    row = _opened(request, st, who)
+    if isinstance(row, Response):
+        return row
     return web.render(
         request,
         "supervisor/complaint.html",

@@ -205,3 +205,33 @@ def test_reprint_a_failed_talon_at_the_desk(
     with db.reading(engine) as session:
         assert session.get_one(Ticket, ticket["id"]).print_status == "printed"
     assert soup(client.get("/staff/")).select_one("section.failed") is None  # printed now
+
+
+def test_a_clerks_click_opens_two_database_sessions_at_most(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    """Issue 12: one session for the action, one to read the panel after its commit; the
+    login check and the form's CSRF check are answered from the sessions found just now."""
+    from sqlalchemy import event
+
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    first = issue(client)
+    issue(client)
+    client.get("/staff/")
+    opened: list[object] = []
+
+    def count(*args: object) -> None:
+        opened.append(args)
+
+    event.listen(engine, "checkout", count)
+    try:
+        called = post(client, "/staff/call-next", token, headers=HTMX)
+        assert called.status_code == 200
+        assert soup(called).select_one("p.code").get_text() == first["code"]
+        assert len(opened) <= 2, f"{len(opened)} database sessions for one click"
+        opened.clear()
+        assert client.get("/staff/queue", headers=HTMX).status_code == 200
+        assert len(opened) <= 1
+    finally:
+        event.remove(engine, "checkout", count)

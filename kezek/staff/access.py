@@ -126,19 +126,15 @@ def idle_of(st: web.State) -> timedelta:
 
 def _has_session(request: Request) -> bool:
     st = web.state(request)
-    with db.reading(st.engine) as session:
-        found = sessions.lookup(
-            session, request.cookies.get(COOKIE), st.office_id, st.clock.now(), idle_of(st)
-        )
-    return found is not None
+    raw = request.cookies.get(COOKIE)
+    return sessions.find(st.engine, raw, st.office_id, st.clock.now(), idle_of(st)) is not None
 
 
 def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Response:
     st = web.state(request)
     now = st.clock.now()
     raw = request.cookies.get(COOKIE)
-    with db.reading(st.engine) as session:
-        found = sessions.lookup(session, raw, st.office_id, now, idle_of(st))
+    found = sessions.find(st.engine, raw, st.office_id, now, idle_of(st))
     if found is None:
         return _anonymous(request)
     row, user = found
@@ -161,6 +157,7 @@ def _authenticate(request: Request, form: FormData, role: Role) -> Staff | Respo
     if sessions.needs_touch(row, now) and not request.url.path.endswith(STREAM_PATH):
         with db.transaction(st.engine) as session:
             sessions.touch(session, row.id_hash, now)
+        row.last_seen_at = now  # the cached copy too
     return Staff(user=user, csrf=row.csrf_token, form=form, st=st)
 
 

@@ -17,11 +17,15 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, update
 
+from kezek import db
 from kezek.queue.models import ApiToken, Role, User
 from kezek.staff.models import LoginThrottle, StaffSession
 
@@ -81,6 +85,11 @@ def create(session: Session, user: User, now: datetime) -> tuple[str, StaffSessi
     return raw, row
 
 
+def _alive(row: StaffSession, now: datetime, idle: timedelta) -> bool:
+    assert row.created_at is not None and row.last_seen_at is not None
+    return now - row.last_seen_at <= idle and now - row.created_at <= ABSOLUTE
+
+
 def lookup(
     session: Session, raw: str | None, office_id: int, now: datetime, idle: timedelta = IDLE
 ) -> tuple[StaffSession, User] | None:
@@ -88,15 +97,64 @@ def lookup(
     if not raw or len(raw) > 100:
         return None
     row = session.get(StaffSession, digest(raw))
-    if row is None or row.office_id != office_id:
-        return None
-    assert row.created_at is not None and row.last_seen_at is not None
-    if now - row.last_seen_at > idle or now - row.created_at > ABSOLUTE:
+    if row is None or row.office_id != office_id or not _alive(row, now, idle):
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active or user.office_id != office_id:
         return None
     return row, user
+
+
+class _Recent:
+    """The sessions found in the last few seconds, so a clerk's click (and its form check)
+    costs no database session for the login: one session for the action, one to read the
+    result. Ending a session, or every session of a user, empties it at once in this
+    process; another worker process sees the change within ``TTL`` seconds."""
+
+    TTL = 3.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[tuple[str, int], tuple[float, StaffSession, User]] = {}
+
+    def get(self, key: tuple[str, int]) -> tuple[StaffSession, User] | None:
+        with self._lock:
+            hit = self._found.get(key)
+        if hit is None or time.monotonic() - hit[0] > self.TTL:
+            return None
+        return hit[1], hit[2]
+
+    def put(self, key: tuple[str, int], found: tuple[StaffSession, User]) -> None:
+        with self._lock:
+            if len(self._found) > 10_000:  # bounded: stale entries go first
+                self._found.clear()
+            self._found[key] = (time.monotonic(), *found)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
+RECENT = _Recent()
+
+
+def find(
+    engine: Engine, raw: str | None, office_id: int, now: datetime, idle: timedelta = IDLE
+) -> tuple[StaffSession, User] | None:
+    """``lookup`` through the short cache of sessions found recently."""
+    if not raw or len(raw) > 100:
+        return None
+    key = (digest(raw), office_id)
+    found = RECENT.get(key)
+    if found is not None:
+        return found if _alive(found[0], now, idle) else None
+    with db.reading(engine) as session:
+        found = lookup(session, raw, office_id, now, idle)
+        if found is not None:
+            session.expunge_all()  # kept beyond the session, read only
+    if found is not None:
+        RECENT.put(key, found)
+    return found
 
 
 def needs_touch(row: StaffSession, now: datetime) -> bool:
@@ -112,6 +170,7 @@ def touch(session: Session, id_hash: str, now: datetime) -> None:
 
 
 def end(session: Session, raw: str | None) -> None:
+    RECENT.forget()
     if raw and len(raw) <= 100:
         session.exec(delete(StaffSession).where(col(StaffSession.id_hash) == digest(raw)))
 
@@ -119,6 +178,7 @@ def end(session: Session, raw: str | None) -> None:
 def end_all(session: Session, user_id: int) -> None:
     """Every session and every API token of a user: after a password change, a reset, a role
     change or a disable (re-enabling the user brings no old token back)."""
+    RECENT.forget()
     session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
     session.exec(update(ApiToken).where(col(ApiToken.user_id) == user_id).values(revoked=True))
 

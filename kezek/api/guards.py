@@ -1,23 +1,15 @@
-"""Who may read what in the JSON API: the staff check and the public shape of a ticket.
-
-A ticket's token (its phone page, its feedback link) is a secret of the visitor: only the
-request that issued the ticket learns it, and a public answer never says whether a ticket is
-a priority one (it marks a visitor with limited abilities, §11).
-"""
+"""Who asks in the JSON API: a staff token, a console session, or anyone; and the bounded
+reading of a body. What each of them may see of a ticket is in ``schemas``."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from starlette.requests import Request
 
 from kezek import auth, db
 from kezek.queue.models import User
 from kezek.staff import sessions
-from kezek.staff.access import COOKIE
+from kezek.staff.access import COOKIE, idle_of
 from kezek.web import state
-
-PUBLIC_HIDDEN = ("priority", "status_url")  # never in an answer to an anonymous client
 
 
 def bearer_user(request: Request) -> User | None:
@@ -37,20 +29,9 @@ def staff_reader(request: Request) -> User | None:
     if user is not None:
         return user
     st = state(request)
-    with db.reading(st.engine) as session:
-        found = sessions.lookup(session, request.cookies.get(COOKIE), st.office_id, st.clock.now())
+    raw = request.cookies.get(COOKIE)
+    found = sessions.find(st.engine, raw, st.office_id, st.clock.now(), idle_of(st))
     return found[1] if found else None
-
-
-def public(answer: dict[str, Any], *, keep_token: bool = False) -> dict[str, Any]:
-    """The answer an anonymous client may see; ``keep_token`` only for the issuing request."""
-    hidden = ("priority",) if keep_token else PUBLIC_HIDDEN
-    return {key: value for key, value in answer.items() if key not in hidden}
-
-
-def staff_view(answer: dict[str, Any]) -> dict[str, Any]:
-    """Staff see everything but the visitor's token: they never need the phone page."""
-    return {key: value for key, value in answer.items() if key != "status_url"}
 
 
 class TooLarge(Exception):

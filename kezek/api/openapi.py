@@ -1,14 +1,42 @@
-"""The OpenAPI 3.1 document of /api, written out so clients (and schemathesis) can trust it."""
+"""The OpenAPI 3.1 document of /api, so clients (and schemathesis) can trust it.
+
+The paths (what each operation is, its parameters and answers) are written here; every body
+and answer schema is made from the pydantic models of ``schemas`` (the status enum from
+``Status``), so the document cannot drift from what is validated and sent."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_TICKET = {"$ref": "#/components/schemas/Ticket"}  # staff answers: priority, no token
-_ISSUED = {"$ref": "#/components/schemas/IssuedTicket"}  # the issuing request: the token
-_PUBLIC = {"$ref": "#/components/schemas/PublicTicket"}  # by token: neither
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from kezek.api import schemas
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+_ERROR = _ref(schemas.Error)
+_TICKET = _ref(schemas.Ticket)  # staff answers: priority, no token
+_ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
+_PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
+_BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn)
+_ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
+_ANSWERS += (schemas.Queue, schemas.Error)
+
+
+def _components() -> dict[str, Any]:
+    """Every model's JSON schema, its nested models and enums beside it."""
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(m, "validation") for m in _BODIES]
+    modes += [(m, "serialization") for m in _ANSWERS]
+    by_model, top = models_json_schema(modes, ref_template="#/components/schemas/{model}")
+    found: dict[str, Any] = dict(top.get("$defs", {}))
+    for (model, _mode), schema in by_model.items():
+        found.setdefault(model.__name__, schema)
+    return found
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -41,8 +69,14 @@ def _ticket_path(ticket_id: bool = True) -> list[dict[str, Any]]:
     )
 
 
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(model)}}}
+
+
 def _staff_action(
-    summary: str, body: dict[str, Any] | None = None, params: list[dict[str, Any]] | None = None
+    summary: str,
+    body: type[BaseModel] | None = None,
+    params: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
@@ -54,48 +88,8 @@ def _staff_action(
         },
     }
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        op["requestBody"] = _body(body)
     return op
-
-
-def _ticket_schema(*, staff: bool = False, token: bool = False) -> dict[str, Any]:
-    nullable_int = {"type": ["integer", "null"]}
-    nullable_str = {"type": ["string", "null"]}
-    properties: dict[str, Any] = {
-        "id": {"type": "integer"},
-        "code": {"type": "string"},
-        "service": {"type": "string"},
-        "lang": {"type": "string"},
-        "issued_at": nullable_str,
-        "called_at": nullable_str,
-        "status": {"enum": [*_STATUSES]},
-        "service_point": nullable_str,
-        "recall_count": {"type": "integer"},
-        "position": nullable_int,
-        "estimated_wait_minutes": nullable_int,
-    }
-    if staff:
-        properties["priority"] = {"type": "boolean"}  # §11: never in a public answer
-    if token:
-        properties["status_url"] = {"type": "string"}  # only the issuing request learns it
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["id", "code", "service", "status"],
-        "properties": properties,
-    }
-
-
-_STATUSES = (
-    "waiting",
-    "called",
-    "serving",
-    "served",
-    "no_show",
-    "cancelled",
-    "transferred",
-    "closed",
-)
 
 
 @cache
@@ -110,12 +104,7 @@ def openapi() -> dict[str, Any]:
         "/api/tickets": {
             "post": {
                 "summary": "Take a ticket (the kiosk does this)",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/TicketIn"}}
-                    },
-                },
+                "requestBody": _body(schemas.TicketIn),
                 "responses": {
                     "201": _json(
                         _ISSUED, "the new ticket (or the same one for a repeated request_id)"
@@ -149,9 +138,7 @@ def openapi() -> dict[str, Any]:
         "/api/queue": {
             "get": {
                 "summary": "Per service: waiting, being served, oldest wait",
-                "responses": {
-                    "200": _json({"$ref": "#/components/schemas/Queue"}, "the queue now")
-                },
+                "responses": {"200": _json(_ref(schemas.Queue), "the queue now")},
             }
         },
         "/api/service-points/{code}/call-next": {
@@ -167,24 +154,14 @@ def openapi() -> dict[str, Any]:
         "/api/service-points/{code}/call/{ticket_id}": {
             "post": _staff_action(
                 "Call a chosen ticket out of order (the reason is recorded)",
-                body={
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["reason"],
-                    "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
-                },
+                body=schemas.CallIn,
                 params=[point, *_ticket_path()],
             )
         },
         "/api/tickets/{ticket_id}/transfer": {
             "post": _staff_action(
                 "Transfer to another service (the wait keeps counting from the first issue)",
-                body={
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["service"],
-                    "properties": {"service": {"type": "string", "minLength": 1, "maxLength": 32}},
-                },
+                body=schemas.TransferIn,
             )
         },
     }
@@ -196,57 +173,12 @@ def openapi() -> dict[str, Any]:
         ("cancel", "Cancel the ticket"),
     ):
         paths[f"/api/tickets/{{ticket_id}}/{action}"] = {"post": _staff_action(summary)}
-    nullable_int = {"type": ["integer", "null"]}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kezek API", "version": "1"},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "TicketIn": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["service"],
-                    "properties": {
-                        "service": {"type": "string", "minLength": 1, "maxLength": 32},
-                        "priority": {"type": "boolean"},
-                        "lang": {"enum": ["kk", "ru", "en", None]},
-                        "request_id": {
-                            "type": ["string", "null"],
-                            "minLength": 8,
-                            "maxLength": 64,
-                            "pattern": "^[A-Za-z0-9_-]+$",
-                        },
-                    },
-                },
-                "Ticket": _ticket_schema(staff=True),
-                "IssuedTicket": _ticket_schema(token=True),
-                "PublicTicket": _ticket_schema(),
-                "Queue": {
-                    "type": "object",
-                    "properties": {
-                        "open": {"type": "boolean"},
-                        "services": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "service": {"type": "string"},
-                                    "name": {"type": "string"},
-                                    "waiting": {"type": "integer"},
-                                    "being_served": {"type": "integer"},
-                                    "oldest_wait_minutes": nullable_int,
-                                },
-                            },
-                        },
-                    },
-                },
-                "Error": {
-                    "type": "object",
-                    "required": ["error", "message"],
-                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-                },
-            },
+            "schemas": _components(),
         },
     }

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kezek import db
-from kezek.api import guards
+from kezek.api import guards, schemas
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TicketIn, TransferIn, parse
 from kezek.i18n import N_
@@ -88,7 +88,7 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
         return queue_error(request, exc)
     # The answer is read after the commit, so the write lock is held only for the write.
     with db.reading(st.engine) as session:
-        answer = guards.public(ticket_json(request, session, ticket), keep_token=True)
+        answer = schemas.view(schemas.IssuedTicket, ticket_json(request, session, ticket))
         return JSONResponse(answer, status_code=201)
 
 
@@ -107,7 +107,7 @@ def get_ticket(request: Request) -> Response:
         ticket = session.get(Ticket, ticket_id) if ticket_id else None
         if ticket is None or ticket.office_id != st.office_id:
             return error_json(request, 404, "not_found", N_("No such ticket."))
-        return JSONResponse(guards.staff_view(ticket_json(request, session, ticket)))
+        return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, ticket)))
 
 
 def get_ticket_by_token(request: Request) -> Response:
@@ -120,7 +120,9 @@ def get_ticket_by_token(request: Request) -> Response:
             ticket = session.exec(select(Ticket).where(Ticket.public_token == token)).first()
         if ticket is None or ticket.office_id != st.office_id:
             return error_json(request, 404, "not_found", N_("No such ticket."))
-        return JSONResponse(guards.public(ticket_json(request, session, ticket)))
+        return JSONResponse(
+            schemas.view(schemas.PublicTicket, ticket_json(request, session, ticket))
+        )
 
 
 def get_queue(request: Request) -> Response:
@@ -186,7 +188,7 @@ def _act(request: Request, action: Action) -> Response:
     except QueueError as exc:
         return queue_error(request, exc)
     with db.reading(st.engine) as session:
-        return JSONResponse(guards.staff_view(ticket_json(request, session, result)))
+        return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, result)))
 
 
 def call_next(request: Request) -> Response:
@@ -205,7 +207,7 @@ def call_next(request: Request) -> Response:
     if ticket is None:
         return Response(status_code=204)
     with db.reading(st.engine) as session:
-        return JSONResponse(guards.staff_view(ticket_json(request, session, ticket)))
+        return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, ticket)))
 
 
 async def call_specific(request: Request) -> Response:

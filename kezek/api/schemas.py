@@ -1,5 +1,7 @@
-"""The JSON API's request bodies: pydantic models, strict, with bounded fields, and the one
-parser that reads a body within its limit and answers a refusal in the request's language."""
+"""The JSON API's bodies both ways: pydantic models, strict, with bounded fields; the one
+parser that reads a body within its limit and answers a refusal in the request's language;
+and the answers, whose fields are what each kind of client may see. The OpenAPI document is
+made from these models, so a field added here is documented without another edit."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from starlette.requests import Request
 
 from kezek.api import guards
 from kezek.i18n import N_
+from kezek.queue.models import Status
 from kezek.web import error_json
 
 MAX_BODY = 4096
@@ -33,6 +36,63 @@ class TransferIn(BaseModel):
 class CallIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     reason: str = Field(min_length=1, max_length=500)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PublicTicket(_Out):
+    """What anyone holding the ticket's token sees: no priority (§11), no token."""
+
+    id: int
+    code: str
+    service: str
+    lang: str
+    issued_at: str | None
+    called_at: str | None
+    status: Status
+    service_point: str | None
+    recall_count: int
+    position: int | None
+    estimated_wait_minutes: int | None
+
+
+class IssuedTicket(PublicTicket):
+    """The answer to the issuing request: it alone learns the phone page's address."""
+
+    status_url: str
+
+
+class Ticket(PublicTicket):
+    """What staff see: the priority too, never the visitor's token."""
+
+    priority: bool
+
+
+class QueueService(_Out):
+    service: str
+    name: str
+    waiting: int
+    being_served: int
+    oldest_wait_minutes: int | None
+
+
+class Queue(_Out):
+    open: bool
+    services: list[QueueService]
+
+
+class Error(BaseModel):
+    """Every refusal; some carry more (the field at fault, the next opening)."""
+
+    error: str
+    message: str
+
+
+def view(model: type[_Out], answer: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``answer`` that ``model`` shows, and no other."""
+    return {name: answer[name] for name in model.model_fields}
 
 
 async def parse(request: Request, model: type[BaseModel]) -> Any:

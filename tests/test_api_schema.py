@@ -1,0 +1,108 @@
+"""Every documented operation, called for real: each answer matches the schema the OpenAPI
+document gives for its status code, and every /api route is in the document (issue 12)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema_rs
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from kezek.queue.models import Status
+
+
+def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def check(method: str, path: str, response: Any) -> None:
+        answers = doc["paths"][path][method]["responses"]
+        code = str(response.status_code)
+        assert code in answers, f"{method} {path}: {code} is not documented"
+        content = answers[code].get("content")
+        if content is None:
+            assert not response.content, f"{method} {path}: {code} has a body"
+            return
+        schema = {**content["application/json"]["schema"], "components": doc["components"]}
+        errors = [
+            e.message for e in jsonschema_rs.validator_for(schema).iter_errors(response.json())
+        ]
+        assert not errors, f"{method} {path} {code}: {errors}"
+        seen.add((method, path))
+
+    seen: set[tuple[str, str]] = set()
+    check.seen = seen  # type: ignore[attr-defined]
+    return check
+
+
+def test_every_answer_matches_its_documented_schema(client: TestClient, clerk_token: str) -> None:
+    doc = client.get("/api/openapi.json").json()
+    check = _checker(doc)
+    staff = {"authorization": f"Bearer {clerk_token}"}
+    t = "/api/tickets/{ticket_id}"
+
+    issued = client.post("/api/tickets", json={"service": "registration", "lang": "ru"})
+    check("post", "/api/tickets", issued)
+    check("post", "/api/tickets", client.post("/api/tickets", json={"service": "nope"}))
+    ticket = issued.json()
+    token = ticket["status_url"].rsplit("/", 1)[1]
+    check("get", "/api/tickets/by-token/{token}", client.get(f"/api/tickets/by-token/{token}"))
+    check("get", "/api/tickets/by-token/{token}", client.get(f"/api/tickets/by-token/{'x' * 20}"))
+    check("get", t, client.get(f"/api/tickets/{ticket['id']}", headers=staff))
+    check("get", t, client.get(f"/api/tickets/{ticket['id']}"))
+    check("get", "/api/queue", client.get("/api/queue"))
+
+    nxt = "/api/service-points/{code}/call-next"
+    check("post", nxt, client.post("/api/service-points/cab1/call-next", headers=staff))
+    check("post", nxt, client.post("/api/service-points/cab1/call-next", headers=staff))  # 204
+    check("post", nxt, client.post("/api/service-points/nope/call-next", headers=staff))
+    for action in ("recall", "start", "finish"):
+        path = f"/api/tickets/{ticket['id']}/{action}"
+        check("post", f"{t}/{action}", client.post(path, headers=staff))
+    again = client.post(f"/api/tickets/{ticket['id']}/finish", headers=staff)
+    assert again.status_code == 409
+    check("post", f"{t}/finish", again)
+
+    other = client.post("/api/tickets", json={"service": "registration"}).json()
+    chosen = client.post(
+        f"/api/service-points/cab1/call/{other['id']}", json={"reason": "asked"}, headers=staff
+    )
+    check("post", "/api/service-points/{code}/call/{ticket_id}", chosen)
+    moved = client.post(
+        f"/api/tickets/{other['id']}/transfer", json={"service": "vacancies"}, headers=staff
+    )
+    check("post", f"{t}/transfer", moved)
+    bad = client.post(f"/api/tickets/{other['id']}/transfer", json={"service": 5}, headers=staff)
+    check("post", f"{t}/transfer", bad)
+    for action in ("no-show", "cancel"):
+        fresh = client.post("/api/tickets", json={"service": "certificate"}).json()
+        check(
+            "post",
+            f"{t}/{action}",
+            client.post(f"/api/tickets/{fresh['id']}/{action}", headers=staff),
+        )
+
+    documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
+    assert documented - check.seen == set(), "documented operations never called"  # type: ignore[attr-defined]
+
+
+def test_every_api_route_is_documented(client: TestClient) -> None:
+    doc = client.get("/api/openapi.json").json()
+    mount = next(r for r in client.app.routes if getattr(r, "path", "") == "/api")  # type: ignore[attr-defined]
+    documented = {re.sub(r"\{(\w+)\}", "{}", path) for path in doc["paths"]}
+    for route in mount.routes:
+        assert isinstance(route, Route)
+        path = re.sub(r"\{(\w+)(:\w+)?\}", "{}", "/api" + route.path)
+        if route.name == "api_openapi":
+            continue
+        if path == "/api/tickets/{}/{}":  # one route, one documented path per action
+            assert {p for p in documented if p.startswith("/api/tickets/{}/")} >= {
+                "/api/tickets/{}/finish"
+            }
+            continue
+        assert path in documented, f"{route.name} {path} is not in the OpenAPI document"
+
+
+def test_the_status_enum_is_the_models() -> None:
+    from kezek.api.openapi import openapi
+
+    assert openapi()["components"]["schemas"]["Status"]["enum"] == [s.value for s in Status]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,25 @@ from kezek.queue.clock import Clock
 from kezek.queue.tickets import OfficeClosed, QueueError
 from kezek.state import State as State  # re-exported: features annotate with web.State
 from kezek.templating import STATIC as STATIC  # re-exported: the app mounts it
+
+Message = tuple[str, dict[str, Any]]  # a catalog message and its parameters
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a page says back after an action: a refusal or a notice, and the page's status."""
+
+    error: Message | None = None
+    notice: Message | None = None
+    status_code: int = 200
+
+
+def refusal(message: str, status_code: int = 409, **params: Any) -> Said:
+    return Said(error=(message, params), status_code=status_code)
+
+
+def notice(message: str, **params: Any) -> Said:
+    return Said(notice=(message, params))
 
 
 def state(request: Request) -> State:

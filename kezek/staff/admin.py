@@ -3,9 +3,7 @@ its printers (read-only: the profile is a file, changed by editing it and restar
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlmodel import select
+from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -24,14 +22,7 @@ ROLE_NAMES = {
 }
 
 
-def _page(
-    request: Request,
-    who: Staff,
-    *,
-    error: tuple[str, dict[str, Any]] | None = None,
-    notice: tuple[str, dict[str, Any]] | None = None,
-    status_code: int = 200,
-) -> Response:
+def _page(request: Request, who: Staff, said: web.Said = web.Said()) -> Response:
     st = who.st
     with db.reading(st.engine) as session:
         users = session.exec(
@@ -43,10 +34,10 @@ def _page(
         {
             "users": users,
             "roles": ROLE_NAMES,
-            "error": error,
-            "notice": notice,
+            "error": said.error,
+            "notice": said.notice,
         },
-        status_code=status_code,
+        status_code=said.status_code,
     )
 
 
@@ -59,9 +50,9 @@ def users(request: Request, who: Staff) -> Response:
     role = who.field("role", 16)
     weak = passwords.weakness(password, who.field("username", 64))
     if weak:
-        return _page(request, who, error=(weak, {}), status_code=422)
+        return _page(request, who, web.refusal(weak, 422))
     if role not in Role.__members__:
-        return _page(request, who, error=(N_("Choose a role."), {}), status_code=422)
+        return _page(request, who, web.refusal(N_("Choose a role."), 422))
     try:
         with db.transaction(st.engine) as session:
             auth.create_user(
@@ -73,59 +64,48 @@ def users(request: Request, who: Staff) -> Response:
                 who.field("full_name", 200),
             )
     except auth.AuthError:
-        return _page(
-            request,
-            who,
-            error=(
-                N_(
-                    "This user name is taken or not valid: use 1–64 "
-                    "letters, digits, dots or underscores."
-                ),
-                {},
-            ),
-            status_code=422,
+        taken = N_(
+            "This user name is taken or not valid: use 1–64 letters, digits, dots or underscores."
         )
+        return _page(request, who, web.refusal(taken, 422))
     return RedirectResponse(request.url_for("staff_admin_users"), status_code=303)
 
 
 @staff(Role.admin)
 def change_user(request: Request, who: Staff) -> Response:
     """Disable or enable, reset the password, change the role. Each ends the user's sessions
-    where it takes access away."""
-    st = who.st
-    user_id = int(request.path_params["user_id"])
-    action = who.field("action", 16)
-    with db.transaction(st.engine) as session:
-        user = session.get(User, user_id)
-        if user is None or user.office_id != st.office_id:
-            return _page(request, who, error=(N_("No such user."), {}), status_code=404)
-        if user.id == who.user_id and action in ("disable", "role"):
-            # An admin who locks themselves out leaves the office without one.
-            return _page(
-                request,
-                who,
-                error=(N_("You cannot disable yourself or change your own role."), {}),
-                status_code=409,
-            )
-        if action == "disable":
-            user.active = False
-            sessions.end_all(session, user_id)
-        elif action == "enable":
-            user.active = True
-        elif action == "password":
-            password = who.field("password", 256)
-            weak = passwords.weakness(password, user.username)
-            if weak:
-                return _page(request, who, error=(weak, {}), status_code=422)
-            auth.set_password(session, user, password)
-            sessions.end_all(session, user_id)
-        elif action == "role" and who.field("role", 16) in Role.__members__:
-            user.role = who.field("role", 16)
-            sessions.end_all(session, user_id)
-        else:
-            return _page(request, who, error=(N_("No such action."), {}), status_code=422)
-        session.add(user)
-    return _page(request, who, notice=(N_("Saved: %(user)s."), {"user": user.username}))
+    where it takes access away; the page is read after the commit."""
+    with db.transaction(who.st.engine) as session:
+        said = _change(session, who, int(request.path_params["user_id"]), who.field("action", 16))
+    return _page(request, who, said)
+
+
+def _change(session: Session, who: Staff, user_id: int, action: str) -> web.Said:
+    user = session.get(User, user_id)
+    if user is None or user.office_id != who.st.office_id:
+        return web.refusal(N_("No such user."), 404)
+    if user.id == who.user_id and action in ("disable", "role"):
+        # An admin who locks themselves out leaves the office without one.
+        return web.refusal(N_("You cannot disable yourself or change your own role."))
+    if action == "disable":
+        user.active = False
+        sessions.end_all(session, user_id)
+    elif action == "enable":
+        user.active = True
+    elif action == "password":
+        password = who.field("password", 256)
+        weak = passwords.weakness(password, user.username)
+        if weak:
+            return web.refusal(weak, 422)
+        auth.set_password(session, user, password)
+        sessions.end_all(session, user_id)
+    elif action == "role" and who.field("role", 16) in Role.__members__:
+        user.role = who.field("role", 16)
+        sessions.end_all(session, user_id)
+    else:
+        return web.refusal(N_("No such action."), 422)
+    session.add(user)
+    return web.notice(N_("Saved: %(user)s."), user=user.username)
 
 
 @staff(Role.admin)

@@ -26,22 +26,15 @@ from kezek.staff.access import Staff, staff
 from kezek.staff.panel import my_point, panel
 
 
-def _render(
-    request: Request,
-    who: Staff,
-    *,
-    error: tuple[str, dict[str, Any]] | None = None,
-    notice: tuple[str, dict[str, Any]] | None = None,
-    status_code: int = 200,
-) -> Response:
+def _render(request: Request, who: Staff, said: web.Said = web.Said()) -> Response:
     st = who.st
     with db.reading(st.engine) as session:
         point = my_point(session, st, who.user_id)
         if point is None:
-            return _picker(request, who, session, error=error, status_code=status_code)
-        ctx = {**panel(session, st, point), "error": error, "notice": notice}
+            return _picker(request, who, session, said)
+        ctx = {**panel(session, st, point), "error": said.error, "notice": said.notice}
     block = "panel" if _fragment(request) else None
-    return web.render(request, "staff/console.html", ctx, block=block, status_code=status_code)
+    return web.render(request, "staff/console.html", ctx, block=block, status_code=said.status_code)
 
 
 def _fragment(request: Request) -> bool:
@@ -49,14 +42,7 @@ def _fragment(request: Request) -> bool:
     return web.is_htmx(request) and request.headers.get("hx-target") == "queue-panel"
 
 
-def _picker(
-    request: Request,
-    who: Staff,
-    session: Session,
-    *,
-    error: tuple[str, dict[str, Any]] | None = None,
-    status_code: int = 200,
-) -> Response:
+def _picker(request: Request, who: Staff, session: Session, said: web.Said) -> Response:
     st = who.st
     today = st.clock.business_day()
     points = []
@@ -79,8 +65,8 @@ def _picker(
     return web.render(
         request,
         "staff/pick_point.html",
-        {"points": points, "error": error},
-        status_code=status_code,
+        {"points": points, "error": said.error},
+        status_code=said.status_code,
     )
 
 
@@ -99,7 +85,7 @@ def take_point(request: Request, who: Staff) -> Response:
     """Sit down at a service point for the day (wait estimates count open points)."""
     st = who.st
     code = who.field("point", 32)
-    error: tuple[str, dict[str, Any]] | None = None
+    refused: web.Said | None = None
     with db.transaction(st.engine, st.broker) as session:
         point = session.exec(
             select(ServicePoint).where(
@@ -110,17 +96,15 @@ def take_point(request: Request, who: Staff) -> Response:
         ).first()
         today = st.clock.business_day()
         if point is None:
-            error = (N_("No such service point."), {})
+            refused = web.refusal(N_("No such service point."))
         elif (
             point.clerk_id not in (None, who.user_id)
             and point.opened_at is not None
             and st.clock.business_day(point.opened_at) == today
         ):
             holder = session.get(User, point.clerk_id)
-            error = (
-                N_("%(name)s works at this service point today."),
-                {"name": holder.full_name or holder.username if holder else "?"},
-            )
+            name = holder.full_name or holder.username if holder else "?"
+            refused = web.refusal(N_("%(name)s works at this service point today."), name=name)
         else:
             for mine in session.exec(
                 select(ServicePoint).where(
@@ -132,8 +116,8 @@ def take_point(request: Request, who: Staff) -> Response:
             session.flush()
             point.clerk_id, point.opened_at = who.user_id, st.clock.now()
             session.add(point)
-    if error:
-        return _render(request, who, error=error, status_code=409)
+    if refused:
+        return _render(request, who, refused)
     return RedirectResponse(request.url_for("staff"), status_code=303)
 
 
@@ -148,50 +132,50 @@ def leave_point(request: Request, who: Staff) -> Response:
     return RedirectResponse(request.url_for("staff"), status_code=303)
 
 
-def _after(
-    request: Request,
-    who: Staff,
-    error: tuple[str, dict[str, Any]] | None,
-    notice: tuple[str, dict[str, Any]] | None = None,
-) -> Response:
+def _after(request: Request, who: Staff, said: web.Said = web.Said()) -> Response:
     """htmx: the refreshed panel; a plain form post: back to the console (POST/redirect/GET)."""
-    if _fragment(request) or error:
-        return _render(request, who, error=error, notice=notice, status_code=409 if error else 200)
+    if _fragment(request) or said.error:
+        return _render(request, who, said)
     return RedirectResponse(request.url_for("staff"), status_code=303)
 
 
-def _queue_error(request: Request, exc: QueueError) -> tuple[str, dict[str, Any]]:
+def _queue_error(request: Request, exc: QueueError) -> web.Said:
     """The refusal in the clerk's language; a status parameter is translated too."""
-    return exc.message, web.queue_params(web.lang(request), exc)
+    return web.Said(error=(exc.message, web.queue_params(web.lang(request), exc)), status_code=409)
 
 
 Act = Callable[[Session, ServicePoint, Ticket | None], Any]
 
 
 def _act(request: Request, who: Staff, act: Act, *, own_ticket: bool = True) -> Response:
-    """Run one queue operation for the clerk's point, in one transaction."""
-    st = who.st
-    ticket_id = request.path_params.get("ticket_id")
+    """Run one queue operation for the clerk's point, in one transaction; the panel is read
+    after the commit (a refusal rolls nothing back, as nothing was written)."""
     try:
-        with db.transaction(st.engine, st.broker) as session:
-            point = my_point(session, st, who.user_id)
-            if point is None:
-                return _after(request, who, (N_("Choose your service point first."), {}))
-            ticket = None
-            if ticket_id is not None:
-                ticket = session.get(Ticket, ticket_id)
-                if ticket is None or ticket.office_id != st.office_id:
-                    return _after(request, who, (N_("No such ticket."), {}))
-                if own_ticket and ticket.service_point_id != point.id:
-                    return _after(
-                        request, who, (N_("This ticket is handled at another service point."), {})
-                    )
-            result = act(session, point, ticket)
+        with db.transaction(who.st.engine, who.st.broker) as session:
+            said = _carry_out(request, who, session, act, own_ticket)
     except QueueError as exc:
-        return _after(request, who, _queue_error(request, exc))
-    if result is None:
-        return _after(request, who, None, (N_("Nobody is waiting for this service point."), {}))
-    return _after(request, who, None)
+        said = _queue_error(request, exc)
+    return _after(request, who, said)
+
+
+def _carry_out(
+    request: Request, who: Staff, session: Session, act: Act, own_ticket: bool
+) -> web.Said:
+    st = who.st
+    point = my_point(session, st, who.user_id)
+    if point is None:
+        return web.refusal(N_("Choose your service point first."))
+    ticket = None
+    ticket_id = request.path_params.get("ticket_id")
+    if ticket_id is not None:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None or ticket.office_id != st.office_id:
+            return web.refusal(N_("No such ticket."))
+        if own_ticket and ticket.service_point_id != point.id:
+            return web.refusal(N_("This ticket is handled at another service point."))
+    if act(session, point, ticket) is None:
+        return web.notice(N_("Nobody is waiting for this service point."))
+    return web.Said()
 
 
 @staff()
@@ -212,7 +196,7 @@ ACTIONS: dict[str, Callable[..., Ticket]] = {
 def ticket_action(request: Request, who: Staff) -> Response:
     action = ACTIONS.get(request.path_params["action"])
     if action is None:
-        return _after(request, who, (N_("No such action."), {}))
+        return _after(request, who, web.refusal(N_("No such action.")))
     clock = who.st.clock
     return _act(request, who, lambda s, p, t: action(s, clock, t, who.user_id))
 
@@ -222,7 +206,7 @@ def transfer(request: Request, who: Staff) -> Response:
     st = who.st
     service = st.services.get(who.field("service", 32))
     if service is None:
-        return _after(request, who, (N_("Choose another service of this office."), {}))
+        return _after(request, who, web.refusal(N_("Choose another service of this office.")))
 
     def act(session: Session, point: ServicePoint, ticket: Ticket | None) -> Ticket:
         assert ticket is not None
@@ -258,9 +242,9 @@ def reprint(request: Request, who: Staff) -> Response:
             point = my_point(session, st, who.user_id)
         url = printer_url(st, point.code) if point else None
         if url is None:
-            return _after(request, who, (N_("This service point has no desk printer."), {}))
+            return _after(request, who, web.refusal(N_("This service point has no desk printer.")))
     try:
         talon_jobs.reprint(st, ticket_id, actor_id=who.user_id, printer_url=url)
     except QueueError as exc:
         return _after(request, who, _queue_error(request, exc))
-    return _after(request, who, None, (N_("The talon is sent to the printer again."), {}))
+    return _after(request, who, web.notice(N_("The talon is sent to the printer again.")))

@@ -104,7 +104,7 @@ def test_two_calls_are_announced_in_order_without_cutting_off(
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_display(page, live_server)
     call_next(live_server, clerk, "cab1")
-    time.sleep(0.3)
+    page.wait_for_selector('#announcements li[data-code="А-001"]', state="attached", timeout=2000)
     call_next(live_server, clerk, "cab4")
     page.wait_for_selector('#announcements li[data-code="А-002"]', state="attached", timeout=2000)
     first, second = announcements(page)

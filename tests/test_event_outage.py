@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from kezek import auth, db
 from kezek.queue.models import User
-from tests.conftest import PASSWORD, free_port
+from tests.conftest import PASSWORD, free_port, wait_until
 from tests.test_db_faults import ScratchPostgres, scratch_pg  # noqa: F401 (a fixture)
 from tests.test_event_resume import messages
 
@@ -175,7 +175,9 @@ def test_postgres_restart_and_stop_under_a_burst_with_two_workers(  # noqa: C901
     time.sleep(2.5)
     stop.set()
     worker.join(timeout=20)
-    time.sleep(1.5)  # the last calls on their way to the displays
+    wait_until(  # the last calls on their way to the displays
+        lambda: all(set(called) <= set(codes) for codes in heard_codes), seconds=5
+    )
 
     for answer in refused:
         assert answer.status_code == 503, answer.text

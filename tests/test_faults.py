@@ -20,7 +20,7 @@ from kezek import db
 from kezek.app import create_app
 from kezek.queue.clock import Clock
 from kezek.settings import Settings
-from tests.conftest import free_port, started_server
+from tests.conftest import free_port, started_server, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -66,8 +66,7 @@ def test_kill_9_during_a_burst_loses_no_answered_ticket(tmp_path: Path) -> None:
     threads = [threading.Thread(target=client) for _ in range(8)]
     for thread in threads:
         thread.start()
-    while len(answered) < 60 and time.monotonic() < stop:
-        time.sleep(0.01)
+    wait_until(lambda: len(answered) >= 60, seconds=stop - time.monotonic(), every=0.01)
     os.kill(server.pid, signal.SIGKILL)  # mid-burst: requests are in flight
     server.wait()
     for thread in threads:

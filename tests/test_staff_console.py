@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from kezek import db
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import ServicePoint, Ticket, TicketEvent
+from tests.conftest import wait_until
 from tests.test_staff_flow import flash, issue, login, post, soup
 
 HTMX = {"hx-request": "true", "hx-target": "queue-panel"}
@@ -178,7 +179,6 @@ def test_failed_kiosk_talons_are_listed_with_a_reprint(
 def test_reprint_a_failed_talon_at_the_desk(
     client: TestClient, engine: Engine, office_id: int, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    import time
     from pathlib import Path
 
     token = login(client, engine, office_id)
@@ -193,17 +193,14 @@ def test_reprint_a_failed_talon_at_the_desk(
     )
     assert done.status_code == 200 and "sent to the printer again" in flash(done)
     spool = Path(settings.spool_dir) / "cab1"
-    deadline = time.monotonic() + 10  # the kiosk's print queue works in the background
-    while not list(spool.glob("*.bin")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(list(spool.glob("*.bin"))) == 1
-    while time.monotonic() < deadline:
+    # The kiosk's print queue works in the background.
+    assert len(wait_until(lambda: list(spool.glob("*.bin")), seconds=10)) == 1
+
+    def status() -> str | None:
         with db.reading(engine) as session:
-            if session.get_one(Ticket, ticket["id"]).print_status == "printed":
-                break
-        time.sleep(0.05)
-    with db.reading(engine) as session:
-        assert session.get_one(Ticket, ticket["id"]).print_status == "printed"
+            return session.get_one(Ticket, ticket["id"]).print_status
+
+    assert wait_until(lambda: status() == "printed", seconds=10)
     assert soup(client.get("/staff/")).select_one("section.failed") is None  # printed now
 
 

@@ -13,6 +13,8 @@ VENDOR = ROOT / "kezek" / "static" / "vendor"
 FILES = {  # package -> file inside it, copied as <stem>-<version>.js
     "htmx.org": ("dist/htmx.min.js", "htmx"),
     "htmx-ext-sse": ("dist/sse.min.js", "htmx-sse"),
+    # A boosted click swaps the body; this merges the new page's <head> (its stylesheets).
+    "htmx-ext-head-support": ("dist/head-support.min.js", "htmx-head-support"),
 }
 
 

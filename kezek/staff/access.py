@@ -111,7 +111,10 @@ def refuse(request: Request, message: str, status_code: int = 403) -> Response:
 def _anonymous(request: Request) -> Response:
     url = login_url(request)
     if web.is_htmx(request):
-        return Response(status_code=401, headers={"HX-Redirect": url})
+        # A boosted click (a menu link) is navigation: no error, the page goes to the login;
+        # a fragment's request (a poll after the session ended) says why it got no fragment.
+        boosted = request.headers.get("hx-boosted") == "true"
+        return Response(status_code=200 if boosted else 401, headers={"HX-Redirect": url})
     if request.method in SAFE_METHODS:
         return RedirectResponse(url, status_code=303)
     return refuse(request, N_("Your session has ended. Log in again."), 401)

@@ -39,12 +39,13 @@ def issue(run: Replay, session: Session, line: lines.Issue, actor: int | None) -
 
 def call(run: Replay, session: Session, line: lines.Call, actor: int | None) -> None:
     point = run.point(session, line.point)
+    expected = run.row_id("ticket", line.expect) if line.expect is not None else None
     if not point.active or not run.clock.is_open():
         raise ReplayError(f"the cabinet {point.code!r} is closed at this time (§10)")
     ticket = tickets.call_next(session, run.clock, point, actor)
     if ticket is None:
         raise ReplayError(f"nobody is waiting for {point.code!r}")
-    if line.expect is not None and ticket.id != run.row_id("ticket", line.expect):
+    if expected is not None and ticket.id != expected:
         raise ReplayError(f"the call brought {ticket.code}, not {line.expect!r}")
 
 

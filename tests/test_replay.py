@@ -118,6 +118,11 @@ ISSUE = {"at": "2026-05-05T09:00", "do": "issue", "as": "T1", "service": "regist
             "answers.2.1",
         ),
         ({"at": "2026-05-05T09:30", "do": "review", "complaint": "C1", "justified": True}, "C1"),
+        ({"at": "2026-05-05T09:30", "do": "cancel", "ticket": "T1", "by": "nobody"}, "'nobody'"),
+        (
+            {"at": "2026-05-05T09:30", "do": "visit", "card": "P1", "application": "A1"},
+            "outcome: Field required",
+        ),
     ],
 )
 def test_a_line_that_cannot_be_carried_out_stops_the_replay(

@@ -73,6 +73,8 @@ def visit(run: Replay, session: Session, line: lines.Visit, actor: int | None) -
     point_id = ticket.service_point_id if ticket else None
     if line.point is not None:
         point_id = run.point(session, line.point).id
+    if point_id is None and line.outcome != "none":
+        raise ReplayError("the talon prints at a desk: give the visit a ticket in hand or a point")
     if line.outcome == "accepted":
         applications.accept(session, run.clock, person, app, actor, point_id)
     elif line.outcome == "missing":

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.indicators.data import FEEDBACK_COLUMNS, _utc_bounds
+from kezek.indicators.data import FEEDBACK_COLUMNS
 from kezek.indicators.models import Complaint, Feedback
 from kezek.intake.models import Application, Card
 from kezek.queue.models import Service, Status, Ticket
@@ -60,11 +60,6 @@ class Listing:
         return list(seen.values())
 
 
-def minutes(seconds: int) -> str:
-    """40:01 — minutes and seconds, as the rule of 1.2 is read."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def _wait_rule(t: Ticket) -> tuple[str, str]:
     if t.wait_seconds is None:
         return LEFT_OUT, N_("still waiting: not counted yet")
@@ -98,7 +93,7 @@ def waits(session: Session, office_id: int, start: date, end: date, lang: str) -
     listing = Listing("1.2")
     for ticket, service in rows:
         part, rule = _wait_rule(ticket)
-        wait = minutes(ticket.wait_seconds or 0)
+        wait = "{}:{:02d}".format(*divmod(ticket.wait_seconds or 0, 60))  # 40:01
         listing.entries.append(
             Entry(part, rule, {"wait": wait}, ticket.code, ticket.business_day, service.name(lang))
         )
@@ -110,9 +105,10 @@ def _day(moment: datetime | None, zone: ZoneInfo) -> date | None:
 
 
 def _applications(
-    session: Session, office_id: int, start: date, end: date, column: str
+    session: Session, office_id: int, start: date, end: date, column: str, zone: ZoneInfo
 ) -> list[tuple[Application, Card]]:
-    begin, after = _utc_bounds(session, office_id, start, end)
+    begin = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
+    after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     when = getattr(Application, column)
     return list(
         session.exec(
@@ -130,7 +126,7 @@ def decided(
 ) -> Listing:
     """1.1: accepted in the period; decided by the deadline (§7: 10 calendar days)."""
     listing = Listing("1.1")
-    for app, card in _applications(session, office_id, start, end, "accepted_at"):
+    for app, card in _applications(session, office_id, start, end, "accepted_at", zone):
         accepted = _day(app.accepted_at, zone)
         on = _day(app.decided_at, zone)
         assert accepted is not None and app.deadline is not None
@@ -153,7 +149,7 @@ def decided(
 def correct(session: Session, office_id: int, start: date, end: date, zone: ZoneInfo) -> Listing:
     """2.2: accepted in the period and not marked as corrected after review."""
     listing = Listing("2.2")
-    for app, card in _applications(session, office_id, start, end, "accepted_at"):
+    for app, card in _applications(session, office_id, start, end, "accepted_at", zone):
         day = _day(app.accepted_at, zone)
         assert day is not None
         if app.corrected_at is None:
@@ -171,7 +167,7 @@ def first_visit(
 ) -> Listing:
     """3.2: applications opened in the period; their first visit decides."""
     listing = Listing("3.2")
-    for app, card in _applications(session, office_id, start, end, "opened_at"):
+    for app, card in _applications(session, office_id, start, end, "opened_at", zone):
         day = _day(app.opened_at, zone)
         assert day is not None
         if app.complete_on_first_visit is None:

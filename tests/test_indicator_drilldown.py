@@ -157,3 +157,27 @@ def test_clerks_are_refused(client: TestClient, engine: Engine, office_id: int) 
         assert client.get(url).status_code == 403, url
     login(client, engine, office_id, "head", "supervisor")
     assert client.get("/staff/supervisor/report/9.9").status_code == 404
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 items 1 and 3: the rules are being fixed")
+@pytest.mark.parametrize(
+    ("code", "day", "ref", "rule"),
+    [
+        ("1.2", "05.05.2026", "А-006", "called late: waited 50:00"),  # 5:00 + 45:00
+        ("4.2", "05.05.2026", "2026-002", "answered on 06.05.2026, not satisfied"),
+    ],
+)
+def test_the_lists_follow_the_standards_rule(
+    client: TestClient,
+    engine: Engine,
+    office_id: int,
+    month: None,
+    code: str,
+    day: str,
+    ref: str,
+    rule: str,
+) -> None:
+    """Flip to passing when the rules are merged: the sum of a visit's waits; satisfied."""
+    login(client, engine, office_id, "head", "supervisor")
+    page = soup(client.get(f"/staff/supervisor/report/{code}?{MAY}"))
+    assert rules(page, day)[ref] == ["below the line only", rule]

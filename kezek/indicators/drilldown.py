@@ -232,11 +232,14 @@ def _complaints(session: Session, office_id: int, start: date, end: date) -> lis
 
 
 def in_term(session: Session, office_id: int, start: date, end: date, as_of: date) -> Listing:
-    """4.2: justified complaints received in the period, by their answer's date."""
+    """4.2: justified complaints received in the period, by their answer's date (and, where
+    the journal records it, whether the answer satisfied the complaint)."""
     listing = Listing("4.2")
     for c in _complaints(session, office_id, start, end):
         if c.justified is not True:
             entry = _complaint_entry(c, LEFT_OUT, N_("not found justified: out of 4.2"))
+        elif c.answered_on is not None and getattr(c, "satisfied", None) is False:
+            entry = _complaint_entry(c, DENOMINATOR, N_("answered on %(on)s, not satisfied"))
         elif c.answered_on is not None and c.answered_on <= c.answer_due:
             entry = _complaint_entry(c, NUMERATOR, N_("answered on %(on)s, due %(due)s"))
         elif c.answered_on is not None:

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from kezek import db, profile_sync
-from kezek.intake.cards import IntakeError
 from kezek.profile import Profile
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.errors import QueueError
@@ -63,12 +63,15 @@ def carry_out(engine: Engine, run: Replay, text: str) -> None:
     try:
         with db.transaction(engine) as session:
             ACTS[line.do](run, session, line, run.actor(session, line.by))
-    except (QueueError, IntakeError) as exc:
-        run.staged.clear()
-        raise ReplayError(str(exc)) from None
     except ReplayError:
         run.staged.clear()
         raise
+    except (QueueError, ValueError) as exc:  # IntakeError and the journal's refusals too
+        run.staged.clear()
+        raise ReplayError(str(exc)) from None
+    except IntegrityError as exc:
+        run.staged.clear()
+        raise ReplayError(f"the database refuses it: {exc.orig}") from None
     run.commit()
 
 

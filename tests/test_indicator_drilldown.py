@@ -88,6 +88,28 @@ def test_the_list_behind_1_2_gives_the_rule_for_each_visit(
     assert len(rules(page, "12.05.2026")) == 2 and len(rules(page, "13.05.2026")) == 1
 
 
+@pytest.mark.parametrize(
+    ("lang", "late", "counted"),
+    [
+        ("ru", "вызван поздно: ждал 40:01", "только в знаменателе"),
+        ("kk", "кеш шақырылды", "тек бөлімде"),
+    ],
+)
+def test_the_rules_are_in_the_supervisors_language(
+    client: TestClient,
+    engine: Engine,
+    office_id: int,
+    month: None,
+    lang: str,
+    late: str,
+    counted: str,
+) -> None:
+    login(client, engine, office_id, "head", "supervisor")
+    client.headers["accept-language"] = lang
+    found = rules(soup(client.get(f"/staff/supervisor/report/1.2?{MAY}")), "05.05.2026")
+    assert found["А-002"][0] == counted and found["А-002"][1].startswith(late)
+
+
 def test_the_cases_behind_1_1_are_masked_and_audited(
     client: TestClient, engine: Engine, office_id: int, month: None
 ) -> None:

@@ -30,6 +30,7 @@ ACTIONS = {
     "certificate": N_("printed the certificate"),
     "print": N_("printed at the desk"),
     "visit": N_("linked a visit"),
+    "indicator_list": N_("opened the list behind an indicator"),
 }
 
 

@@ -22,6 +22,7 @@ from kezek.staff.supervisor.complaint_pages import (
     complaint_review,
     journal,
 )
+from kezek.staff.supervisor.indicator_pages import indicator_definition, indicator_list
 from kezek.staff.supervisor.report_pages import report_csv, report_page, report_xlsx, tickets_csv
 
 
@@ -105,6 +106,8 @@ routes: list[BaseRoute] = [
     Route("/report.csv", report_csv, name="supervisor_report_csv"),
     Route("/report.xlsx", report_xlsx, name="supervisor_report_xlsx"),
     Route("/tickets.csv", tickets_csv, name="supervisor_tickets_csv"),
+    Route("/report/{code}", indicator_list, name="indicator_list"),  # issue 13: the drill-down
+    Route("/indicators/{code}", indicator_definition, name="indicator_definition"),
     Route("/complaints", journal, name="complaints"),
     Route("/complaints/new", complaint_new, methods=["GET", "POST"], name="complaint_new"),
     Route("/complaints/{complaint_id:int}", complaint_page, name="complaint"),

@@ -1,0 +1,76 @@
+"""The queue lines of a replay, through the functions the kiosk and the console call.
+
+A queue line is refused where the kiosk or the console would refuse it: a ticket while the
+office is closed (§10: a weekend, a public holiday, lunch, after hours) or when the wait
+would run past closing and the profile does not issue such tickets; a call at a cabinet that
+is closed (not open at that moment, or switched off in the profile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from kezek.kiosk import issuing
+from kezek.queue import tickets
+from kezek.queue.models import Ticket
+from kezek.replay import lines
+from kezek.replay.context import Replay, ReplayError
+
+
+def issue(run: Replay, session: Session, line: lines.Issue, actor: int | None) -> None:
+    run.new_label("ticket", line.label)
+    service = run.service(session, line.service)
+    taken = issuing.take(
+        session,
+        run.clock,
+        service,
+        priority=line.priority,
+        lang=line.lang,
+        request_id=None,
+        confirmed=True,  # the visitor agrees to wait through lunch
+        issue_past_closing=run.profile.issue_past_closing,
+    )
+    if taken.ticket is None:
+        raise ReplayError("the kiosk refuses: the wait would run past closing (§10)")
+    run.name("ticket", line.label, taken.ticket.id)
+
+
+def call(run: Replay, session: Session, line: lines.Call, actor: int | None) -> None:
+    point = run.point(session, line.point)
+    expected = run.row_id("ticket", line.expect) if line.expect is not None else None
+    if not point.active or not run.clock.is_open():
+        raise ReplayError(f"the cabinet {point.code!r} is closed at this time (§10)")
+    ticket = tickets.call_next(session, run.clock, point, actor)
+    if ticket is None:
+        raise ReplayError(f"nobody is waiting for {point.code!r}")
+    if expected is not None and ticket.id != expected:
+        raise ReplayError(f"the call brought {ticket.code}, not {line.expect!r}")
+
+
+MOVES: dict[str, Callable[..., Ticket]] = {
+    "recall": tickets.recall,
+    "start": tickets.start,
+    "finish": tickets.finish,
+    "no_show": tickets.no_show,
+    "cancel": tickets.cancel,
+}
+
+
+def move(run: Replay, session: Session, line: lines.Move, actor: int | None) -> None:
+    MOVES[line.do](session, run.clock, run.ticket(session, line.ticket), actor)
+
+
+def transfer(run: Replay, session: Session, line: lines.Transfer, actor: int | None) -> None:
+    if line.label is not None and line.label != line.ticket:
+        run.new_label("ticket", line.label)
+    service = run.service(session, line.service)
+    moved = tickets.transfer(session, run.clock, run.ticket(session, line.ticket), service, actor)
+    run.name("ticket", line.ticket, moved.id)  # the label follows the visit to its new row
+    if line.label is not None:
+        run.name("ticket", line.label, moved.id)
+
+
+def close_day(run: Replay, session: Session, line: lines.CloseDay, actor: int | None) -> None:
+    tickets.close_day(session, run.clock, run.office_id, run.clock.business_day())

@@ -23,7 +23,6 @@ from prometheus_client.core import (
     Metric,
 )
 from prometheus_client.registry import Collector
-from prometheus_client.utils import floatToGoString
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -144,7 +143,7 @@ class QueueCollector(Collector):
             age = (now - oldest).total_seconds() if oldest is not None else 0.0
             longest.add_metric([slug, code], max(0.0, age))
         for service_id, count, total, *under in hist:
-            buckets = [(floatToGoString(e), int(u or 0)) for e, u in zip(edges, under, strict=True)]
+            buckets = [(repr(float(e)), int(u or 0)) for e, u in zip(edges, under, strict=True)]
             buckets.append(("+Inf", int(count)))
             waits.add_metric([slug, codes.get(service_id, "?")], buckets, float(total or 0))
 

@@ -4,27 +4,33 @@ back from the Prometheus text that a supervisor's token gets."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
+from bs4 import BeautifulSoup
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from kezek.queue.clock import ManualClock
-from tests.conftest import make_token, make_user, wait_until
+from tests.conftest import PASSWORD, LiveServer, make_token, make_user, wait_until
 from tests.test_talons import FakePrinter, printer, profile_name, take, text_mode  # noqa: F401
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
-def scrape(client: TestClient, token: str) -> Samples:
+def parse(text: str) -> Samples:
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def scrape(client: TestClient | httpx.Client, token: str) -> Samples:
     answer = client.get("/metrics", headers={"authorization": f"Bearer {token}"})
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
-    return {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(answer.text)
-        for s in family.samples
-    }
+    return parse(answer.text)
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -115,3 +121,33 @@ def test_a_printer_out_of_paper_is_counted_and_shown_in_readyz(
     assert ready.status_code == 200  # the kiosk still issues numbers: a warning, not a failure
     lobby = [c for c in ready.json()["checks"] if c["name"] == "printer kiosk/lobby"]
     assert lobby[0]["status"] == "warn" and lobby[0]["detail"] == "out of paper"
+
+
+def test_open_display_and_console_streams_are_counted(
+    live_server: LiveServer, engine: Engine, office_id: int
+) -> None:
+    make_user(engine, office_id, "clerk1", "clerk")
+    make_user(engine, office_id, "boss", "admin")
+    boss = make_token(engine, "boss")
+    office = {"office": "kyzylzhar"}
+
+    def streams(scraper: httpx.Client) -> tuple[float, float]:
+        found = scrape(scraper, boss)
+        return (
+            value(found, "kezek_open_streams", kind="display", **office),
+            value(found, "kezek_open_streams", kind="console", **office),
+        )
+
+    with (
+        httpx.Client(base_url=live_server.url, timeout=10) as desk,
+        httpx.Client(base_url=live_server.url, timeout=10) as hall,
+        httpx.Client(base_url=live_server.url, timeout=10) as scraper,
+    ):
+        form = BeautifulSoup(desk.get("/staff/login").text, "html.parser")
+        token = form.select_one("input[name=login_token]")["value"]  # type: ignore[index]
+        login = {"username": "clerk1", "password": PASSWORD, "login_token": token}
+        assert desk.post("/staff/login", data=login).status_code == 303
+        assert streams(scraper) == (0, 0)
+        with hall.stream("GET", "/display/events"), desk.stream("GET", "/staff/events"):
+            assert wait_until(lambda: streams(scraper) == (1, 1))
+        assert wait_until(lambda: streams(scraper) == (0, 0))

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from kezek.display import voice
+from tests.conftest import POSTGRES
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ["database", "migrations", "catalogs", "assets"]
@@ -105,3 +106,31 @@ def test_doctor_names_what_to_do_and_never_the_password(tmp_path: Path) -> None:
     missing = doctor(tmp_path, f"sqlite:///{tmp_path / 'none.sqlite3'}")
     assert missing.returncode == 1 and "no database file at" in missing.stdout
     assert not (tmp_path / "none.sqlite3").exists()  # the doctor creates nothing
+
+
+@pytest.mark.skipif(not POSTGRES, reason="a database that refuses connections: PostgreSQL")
+def test_readyz_fails_and_healthz_stays_when_the_database_refuses(
+    client: TestClient, engine: Engine, database_url: str
+) -> None:
+    name = sa.make_url(database_url).database
+    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        conn.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+    engine.dispose()
+    try:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert by_name(ready.json())["database"]["detail"] == (
+            "postgresql: not reachable (OperationalError)"
+        )
+        assert "kezek:kezek@" not in ready.text
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/metrics", headers={"authorization": "Bearer x"}).status_code == 503
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        admin.dispose()

@@ -148,17 +148,18 @@ class QueueCollector(Collector):
             waits.add_metric([slug, codes.get(service_id, "?")], buckets, float(total or 0))
 
 
-def route_templates(routes: list[BaseRoute], prefix: str = "") -> dict[Any, str]:
-    """Endpoint -> its path template ("/api/tickets/{ticket_id:int}"), for the latency label."""
-    found: dict[Any, str] = {}
+def route_templates(routes: list[BaseRoute], prefix: str = "") -> dict[int, str]:
+    """id(endpoint) -> its path template ("/api/tickets/{ticket_id:int}"), for the latency
+    label (by id: a mount's router, the endpoint of a 404 below it, is not hashable)."""
+    found: dict[int, str] = {}
     for route in routes:
         if isinstance(route, Mount):
             if route.routes:
                 found.update(route_templates(list(route.routes), prefix + route.path))
             else:
-                found.setdefault(route.app, prefix + route.path + "/{path}")
+                found.setdefault(id(route.app), prefix + route.path + "/{path}")
         elif isinstance(route, Route):
-            found.setdefault(route.endpoint, prefix + route.path)
+            found.setdefault(id(route.endpoint), prefix + route.path)
     return found
 
 
@@ -176,12 +177,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
         )
         self.app = app
-        self._templates: dict[Any, str] | None = None
+        self._templates: dict[int, str] | None = None
 
     def template(self, scope: Scope) -> str:
         if self._templates is None:
             self._templates = route_templates(self.app.routes)
-        return self._templates.get(scope.get("endpoint"), "unmatched")
+        return self._templates.get(id(scope.get("endpoint")), "unmatched")
 
 
 class Timing:

@@ -151,3 +151,13 @@ def test_open_display_and_console_streams_are_counted(
         with hall.stream("GET", "/display/events"), desk.stream("GET", "/staff/events"):
             assert wait_until(lambda: streams(scraper) == (1, 1))
         assert wait_until(lambda: streams(scraper) == (0, 0))
+
+
+def test_a_404_inside_a_mount_is_timed_as_unmatched(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    make_user(engine, office_id, "boss", "admin")
+    assert client.get("/api/nothing-here").status_code == 404
+    assert client.get("/kiosk/nothing/here").status_code == 404
+    found = scrape(client, make_token(engine, "boss"))
+    assert value(found, "kezek_request_seconds_count", method="GET", route="unmatched") == 2

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kezek import db, errors, i18n, profile_sync, templating, web
+from kezek import db, errors, health, i18n, metrics, profile_sync, templating, web
 from kezek.api import routes as api
 from kezek.display import routes as display
 from kezek.display.voice import Voice
@@ -173,6 +173,9 @@ def create_app(
 
     routes: list[BaseRoute] = [
         Route("/", home, name="home"),
+        Route("/healthz", health.healthz, name="healthz"),
+        Route("/readyz", health.readyz, name="readyz"),
+        Route("/metrics", metrics.metrics, name="metrics"),
         Mount("/api", routes=api.routes),
         Mount("/kiosk", routes=kiosk.routes),
         Mount("/staff/supervisor", routes=supervisor.routes),  # before /staff: same cookie path
@@ -193,7 +196,9 @@ def create_app(
             500: _server_error,
         },
     )
-    app.add_middleware(Headers)
+    app.state.metrics = metrics.Metrics(app)
+    app.add_middleware(metrics.Timing, metrics=app.state.metrics)
+    app.add_middleware(Headers)  # outermost: the office's prefix is set before the timing
     return app
 
 

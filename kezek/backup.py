@@ -1,7 +1,5 @@
-"""Online backup and restore of the embedded SQLite database.
-
-PostgreSQL is backed up with its own tools (``pg_dump -Fc``, ``pg_restore``): see README.
-"""
+"""Online backup and restore of the database: SQLite's own online backup here, PostgreSQL
+through ``pg_dump -Fc`` and ``pg_restore`` (``kezek.backup_pg``)."""
 
 from __future__ import annotations
 
@@ -19,16 +17,25 @@ def sqlite_path(database_url: str) -> Path:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise BackupError(
-            "kezek db backup/restore handle SQLite files; for PostgreSQL use "
-            "pg_dump -Fc and pg_restore (README: Operations)"
+            "kezek db backup/restore handle an SQLite file or a PostgreSQL database "
+            "(KEZEK_DATABASE_URL)"
         )
     return Path(url.database)
 
 
+def _postgres(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
 def backup(database_url: str, target: Path) -> int:
-    """Copy the live database to ``target`` with SQLite's online backup (writers may go on).
+    """Copy the live database to ``target`` with SQLite's online backup (writers may go on),
+    or ``pg_dump``'s snapshot on PostgreSQL.
 
     Returns the number of tickets in the copy."""
+    if _postgres(database_url):
+        from kezek import backup_pg
+
+        return backup_pg.backup(make_url(database_url), target)
     source_path = sqlite_path(database_url)
     if not source_path.exists():
         raise BackupError(f"no database at {source_path}")
@@ -54,7 +61,12 @@ def check(path: Path) -> int:
 
 def restore(database_url: str, source: Path) -> int:
     """Put a backup back in place of the live database (online: SQLite copies it page by page
-    under a lock, so open connections see either the old or the restored database)."""
+    under a lock, so open connections see either the old or the restored database; on
+    PostgreSQL in one transaction)."""
+    if _postgres(database_url):
+        from kezek import backup_pg
+
+        return backup_pg.restore(make_url(database_url), source)
     check(source)
     target_path = sqlite_path(database_url)
     target_path.parent.mkdir(parents=True, exist_ok=True)

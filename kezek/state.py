@@ -7,6 +7,7 @@ limiter so tests pass their own instead of patching the running app.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +64,16 @@ class State:
     point_services: dict[str, list[int]] = field(default_factory=dict)  # by point code
     # The API's waiting-time estimate (api/routes.py).
     estimate_rates: Rates = field(default_factory=Rates)
+    # What became of print jobs, for /metrics and /readyz (kezek/metrics.py, kezek/health.py):
+    # (printer, "printed" | "paper_out" | "failed") -> jobs, and each printer's last outcome.
+    print_jobs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    printer_last: dict[str, str] = field(default_factory=dict)
+
+    def note_print(self, printer: str, ok: bool, paper: str) -> None:
+        """Count one job's outcome on ``printer`` ("kiosk/lobby", "desk/cab1")."""
+        outcome = "printed" if ok else "paper_out" if paper == "out" else "failed"
+        self.print_jobs[(printer, outcome)] += 1
+        self.printer_last[printer] = outcome
 
     def service_by_id(self, service_id: int | None) -> Service | None:
         return next((s for s in self.services.values() if s.id == service_id), None)

@@ -44,6 +44,12 @@ def state(request: Request) -> State:
     return chosen if chosen is not None else first
 
 
+def root(request: Request) -> str:
+    """The path this office is served under: "" for the first office, "/o/<slug>" for the
+    others (and a proxy's root path before it). Its cookies and redirects stay below it."""
+    return request.base_url.path.rstrip("/")
+
+
 def public_base(request: Request) -> str:
     """Where visitors' phones reach this office (the QR code on a talon): KEZEK_PUBLIC_URL
     with the office's prefix when it is set, else the address the request came to."""

@@ -30,6 +30,8 @@ NOT_ALLOWED = "Your role does not allow this page or action."
 
 PUBLIC = {  # route name -> why anyone may open it
     "home": "links to the kiosk, display and staff login",
+    "healthz": "only that the process answers",
+    "readyz": "which checks pass, by their kind: no URL, no password, no visitor",
     "api_openapi": "the API's description",
     "api_issue": "the kiosk's way to take a ticket",
     "api_ticket_by_token": "codes and positions, by unguessable token; never priority",
@@ -58,6 +60,7 @@ STAFF_API = {
     "api_call_specific",
     "api_transfer",
     "api_ticket_action",
+    "metrics",  # a supervisor's or an admin's token
 }
 STREAMS = {"display_events", "display_point_events", "staff_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")

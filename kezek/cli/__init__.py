@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from kezek import auth, db, demo, profile_sync
 from kezek.cli.common import engine, ensure_office, progress_bar
+from kezek.cli.doctor import add_doctor_command
 from kezek.cli.printer import add_printer_commands
 from kezek.cli.replay import add_replay_command
 from kezek.cli.report import add_report_command
@@ -229,6 +230,7 @@ EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     add_printer_commands,
     add_report_command,
     add_replay_command,
+    add_doctor_command,
 ]
 
 

@@ -92,6 +92,16 @@ def resolve_spool(url: str, spool_dir: str) -> str:
     return f"spool://{directory.resolve()}{sep}{query}"
 
 
+def printer_name(st: State, url: str) -> str:
+    """The profile's name of a printer URL: "kiosk/lobby", "desk/cab1" (never the URL)."""
+    tables = {"kiosk": st.profile.printers.kiosk, "desk": st.profile.printers.desk}
+    for kind, table in tables.items():
+        for name, raw in table.items():
+            if resolve_spool(raw, st.settings.spool_dir) == url:
+                return f"{kind}/{name}"
+    return "other"
+
+
 def kiosk_printer_url(st: State) -> str | None:
     """The lobby kiosk's printer: the first entry of ``[printers.kiosk]``, or None."""
     urls = list(st.profile.printers.kiosk.values())
@@ -133,7 +143,13 @@ def prepare(
 def submit(st: State, job: TalonJob) -> None:
     """After the commit: render the talon and queue it. Returns at once."""
     queue = st.print_queue
-    on_done = partial(record_outcome, st, job.ticket_id, kiosk=job.url == kiosk_printer_url(st))
+    record = partial(record_outcome, st, job.ticket_id, kiosk=job.url == kiosk_printer_url(st))
+    printer = printer_name(st, job.url)
+
+    def on_done(outcome: PrintOutcome) -> None:
+        st.note_print(printer, outcome.ok, outcome.paper)
+        record(outcome)
+
     if queue is None:  # the app is shutting down
         on_done(PrintOutcome(False, "print queue is closed", "unknown", 0))
         return

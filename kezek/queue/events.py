@@ -106,8 +106,11 @@ class Broker:
                 queue.get_nowait()
         queue.put_nowait(event)
 
-    def subscriber_count(self) -> int:
+    def subscriber_count(self, office_id: int | None = None) -> int:
+        """Open subscriptions: of one office, or of all."""
         with self._lock:
+            if office_id is not None:
+                return len(self._subscribers.get(office_id, ()))
             return sum(len(s) for s in self._subscribers.values())
 
     @contextlib.asynccontextmanager

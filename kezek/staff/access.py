@@ -61,12 +61,18 @@ class Staff:
 Handler = Callable[[Request, Staff], Any]
 
 
+def staff_path(request: Request) -> str:
+    """Where this office's staff pages live: /staff, or /o/<slug>/staff for another office."""
+    return web.root(request) + "/staff"
+
+
 def set_staff_cookie(response: Response, request: Request, name: str, value: str) -> None:
-    """Every staff cookie: the staff pages only, not readable by scripts, not sent cross-site."""
+    """Every staff cookie: this office's staff pages only (another office under /o/<slug>/
+    never gets it), not readable by scripts, not sent cross-site."""
     response.set_cookie(
         name,
         value,
-        path="/staff",
+        path=staff_path(request),
         httponly=True,
         samesite="lax",
         secure=web.state(request).settings.secure_cookies,
@@ -77,14 +83,18 @@ def set_session_cookie(response: Response, request: Request, raw: str) -> None:
     set_staff_cookie(response, request, COOKIE, raw)
 
 
-def clear_session_cookie(response: Response, request: Request) -> None:
+def clear_staff_cookie(response: Response, request: Request, name: str = COOKIE) -> None:
     response.delete_cookie(
-        COOKIE,
-        path="/staff",
+        name,
+        path=staff_path(request),
         httponly=True,
         samesite="lax",
         secure=web.state(request).settings.secure_cookies,
     )
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    clear_staff_cookie(response, request, COOKIE)
 
 
 def login_url(request: Request) -> str:

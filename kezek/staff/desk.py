@@ -87,4 +87,5 @@ def print_talon(
         image = render_missing_documents(talon, width)
     # The job name is the application number: no personal data on paper names or in logs.
     outcome = print_image(url, image, name=name)
+    st.note_print(f"desk/{point.code}", outcome.ok, outcome.paper)
     return None if outcome.ok else (outcome.error or "failed")

@@ -20,18 +20,22 @@ from kezek.staff.access import (
     LOGIN_COOKIE,
     Staff,
     clear_session_cookie,
+    clear_staff_cookie,
     refuse,
     set_session_cookie,
     set_staff_cookie,
     staff,
+    staff_path,
 )
 
 
-def _next(raw: object) -> str:
-    """Only a path inside /staff: never an open redirect."""
-    if isinstance(raw, str) and raw.startswith("/staff/") and "//" not in raw and "\\" not in raw:
+def _next(request: Request, raw: object) -> str:
+    """Only a path inside this office's staff pages: never an open redirect, never into
+    another office."""
+    home = staff_path(request) + "/"
+    if isinstance(raw, str) and raw.startswith(home) and "//" not in raw and "\\" not in raw:
         return raw
-    return "/staff/"
+    return home
 
 
 def _page(
@@ -49,7 +53,7 @@ def _page(
             "login_token": token,
             "message": message,
             "username": username,
-            "next": _next(request.query_params.get("next")),
+            "next": _next(request, request.query_params.get("next")),
         },
         status_code=status_code,
     )
@@ -111,9 +115,9 @@ def _login(request: Request, form: FormData) -> Response:
         sessions.succeeded(session, username, address)
         sessions.end(session, request.cookies.get(COOKIE))  # a new id at every login
         raw, _ = sessions.create(session, user, now)
-    response = RedirectResponse(_next(form.get("next")), status_code=303)
+    response = RedirectResponse(_next(request, form.get("next")), status_code=303)
     set_session_cookie(response, request, raw)
-    response.delete_cookie(LOGIN_COOKIE, path="/staff")
+    clear_staff_cookie(response, request, LOGIN_COOKIE)
     return response
 
 

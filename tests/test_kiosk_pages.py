@@ -79,7 +79,8 @@ def test_start_screen_has_every_service_the_priority_choice_and_languages(
     assert (
         text(buttons[0], ".kiosk-service-desc") == "Жеке есеп карточкасын ашу, құжаттарды тапсыру"
     )
-    assert text(buttons[0], ".kiosk-service-queue") == "Кезекте: 0 · шамамен 0 мин"
+    # Nobody waits: no "about 0 min" promise (issue 15, defect 11).
+    assert text(buttons[0], ".kiosk-service-queue") == "Кезек жоқ"
     priority = page.select_one("input#kiosk-priority[type=checkbox][name=priority]")
     assert priority is not None
     assert "мүмкіндігі шектеулі" in text(page, "label[for=kiosk-priority]")  # §11
@@ -473,3 +474,24 @@ def test_each_office_has_its_own_kiosk(client: TestClient, engine: Engine) -> No
     assert client.get(f"/o/demo/t/{token}").status_code == 200
     assert client.get(f"/t/{token}").status_code == 404  # another office's ticket
     assert client.get(f"/kiosk/talon/{token}").status_code == 204
+
+
+def test_the_first_in_line_is_told_they_are_next_and_the_phone_shows_priority(
+    client: TestClient, engine: Engine
+) -> None:
+    """Issue 15, defect 11: no "about 0 min" to the first in line, on the kiosk screen or
+    the phone page; the phone page of a priority ticket says so (the visitor's own page)."""
+    page = soup(take(client, lang="ru", priority="1"))
+    facts = {text(div, "dt"): text(div, "dd") for div in page.select(".kiosk-facts > div")}
+    assert facts["Примерное время ожидания"] == "Вы следующий"
+    with db.reading(engine) as session:
+        ticket = session.exec(select(Ticket)).one()
+    phone = soup(client.get(f"/t/{ticket.public_token}?lang=ru"))
+    assert "Вы следующий" in text(phone, "#ticket-live")
+    assert "0 мин" not in text(phone, "#ticket-live")
+    assert text(phone, ".phone-priority") == "Первоочередное обслуживание"
+    plain = soup(take(client, lang="ru"))
+    with db.reading(engine) as session:
+        second = session.exec(select(Ticket).where(Ticket.code == "А-002")).one()
+    assert "около 5 мин" in text(plain, ".kiosk-facts")  # 1 ahead × 10 min / 2 cabinets
+    assert soup(client.get(f"/t/{second.public_token}")).select_one(".phone-priority") is None

@@ -172,6 +172,18 @@ def test_an_unknown_wait_says_so() -> None:
     assert words.rows[1][1] == "пока неизвестно"
 
 
+def test_the_first_in_line_is_told_they_are_next_and_priority_is_printed() -> None:
+    """Issue 15, defect 11: no "≈ 0 min" to the first in line; the talon says priority."""
+    first = talons.queue_talon_lines(dataclasses.replace(TALON, position=1, wait_minutes=0))
+    assert first.rows[1][1] == "Келесі — сіз"
+    assert all("≈ 0" not in value for _, value in first.rows)
+    ru = dataclasses.replace(TALON, lang="ru", priority=True)
+    assert talons.queue_talon_lines(ru).rows[0] == (["Первоочередное обслуживание", "Бірінші кезекте қызмет көрсету"], "✓")
+    assert all(
+        "Первоочеред" not in label[0] and "Бірінші" not in label[0] for label, _ in talons.queue_talon_lines(TALON).rows
+    )
+
+
 def test_every_label_is_translated_into_both_state_languages() -> None:
     labels = {value for key, value in vars(talons).items() if key.startswith("T_")}
     for lang in ("kk", "ru", "en"):

@@ -90,4 +90,5 @@ def queue_talon(
         cabinets=tuple(short_point_name(point, ticket.lang) for point in points),
         hours=office_hours_lines(st.profile, ticket.lang),
         status_url=status_url,
+        priority=ticket.priority,
     )

@@ -74,6 +74,7 @@ class QueueTalon:
     cabinets: tuple[str, ...]  # as printed, e.g. ("№1", "№4")
     hours: tuple[str, ...]  # office hours lines, formatted by the caller
     status_url: str  # the ticket's status page, printed as a QR code
+    priority: bool = False  # §11: said on the visitor's own talon, never on a public screen
 
 
 # Labels. Declared here so that one place shows every string a talon can print.
@@ -82,6 +83,8 @@ T_POSITION = N_("Your place in the queue")
 T_WAIT = N_("Estimated waiting time")
 T_MINUTES = N_("≈ %(minutes)s min")
 T_NO_ESTIMATE = N_("not known yet")
+T_NEXT = N_("You are next")
+T_PRIORITY = N_("Priority ticket")
 T_CABINET = N_("Cabinet")
 T_HOURS = N_("Office hours")
 T_SCAN = N_("Scan to follow your turn on your phone")
@@ -163,7 +166,9 @@ class QueueTalonText:
 
 def queue_talon_lines(talon: QueueTalon) -> QueueTalonText:
     langs = languages(talon.lang)
-    if talon.wait_minutes is None:
+    if talon.position <= 1:  # "≈ 0 min" promises what a busy cabinet may not keep
+        wait = gettext(langs[0], T_NEXT)
+    elif talon.wait_minutes is None:
         wait = gettext(langs[0], T_NO_ESTIMATE)
     else:
         wait = gettext(langs[0], T_MINUTES, minutes=talon.wait_minutes)
@@ -171,6 +176,8 @@ def queue_talon_lines(talon: QueueTalon) -> QueueTalonText:
         (translations(langs, T_POSITION), str(talon.position)),
         (translations(langs, T_WAIT), wait),
     ]
+    if talon.priority:
+        rows.insert(0, (translations(langs, T_PRIORITY), "✓"))
     if talon.cabinets:
         rows.append((translations(langs, T_CABINET), ", ".join(talon.cabinets)))
     return QueueTalonText(

@@ -178,9 +178,13 @@ def test_the_first_in_line_is_told_they_are_next_and_priority_is_printed() -> No
     assert first.rows[1][1] == "Келесі — сіз"
     assert all("≈ 0" not in value for _, value in first.rows)
     ru = dataclasses.replace(TALON, lang="ru", priority=True)
-    assert talons.queue_talon_lines(ru).rows[0] == (["Первоочередное обслуживание", "Бірінші кезекте қызмет көрсету"], "✓")
+    assert talons.queue_talon_lines(ru).rows[0] == (
+        ["Первоочередное обслуживание", "Бірінші кезекте қызмет көрсету"],
+        "✓",
+    )
     assert all(
-        "Первоочеред" not in label[0] and "Бірінші" not in label[0] for label, _ in talons.queue_talon_lines(TALON).rows
+        "Первоочеред" not in label[0] and "Бірінші" not in label[0]
+        for label, _ in talons.queue_talon_lines(TALON).rows
     )
 
 

@@ -173,6 +173,9 @@ def test_from_call_next_to_decision(
     assert cert.status_code == 200
     text = soup(cert).get_text(" ", strip=True)
     assert "АНЫҚТАМА" in text and "СПРАВКА" in text and card.iin in text
+    # Issue 15, defect 13: the card says she is a woman; the seal has its place.
+    assert "зарегистрирована в качестве безработной" in text and "(а)" not in text
+    assert [p.get_text(strip=True) for p in soup(cert).select(".seal")] == ["М.О.", "М.П."]
 
 
 def new_card(client: TestClient, token: str, number: str, **fields: str) -> int:

@@ -19,7 +19,12 @@ from kezek.intake.models import Application, AppStatus, Card
 from kezek.queue.models import Role
 from kezek.staff import desk
 from kezek.staff.access import Staff, refuse, staff
-from kezek.staff.card_pages import card_url, show_card
+from kezek.staff.card_pages import (
+    CERTIFICATE_REGISTERED,
+    CERTIFICATE_TEXT,
+    card_url,
+    show_card,
+)
 from kezek.staff.panel import my_point
 
 
@@ -187,5 +192,6 @@ def certificate(request: Request, who: Staff) -> Response:
             "ru": Translator("ru"),
             "issued_on": st.clock.business_day(),
             "clerk": who.user,
+            "registered": CERTIFICATE_REGISTERED.get(card.sex, CERTIFICATE_TEXT[2]),
         },
     )

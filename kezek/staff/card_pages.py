@@ -72,7 +72,20 @@ CERTIFICATE_TEXT = (
     ),
     N_("Issued for presentation at the place of request."),
     N_("Specialist"),
+    N_("Place of the seal"),
 )
+# The sex is on the card: the certificate says "registered" as Russian grammar has it for him
+# or for her (Kazakh has one form); the neutral sentence above stays for a card without it.
+CERTIFICATE_REGISTERED = {
+    "m": N_(
+        "This certifies that Mr %(person)s, IIN %(iin)s, born %(born)s, is registered as "
+        "unemployed with %(office)s since %(date)s."
+    ),
+    "f": N_(
+        "This certifies that Ms %(person)s, IIN %(iin)s, born %(born)s, is registered as "
+        "unemployed with %(office)s since %(date)s."
+    ),
+}
 EDUCATION = (
     N_("primary"),
     N_("basic secondary"),

@@ -299,6 +299,13 @@ def test_a_refusal_needs_a_ground_and_a_comment(
     )
     no_comment = post(client, url, token, {"outcome": "refused", "ground": "employed"})
     assert no_comment.status_code == 409 and "comment" in flash(no_comment)
+    # Issue 15, defect 4: the form keeps what the clerk chose and typed.
+    kept = soup(no_ground).select_one("form.decision")
+    assert kept.select_one("input[value=refused]").has_attr("checked")
+    assert not kept.select_one("input[value=registered]").has_attr("checked")
+    assert kept.select_one("#comment").get_text() == "works"
+    again = soup(no_comment).select_one("form.decision")
+    assert again.select_one("#ground option[selected]")["value"] == "employed"
     assert current_app(engine, card_id).status == "accepted"  # type: ignore[union-attr]
     done = post(
         client,

@@ -28,9 +28,11 @@ from kezek.staff.card_pages import (
 from kezek.staff.panel import my_point
 
 
-def _with_app(request: Request, who: Staff, fn: Any) -> Response:
+def _with_app(
+    request: Request, who: Staff, fn: Any, sent: dict[str, str] | None = None
+) -> Response:
     """Load the application and its card of this office, run ``fn(session, card, app)`` in one
-    transaction; an IntakeError is shown on the card page."""
+    transaction; an IntakeError is shown on the card page, with the form as it was ``sent``."""
     st = who.st
     app_id = int(request.path_params["app_id"])
     card_id: int | None = None
@@ -44,7 +46,8 @@ def _with_app(request: Request, who: Staff, fn: Any) -> Response:
             result = fn(session, card, app)
     except IntakeError as exc:
         assert card_id is not None
-        return show_card(request, who, card_id, error=(exc.message, exc.params), status_code=409)
+        error = (exc.message, exc.params)
+        return show_card(request, who, card_id, error=error, sent=sent, status_code=409)
     if isinstance(result, Response):
         return result
     return RedirectResponse(card_url(request, card_id), status_code=303)
@@ -147,6 +150,7 @@ def decision(request: Request, who: Staff) -> Response:
             comment=comment,
             registered_on=registered_on,
         ),
+        sent={"outcome": outcome, "ground": ground, "comment": comment, "registered_on": raw_date},
     )
 
 

@@ -103,9 +103,11 @@ def show_card(
     form: CardInput | None = None,
     errors: dict[str, Message] | None = None,
     error: Message | None = None,
+    sent: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The card: written to the audit trail as a view of it (§18.2)."""
+    """The card: written to the audit trail as a view of it (§18.2). ``sent``: the decision
+    form as the clerk sent it, shown again with its error."""
     st = who.st
     with db.transaction(st.engine) as session:
         card = cards.view(session, st.office_id, card_id, who.user_id, st.clock.now())
@@ -119,6 +121,7 @@ def show_card(
             "form": (form or CardInput.from_card(card)).as_dict(),
             "errors": errors or {},
             "error": error,
+            "sent": sent or {},
             "warnings": cards.warnings(card, st.profile.district),
             "app": app,
             "presented": applications.presented(session, app) if app else set(),

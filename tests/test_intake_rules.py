@@ -426,7 +426,15 @@ def test_audit_trail_is_for_supervisors_and_append_only(
     assert any("opened the card" in r and "Clerk1" in r for r in rows)
     number = good_iin(date(1990, 3, 15), "f")
     assert number not in " ".join(rows)  # the list masks the IIN, in changes too
-    assert "iin: — → ••••••••" + number[-4:] in " ".join(rows)
+    assert "IIN: ••••••••" + number[-4:] in " ".join(rows)
+    # Issue 15, defect 8: field names and values in words, in the page's language.
+    ru = " ".join(
+        r.get_text(" ", strip=True)
+        for r in soup(client.get(f"/staff/audit?card={card_id}&lang=ru")).select(".changes")
+    )
+    assert "Пол: женский" in ru and "Документы: " in ru
+    for internal in ("identity", "None", "True", "sex:", "[", "'"):
+        assert internal not in ru, internal
     # There is no route that edits it, and the database refuses an edit or a deletion.
     for statement in ("UPDATE card_audit SET action = 'view'", "DELETE FROM card_audit"):
         with pytest.raises((IntegrityError, ProgrammingError)), db.transaction(engine) as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from sqlmodel import col, select
 from starlette.requests import Request
@@ -12,6 +12,7 @@ from kezek import db, web, web_bounds
 from kezek.intake import applications, audit, iin
 from kezek.intake.models import AuditEntry, Card
 from kezek.queue.models import Role, User
+from kezek.staff import audit_words
 from kezek.staff.access import Staff, staff
 
 
@@ -59,17 +60,12 @@ def audit_trail(request: Request, who: Staff) -> Response:
             "users": users,
             "mask": iin.mask,
             "actions": audit.ACTIONS,
-            "changes_of": _shown_changes,
+            "changes_of": _shown_changes(web.lang(request)),
             "card_id": card_id,
         },
     )
 
 
-def _shown_changes(entry: AuditEntry) -> dict[str, Any]:
-    """The entry's changes for the list: an IIN is masked here too (§18.2); the full value
-    stays in the table for an inquiry."""
-    changes = audit.changes_of(entry)
-    if "iin" in changes:
-        old, new = changes["iin"]
-        changes["iin"] = [iin.mask(old) if old else None, iin.mask(new) if new else None]
-    return changes
+def _shown_changes(lang: str) -> Callable[[AuditEntry], list[audit_words.Change]]:
+    """The entry's changes in words, an IIN masked here too (§18.2)."""
+    return lambda entry: audit_words.changes(lang, entry, audit.changes_of(entry))

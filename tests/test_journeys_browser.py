@@ -39,7 +39,7 @@ class Journey:
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
-            self.problems.append(f"console: {message.text}")
+            self.problems.append(f"console: {message.text} at {message.location}")
 
     def _response(self, response: Any) -> None:
         if response.status >= 400 and response.status not in self.expected:
@@ -166,3 +166,71 @@ def test_the_supervisor_from_the_console_to_the_exports(
     assert len(list(csv.reader(io.StringIO(text)))) > 5
     assert "/report" in page.url and page.locator("table.grid").count()
     trip.step("after the downloads")
+
+
+def test_the_clerk_works_visits_with_the_keyboard_at_1366(
+    live_server: LiveServer, page: Any, journey: Any, engine: Engine, office_id: int
+) -> None:
+    """Defects 5-7: every action has a key shown on its button, the focus stays where the
+    work is, the main actions fit the first screen, and no-show and transfer ask first."""
+    import httpx
+
+    make_user(engine, office_id, "clerk1", "clerk")
+    with httpx.Client(base_url=live_server.url) as api:
+        codes = [api.post("/api/tickets", json={"service": "registration"}).json()["code"]]
+        codes += [api.post("/api/tickets", json={"service": "registration"}).json()["code"]]
+        codes += [api.post("/api/tickets", json={"service": "registration"}).json()["code"]]
+    trip = journey("clerk")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + "/?lang=ru")
+    page.get_by_role("link", name=re.compile("Пульт")).click()
+    page.fill("#username", "clerk1")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.locator(".points button").first.click()
+    page.wait_for_selector("#call-next")
+    trip.step("console")
+    box = page.locator("#call-next").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, "call next below the fold"
+
+    def in_hand() -> str:
+        return str(
+            page.evaluate("() => document.querySelector('.in-hand .code')?.textContent || ''")
+        )
+
+    def focused() -> str:
+        return page.evaluate(
+            "() => document.activeElement.closest('.in-hand, .call-next')"
+            " ? 'work' : document.activeElement.tagName"
+        )
+
+    page.keyboard.press("Alt+n")
+    assert wait_until(lambda: in_hand() == codes[0], seconds=5)
+    assert "Alt+S" in page.locator("[data-key=KeyS]").inner_text()
+    page.keyboard.press("Alt+s")
+    assert wait_until(lambda: page.locator("[data-key=KeyS]").count() == 0, seconds=5)
+    assert focused() == "work"
+    trip.step("serving")
+    page.keyboard.press("Alt+f")
+    assert wait_until(lambda: in_hand() == "", seconds=5)
+    assert focused() == "work"
+    # No-show asks first: dismissed, nothing happens; accepted, the ticket is closed.
+    page.keyboard.press("Alt+n")
+    assert wait_until(lambda: in_hand() == codes[1], seconds=5)
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.keyboard.press("Alt+d")
+    assert wait_until(lambda: asked, seconds=5) and codes[1] in asked[0]
+    page.wait_for_timeout(300)
+    assert in_hand() == codes[1]
+    page.once("dialog", lambda d: d.accept())
+    page.keyboard.press("Alt+d")
+    assert wait_until(lambda: in_hand() == "", seconds=5)
+    # Transfer asks too, then the ticket leaves this cabinet's hand.
+    page.keyboard.press("Alt+n")
+    assert wait_until(lambda: in_hand() == codes[2], seconds=5)
+    page.once("dialog", lambda d: d.accept())
+    page.focus("#transfer-service")
+    page.keyboard.press("Alt+t")
+    assert wait_until(lambda: in_hand() == "", seconds=5)
+    trip.step("after a transfer")

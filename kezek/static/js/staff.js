@@ -26,23 +26,49 @@
     }
   });
 
-  // Alt+N calls the next ticket (by key position, so it works on the Kazakh and Russian
-  // layouts too), unless the clerk is typing in a field. Never N alone: a stray key press
-  // would call a visitor (WCAG 2.1.4).
+  // Alt+letter works every console action whose button shows it (data-key: by key position,
+  // so it works on the Kazakh and Russian layouts too), unless the clerk is typing in a field
+  // (Alt+T from the transfer list is meant). Never a letter alone: a stray key press would
+  // call a visitor (WCAG 2.1.4).
   document.addEventListener("keydown", function (event) {
-    if (event.code !== "KeyN" || !event.altKey || event.ctrlKey || event.metaKey || event.repeat) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.repeat || !event.code) {
       return;
     }
     var target = event.target;
     var tag = target && target.tagName ? target.tagName.toLowerCase() : "";
-    if (tag === "input" || tag === "textarea" || tag === "select" || (target && target.isContentEditable)) {
+    var typing = tag === "input" || tag === "textarea" || (target && target.isContentEditable);
+    if (typing || (tag === "select" && event.code !== "KeyT")) {
       return;
     }
-    var button = document.getElementById("call-next");
-    if (button && !button.disabled) {
+    var control = document.querySelector('[data-key="' + event.code + '"]');
+    if (control && !control.disabled) {
       event.preventDefault();
-      button.click();
+      control.click();
     }
+  });
+
+  // After an action the panel is new: the focus goes to the next thing to do (the first
+  // action of the ticket in hand, else "Call next"), never back to the top of the page. A
+  // refresh of the panel (another clerk's call, the 30 s poll) keeps the focus where it was.
+  var focusWas = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var panel = document.getElementById("queue-panel");
+    var active = document.activeElement;
+    focusWas = panel && active && panel.contains(active) ?
+      (active.getAttribute("data-key") || active.id || "") : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    var panel = document.getElementById("queue-panel");
+    if (!panel || !config || (config.verb !== "post" && focusWas === null)) {
+      return;
+    }
+    var same = focusWas && config.verb !== "post" ?
+      panel.querySelector('[data-key="' + focusWas + '"], [id="' + focusWas + '"]') : null;
+    var next = same || panel.querySelector(".in-hand .actions button:not([disabled])") ||
+      document.getElementById("call-next");
+    if (next && !next.disabled) { next.focus(); }
+    focusWas = null;
   });
 
   document.addEventListener("click", function (event) {

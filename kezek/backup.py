@@ -31,7 +31,7 @@ def backup(database_url: str, target: Path) -> int:
     Returns the number of tickets in the copy."""
     source_path = sqlite_path(database_url)
     if not source_path.exists():
-        raise BackupError(f"no database at {source_path}")
+        raise BackupError(f"no database at {source_path} (KEZEK_DATABASE_URL)")
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,13 +20,21 @@ def missing() -> str | None:
             f"{templating.STATIC / 'vendor'}: {REINSTALL}, or in a source checkout run "
             "`npm ci && python scripts/vendor.py` (or `make setup`)"
         )
-    versions = migrate.MIGRATIONS / "versions"
-    if not (migrate.MIGRATIONS / "env.py").is_file() or not any(versions.glob("*.py")):
-        return f"the database migrations are missing from {migrate.MIGRATIONS}: {REINSTALL}"
+    absent_migrations = missing_migrations()
+    if absent_migrations:
+        return absent_migrations
     empty = [lang for lang in i18n.LANGUAGES if not i18n.catalog_files(lang)]
     if empty:
         return (
             f"the translation catalogs ({', '.join(empty)}) are missing from "
             f"{i18n.LOCALES_DIR}: {REINSTALL}"
         )
+    return None
+
+
+def missing_migrations() -> str | None:
+    """Every command that touches the database needs them (``db upgrade`` first)."""
+    versions = migrate.MIGRATIONS / "versions"
+    if not (migrate.MIGRATIONS / "env.py").is_file() or not any(versions.glob("*.py")):
+        return f"the database migrations are missing from {migrate.MIGRATIONS}: {REINSTALL}"
     return None

@@ -312,3 +312,6 @@ def test_serve_refuses_without_assets_migrations_or_catalogs(tmp_path: Path) -> 
         line = one_line(done)
         assert says in line and "make dist" in line, line
         assert "serving" not in done.stdout
+    copy = tmp_path / "migrations-versions"
+    upgraded = one_line(kezek(tmp_path, "db", "upgrade", PYTHONPATH=str(copy)))
+    assert "database migrations are missing" in upgraded

@@ -11,7 +11,7 @@ from typing import TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kezek import db, migrate, profile_sync
+from kezek import db, installation, migrate, profile_sync
 from kezek.settings import Profile, Settings, hide_password, load_profile
 
 # What an add_*_command(sub) registers its commands on (a string: not subscriptable at run time).
@@ -63,6 +63,9 @@ def pick(settings: Settings, office: str | None) -> Profile:
 
 def ensure_offices(settings: Settings) -> dict[str, int]:
     """The schema current and every profile's office in the database: slug -> office id."""
+    problem = installation.missing_migrations()
+    if problem:
+        raise ValueError(problem)
     eng = engine(settings)
     migrate.upgrade(eng)
     ids: dict[str, int] = {}

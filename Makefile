@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := kezek/static/vendor/.installed
 export KEZEK_PROFILE ?= demo
 
-.PHONY: serve test check setup bench messages clean
+.PHONY: serve test check setup bench messages dist clean
 
 setup: $(STAMP) $(VENDOR)
 
@@ -38,5 +38,11 @@ bench: setup
 messages: setup
 	$(PY) scripts/messages.py
 
+# The sdist and the wheel in dist/, each carrying the pinned htmx (the build backend,
+# scripts/build_backend.py, runs npm ci and scripts/vendor.py first when they are missing).
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) node_modules kezek/static/vendor var
+	rm -rf $(VENV) node_modules kezek/static/vendor var dist build kezek.egg-info

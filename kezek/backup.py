@@ -38,7 +38,7 @@ def backup(database_url: str, target: Path) -> int:
         return backup_pg.backup(make_url(database_url), target)
     source_path = sqlite_path(database_url)
     if not source_path.exists():
-        raise BackupError(f"no database at {source_path}")
+        raise BackupError(f"no database at {source_path} (KEZEK_DATABASE_URL)")
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,20 @@ def has_history(session: Session, office_id: int) -> bool:
     )
 
 
+def own_users(session: Session) -> list[str]:
+    """The database's users that the demo did not create (a real office's staff)."""
+    names = [u for u, _, _ in DEMO_USERS]
+    query = select(User.username).where(col(User.username).not_in(names))
+    return list(session.exec(query.order_by(User.username)))
+
+
+def demo_logins(session: Session) -> list[str]:
+    """Those of the demo's logins that exist in the database."""
+    names = [u for u, _, _ in DEMO_USERS]
+    found = set(session.exec(select(User.username).where(col(User.username).in_(names))))
+    return [name for name in names if name in found]
+
+
 def ensure_users(session: Session, office_id: int) -> None:
     for username, role, name in DEMO_USERS:
         if session.exec(select(User).where(User.username == username)).first() is None:

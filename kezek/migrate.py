@@ -18,6 +18,23 @@ def config(engine: Engine) -> Config:
     return cfg
 
 
+def current(engine: Engine) -> str | None:
+    """The database's revision; None before the first migration (no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head() -> str | None:
+    """The newest revision this release carries."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(config(engine), revision)
 

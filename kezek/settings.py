@@ -5,6 +5,7 @@ The office profile (``kezek.profile``) is re-exported here for the modules that 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -85,7 +86,8 @@ class Settings(BaseSettings):
             first = exc.errors()[0]
             name = str(first["loc"][0]) if first["loc"] else "KEZEK_*"
             message = str(first["ctx"]["error"]) if "ctx" in first else _plain(first["type"])
-            raise SettingsError(f"{name}={first['input']!r}: {message}") from None
+            value = hide_password(str(first["input"]))  # an error line carries no password
+            raise SettingsError(f"{name}={value!r}: {message}") from None
 
     @property
     def profiles(self) -> tuple[str, ...]:
@@ -104,7 +106,7 @@ class Settings(BaseSettings):
     def _database_url(cls, raw: str) -> str:
         try:
             backend = make_url(raw.strip()).get_backend_name()
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             backend = ""
         if backend not in ("sqlite", "postgresql"):
             raise ValueError(f"expected a database URL ({DATABASE_URL_FORMS})")
@@ -132,6 +134,11 @@ class Settings(BaseSettings):
     @classmethod
     def _public_url(cls, raw: str) -> str:
         return public_url(raw)
+
+
+def hide_password(url: str) -> str:
+    """``scheme://user:***@host``: a database URL fit for an error line."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def _plain(kind: str) -> str:

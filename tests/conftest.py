@@ -40,20 +40,60 @@ POSTGRES = os.environ.get("KEZEK_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
     if POSTGRES:
-        return _postgres_template()
+        drop_stale_templates()
+        name = _postgres_template()
+        yield name
+        _drop_database(name)
+        return
     path = tmp_path_factory.mktemp("template") / "kezek.sqlite3"
     engine = db.make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     engine.dispose()
-    return path
+    yield path
 
 
 def _postgres_admin():  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
     return sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def _drop_database(name: str) -> None:
+    import sqlalchemy as sa
+
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def drop_stale_templates() -> None:
+    """Drop the ``kezek_template_<pid>`` databases of runs that are gone (a killed run never
+    reached its session's end); a live run's template is left to it."""
+    import sqlalchemy as sa
+
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        names = conn.execute(
+            sa.text("SELECT datname FROM pg_database WHERE datname LIKE 'kezek\\_template\\_%'")
+        ).scalars()
+        stale = [n for n in names if n.rsplit("_", 1)[1].isdigit()]
+    admin.dispose()
+    for name in stale:
+        if not _alive(int(name.rsplit("_", 1)[1])):
+            _drop_database(name)
 
 
 def _postgres_template() -> str:

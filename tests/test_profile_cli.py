@@ -121,7 +121,9 @@ def test_cli_users_tokens_and_demo(tmp_path: Path) -> None:
     assert short.returncode == 2 and "at least 10" in short.stderr
     token = kezek(tmp_path, "token", "create", "aigerim").stdout.strip()
     assert token.startswith("kz_") and len(token) > 40
-    demo = kezek(tmp_path, "demo", "--days", "5")
+    refused = kezek(tmp_path, "demo", "--days", "5")  # aigerim is a user of its own
+    assert refused.returncode == 2 and "users of its own (aigerim)" in refused.stderr
+    demo = kezek(tmp_path, "demo", "--days", "5", "--force")
     assert demo.returncode == 0 and "tickets over 5 working days" in demo.stdout
     assert "5/5" in demo.stderr  # the progress bar
     again = kezek(tmp_path, "demo", "--if-empty")

@@ -8,15 +8,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from kezek.cli.common import engine, ensure_office, progress_bar
+from kezek.cli.common import add_office_option, engine, ensure_office, pick, progress_bar
 from kezek.replay import ReplayError, replay
-from kezek.settings import Settings, load_profile
+from kezek.settings import Settings
 
 
 def add_replay_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("replay", help="carry out a file of timed actions (JSON Lines)")
     command.add_argument("file", type=Path)
     command.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_office_option(command)
     command.set_defaults(handler=cmd_replay)
 
 
@@ -27,13 +28,13 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"kezek: {path}: {exc}", file=sys.stderr)
         return 2
-    office_id = ensure_office(settings)
+    office_id = ensure_office(settings, args.office)
     bar = None if args.quiet else progress_bar("replay")
     eng = engine(settings)
     try:
         done = replay(
             eng,
-            load_profile(settings.profile),
+            pick(settings, args.office),
             office_id,
             text,
             (lambda n: bar(n, len(text)) if n % 50 == 0 else None) if bar else None,

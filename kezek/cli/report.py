@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from kezek import db, i18n, profile_sync
-from kezek.cli.common import engine, ensure_office, progress_bar
+from kezek.cli.common import add_office_option, engine, ensure_office, pick, progress_bar
 from kezek.indicators import export, table
 from kezek.indicators import period as period_mod
 from kezek.public import info
-from kezek.settings import Settings, load_profile
+from kezek.settings import Settings
 
 
 def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,17 +36,25 @@ def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         required=True,
         help="last business day, YYYY-MM-DD",
     )
-    report.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    report.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        default="xlsx",
+        help="xlsx: the table and the ticket rows; csv: the table (default xlsx)",
+    )
     report.add_argument("--out", type=Path, help="file to write (default: indicators-FROM-TO.EXT)")
-    report.add_argument("--lang", choices=list(i18n.LANGUAGES), default="ru")
+    report.add_argument(
+        "--lang", choices=list(i18n.LANGUAGES), default="ru", help="the table's language (ru)"
+    )
+    add_office_option(report)
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     period = period_mod.Period(args.start, args.end)
-    office_id = ensure_office(settings)
-    profile = load_profile(settings.profile)
+    office_id = ensure_office(settings, args.office)
+    profile = pick(settings, args.office)
     today = profile_sync.clock(profile).business_day()
     _ = i18n.Translator(args.lang)
     out: Path = args.out or Path(f"indicators-{period.start}-{period.end}.{args.format}")

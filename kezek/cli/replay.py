@@ -15,7 +15,7 @@ from kezek.settings import Settings
 
 def add_replay_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("replay", help="carry out a file of timed actions (JSON Lines)")
-    command.add_argument("file", type=Path)
+    command.add_argument("file", type=Path, help="the scripted day: JSON Lines (see the README)")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
     add_office_option(command)
     command.set_defaults(handler=cmd_replay)

@@ -93,6 +93,16 @@ def test_report_page_and_exports_agree(
     }
     assert len(shown) == 12
     assert shown["1.2"] == ("60.0 % below target", "3 of 5")
+    lines = [li.get_text(" ", strip=True) for li in page.select("ul[data-parts='1.2'] li")]
+    assert lines == [  # issue 13: the lines beside 1.2, the first four its denominator
+        "called in time: 3",
+        "called late: 1",
+        "closed unserved at the end of the day: 1",
+        "left after the target had passed: 0",
+        "left before the target (not counted): 0",
+    ]
+    rule = page.select_one("#rule-1-2").get_text(" ", strip=True)
+    assert "sum of its waiting periods" in rule and "exactly 40:00 is within" in rule
     assert shown["2.1"] == ("100.0 %", "1 of 1")
     assert shown["4.3"][0] == "no data"
     assert shown["3.3"] == ("93.3 % below target", "14 of 15")  # §24 not in the profile
@@ -116,6 +126,10 @@ def test_report_page_and_exports_agree(
     assert by_code["1.2"][4] == 60.0 and by_code["1.2"][5:7] == (3, 5)
     assert f"{by_code['1.2'][4]:.1f} %" == shown["1.2"][0].split(" below")[0]
     assert by_code["4.3"][4] == "no data"
+    at_12 = next(i for i, row in enumerate(table) if row and row[0] == "1.2")
+    assert [(row[1], row[5]) for row in table[at_12 + 1 : at_12 + 6]] == [
+        ("— " + line.rsplit(": ", 1)[0], int(line.rsplit(": ", 1)[1])) for line in lines
+    ]
     tickets = list(book.worksheets[1].iter_rows(values_only=True))
     assert len(tickets) == 1 + 6  # five visits, one of them in two rows (a transfer)
     assert sum(1 for row in tickets[1:] if row[11] == "yes") == 5  # counted in 1.2
@@ -137,6 +151,7 @@ def test_report_page_and_exports_agree(
         "5",
         "no",
     ] in rows
+    assert ["", "— called late", "", "", "", "1", "", ""] in rows
     ticket_rows = list(
         csv.reader(
             io.StringIO(client.get("/staff/supervisor/tickets.csv" + MONTH).text.lstrip("\ufeff"))
@@ -165,12 +180,17 @@ def test_targets_are_entered_per_year(client: TestClient, engine: Engine, office
         data={"csrf_token": token, "year": "2026", "t1.2": "98,5", "t4.1": "4"},
     )
     assert done.status_code == 200
-    page = soup(client.get("/staff/supervisor/report?period=year&year=2026"))
+    # The appendix's column is the target for the next year: 2026's targets in 2025's report.
+    page = soup(client.get("/staff/supervisor/report?period=year&year=2025"))
+    head = [th.get_text(strip=True) for th in page.select("#indicators thead th")]
+    assert head[2:5] == ["Normative value", "Target for 2026", "Current value"]
     targets = {
         tr["data-code"]: tr.select("td.num")[1].get_text(strip=True)
         for tr in page.select("#indicators tbody tr")
     }
     assert targets["1.2"] == "98.5" and targets["4.1"] == "4" and targets["2.1"] == "—"
+    page = soup(client.get("/staff/supervisor/report?period=year&year=2026"))
+    assert page.select_one("#indicators tr[data-code='1.2'] td.next-target").get_text() == "—"
     assert (
         soup(client.get("/staff/supervisor/targets?year=2027")).select_one("#t1\\.2")["value"] == ""
     )

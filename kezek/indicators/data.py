@@ -139,6 +139,34 @@ def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int
     return int(row[0]), int(row[1])
 
 
+WAIT_LINES = ("in_time", "late", "closed_unserved", "left_after", "left_before")
+
+
+def wait_lines(session: Session, office_id: int, start: date, end: date) -> dict[str, int]:
+    """The lines beside 1.2 (issue 13): visits called in time, called late, closed unserved,
+    cancelled after the target (these four are 1.2's denominator) and left before it.
+
+    Read from the row where each visit's wait ended (its last, not transferred): it holds
+    the visit's sum and verdict (``kezek.queue.visits``), as its root row does.
+    """
+    t = table_of(Ticket)
+    called = t.c.called_at.is_not(None)
+    row = session.execute(
+        sa.select(
+            count_if(sa.and_(called, t.c.within_target.is_(True))),
+            count_if(sa.and_(called, t.c.within_target.is_(False))),
+            count_if(sa.and_(~called, t.c.status == Status.closed)),
+            count_if(sa.and_(~called, t.c.status != Status.closed, t.c.within_target.is_(False))),
+            count_if(t.c.within_target.is_(None)),
+        ).where(
+            in_period(t, office_id, start, end),
+            t.c.wait_seconds.is_not(None),
+            t.c.status != Status.transferred,
+        )
+    ).one()
+    return {name: int(value) for name, value in zip(WAIT_LINES, row, strict=True)}
+
+
 def served_visits(session: Session, office_id: int, start: date, end: date) -> int:
     """Applicants served: a visit ends in at most one *served* row (4.1's denominator)."""
     t = table_of(Ticket)

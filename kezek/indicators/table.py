@@ -1,7 +1,8 @@
 """The appendix table of the service standard, for any period, computed in SQL.
 
-Each of the 12 rows has the norm from the standard, the target for the year (§20, entered by
-a supervisor) and the current value with the counts behind it. Where nothing can be computed
+Each of the 12 rows has, as the appendix does, the normative value, the target for the next
+year (§20, entered by a supervisor) and the current value with the counts behind it; the
+reporting year's own target decides whether the value is met. Where nothing can be computed
 (the denominator is empty) the value is ``None``: "no data", never 0 % or 100 %.
 """
 
@@ -95,6 +96,14 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("5.1", N_("Satisfied with the politeness of the staff"), 100, N_("feedback survey")),
 )
 BY_CODE = {i.code: i for i in INDICATORS}
+# The lines beside 1.2 (issue 13): the first four are its denominator.
+WAIT_LINE_NAMES = {
+    "in_time": N_("called in time"),
+    "late": N_("called late"),
+    "closed_unserved": N_("closed unserved at the end of the day"),
+    "left_after": N_("left after the target had passed"),
+    "left_before": N_("left before the target (not counted)"),
+}
 NO_INFO = N_("the information page was not checked")
 
 
@@ -105,6 +114,8 @@ class IndicatorRow:
     numerator: int | None
     denominator: int | None
     note: str | None = None  # msgid: why there is no data, when there is none
+    next_target: float | None = None  # the appendix's column: the target for the next year
+    parts: tuple[tuple[str, int], ...] = ()  # (msgid, count): the lines beside 1.2
 
     @property
     def code(self) -> str:
@@ -148,6 +159,9 @@ def compute(
     Period(start, end)  # validates
     as_of = as_of or end
     goals = targets(session, office_id, end.year)
+    next_goals = targets(session, office_id, end.year + 1)
+    lines = data.wait_lines(session, office_id, start, end)
+    parts = {"1.2": tuple((WAIT_LINE_NAMES[k], lines[k]) for k in data.WAIT_LINES)}
     counts: dict[str, tuple[int | None, int | None]] = {}
     notes: dict[str, str] = {}
     counts["1.2"] = waits(session, office_id, start, end)
@@ -169,6 +183,8 @@ def compute(
                 numerator,
                 denominator,
                 notes.get(indicator.code),
+                next_goals.get(indicator.code),
+                parts.get(indicator.code, ()),
             )
         )
     return rows

@@ -77,6 +77,7 @@ def test_register_print_review_answer(
             "csrf_token": token,
             "justified": "yes",
             "answer": "Apologies; a second cabinet opens.",
+            "satisfied": "yes",  # 4.2: the answer records whether it satisfied (issue 13)
         },
     )
     shown = facts(soup(reviewed))

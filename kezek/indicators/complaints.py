@@ -7,6 +7,7 @@ or not) and the answer (§22). Names and contacts are personal data: staff pages
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.indicators.models import Complaint
+from kezek.indicators.models import Complaint, ComplaintAmendment
 from kezek.queue.clock import Clock
 from kezek.queue.models import Ticket, table_of
 from kezek.queue.tickets import InvalidInput, NotFound
@@ -112,18 +113,85 @@ def review(
     justified: bool,
     answer: str | None,
     answered_by: int | None,
+    satisfied: bool | None = None,
 ) -> Complaint:
-    """Record the review (justified or not) and, when given, the answer and its date."""
+    """Record the review (justified or not) and, when given, the answer: its date and
+    whether it satisfied the complaint (4.2). After the answer the complaint is closed: a
+    change is an ``amend``, never a second answer (issue 13)."""
+    if complaint.answered_on is not None:
+        raise InvalidInput(N_("This complaint is answered: record a correction as an amendment."))
+    text = _clean(answer, 4000)
+    if text and satisfied is None:
+        raise InvalidInput(N_("Say whether the answer satisfies the complaint."))
     complaint.justified = justified
     complaint.reviewed_on = complaint.reviewed_on or clock.business_day()
-    text = _clean(answer, 4000)
     if text:
         complaint.answer = text
         complaint.answered_on = clock.business_day()
         complaint.answered_by = answered_by
+        complaint.satisfied = satisfied
     session.add(complaint)
     session.flush()
     return complaint
+
+
+def amend(
+    session: Session,
+    clock: Clock,
+    complaint: Complaint,
+    by: int | None,
+    reason: str,
+    *,
+    justified: bool | None = None,
+    satisfied: bool | None = None,
+    answer: str | None = None,
+) -> ComplaintAmendment:
+    """Correct an answered complaint: a new audited entry (who, when, why, what changed).
+    The first answer's date stays: 4.2 judges the term by it."""
+    if complaint.answered_on is None:
+        raise InvalidInput(N_("Only an answered complaint is amended; review it instead."))
+    why = _clean(reason, 1000)
+    if not why:
+        raise InvalidInput(N_("Write why the record is corrected."))
+    wanted = {"justified": justified, "satisfied": satisfied, "answer": _clean(answer, 4000)}
+    changes = {
+        name: [getattr(complaint, name), value]
+        for name, value in wanted.items()
+        if value not in (None, "") and value != getattr(complaint, name)
+    }
+    if not changes:
+        raise InvalidInput(N_("The amendment changes nothing."))
+    for name, (_before, after) in changes.items():
+        setattr(complaint, name, after)
+    assert complaint.id is not None
+    entry = ComplaintAmendment(
+        office_id=complaint.office_id,
+        complaint_id=complaint.id,
+        at=clock.now(),
+        by=by,
+        reason=why,
+        changes=json.dumps(changes, ensure_ascii=False),
+    )
+    session.add(complaint)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def changes_of(entry: ComplaintAmendment) -> dict[str, list[object]]:
+    """What an amendment changed: field -> [before, after]."""
+    found: dict[str, list[object]] = json.loads(entry.changes or "{}")
+    return found
+
+
+def amendments(session: Session, complaint: Complaint) -> list[ComplaintAmendment]:
+    return list(
+        session.exec(
+            select(ComplaintAmendment)
+            .where(ComplaintAmendment.complaint_id == complaint.id)
+            .order_by(col(ComplaintAmendment.id))
+        ).all()
+    )
 
 
 def journal(session: Session, office_id: int, start: date, end: date) -> list[Complaint]:

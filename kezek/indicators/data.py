@@ -204,14 +204,21 @@ def feedback_counts(
 def complaint_counts(
     session: Session, office_id: int, start: date, end: date, as_of: date
 ) -> tuple[int, int, int]:
-    """(justified, justified and answered by the due date, justified whose outcome is known).
+    """(justified, justified answered by the due date *and satisfied*, justified whose
+    outcome is known): 4.1's numerator and 4.2.
 
     A justified complaint still unanswered before its due date is pending: not yet in 4.2.
-    One unanswered past its due date counts as late.
+    One unanswered past its due date counts as late. The due date is judged by the first
+    answer's date, which an amendment never moves (issue 13).
     """
     c = table_of(Complaint)
     justified = c.c.justified.is_(True)
-    in_term = sa.and_(justified, c.c.answered_on.is_not(None), c.c.answered_on <= c.c.answer_due)
+    in_term = sa.and_(
+        justified,
+        c.c.answered_on.is_not(None),
+        c.c.answered_on <= c.c.answer_due,
+        c.c.satisfied.is_(True),
+    )
     known = sa.and_(justified, sa.or_(c.c.answered_on.is_not(None), c.c.answer_due < as_of))
     row = session.execute(
         sa.select(count_if(justified), count_if(in_term), count_if(known)).where(

@@ -1,8 +1,10 @@
 """The journal of citizens' complaints (§21–23; appendix 4.1, 4.2).
 
 A complaint gets a yearly number and an answer due date (received + the office profile's
-``complaint_answer_days`` calendar days); the head or deputy records the review (justified
-or not) and the answer (§22). Names and contacts are personal data: staff pages only.
+``complaint_term``: so many working or calendar days, from the legal act it names); the head
+or deputy records the review (justified or not) and the answer, and whether it satisfied the
+complaint (§22; 4.2). After the answer it is closed: corrections are amendments. Names and
+contacts are personal data: staff pages only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.indicators.models import Complaint, ComplaintAmendment
+from kezek.profile import ComplaintTerm
+from kezek.public_holidays import add_working_days
 from kezek.queue.clock import Clock
 from kezek.queue.models import Ticket, table_of
 from kezek.queue.tickets import InvalidInput, NotFound
@@ -43,15 +47,26 @@ def next_number(session: Session, office_id: int, year: int) -> int:
     return int(last or 0) + 1
 
 
+def answer_due(clock: Clock, received: date, term: ComplaintTerm | int) -> date:
+    """The due date: the profile's term (days, working or calendar) from the day received;
+    a bare number is calendar days. Working days skip weekends and public holidays."""
+    if isinstance(term, int):
+        return received + timedelta(days=term)
+    if term.kind == "calendar":
+        return received + timedelta(days=term.days)
+    return add_working_days(received, term.days, clock.schedule.holidays)
+
+
 def register(
     session: Session,
     clock: Clock,
     office_id: int,
-    answer_days: int,
+    term: ComplaintTerm | int,
     new: NewComplaint,
     registered_by: int | None,
 ) -> Complaint:
-    """Enter a complaint in the journal. Its number is the next of the year (§22)."""
+    """Enter a complaint in the journal. Its number is the next of the year (§22); its
+    answer is due by the profile's complaint term (``answer_due``)."""
     complainant = _clean(new.complainant, 200)
     about = _clean(new.about, 2000)
     if not complainant:
@@ -80,7 +95,7 @@ def register(
             year=received.year,
             number=next_number(session, office_id, received.year),
             received_on=received,
-            answer_due=received + timedelta(days=answer_days),
+            answer_due=answer_due(clock, received, term),
             complainant=complainant,
             contact=_clean(new.contact, 200),
             ticket_code=code,

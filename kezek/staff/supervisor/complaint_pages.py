@@ -48,7 +48,7 @@ def complaint_new(request: Request, who: Staff) -> Response:
         "today": st.clock.business_day(),
         "form": who.form,
         "error": None,
-        "answer_days": st.profile.complaint_answer_days,
+        "term": st.profile.complaint_term,
     }
     if request.method == "GET":
         return web.render(request, "supervisor/complaint_new.html", ctx)
@@ -62,7 +62,7 @@ def complaint_new(request: Request, who: Staff) -> Response:
     try:
         with db.transaction(st.engine) as session:
             row = complaints.register(
-                session, st.clock, st.office_id, st.profile.complaint_answer_days, new, who.user_id
+                session, st.clock, st.office_id, st.profile.complaint_term, new, who.user_id
             )
     except QueueError as exc:
         ctx["error"] = web.queue_text(request, exc)

@@ -74,6 +74,9 @@ class ServiceProfile(_Strict):
     points: list[Code] = Field(min_length=1)
     target_wait_minutes: int = Field(default=40, ge=1, le=600)  # appendix 1.2: 40 minutes
     registration: bool = False  # tickets of this service open a personal record card (§3)
+    # Whether the standard's appendix measures this service (its table counts only those:
+    # 4.1's "of this type of service", 1.2's visits; issue 13).
+    appendix: bool = True
 
 
 # Shown as links on the public info page: only web addresses and plain e-mail addresses.

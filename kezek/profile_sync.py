@@ -72,6 +72,7 @@ def sync_profile(session: Session, profile: Profile) -> Office:
         )
         service.target_wait_minutes = sspec.target_wait_minutes
         service.registration = sspec.registration
+        service.appendix = sspec.appendix
         service.active = True
         services[sspec.code] = service
         session.add(service)

@@ -46,7 +46,9 @@ def test_register_print_review_answer(
     page = soup(done)
     assert page.select_one("h1").get_text(strip=True) == "Complaint No. 2026-001"
     shown = facts(page)
-    assert shown["Received"] == "24.11.2026" and shown["Answer due"] == "01.12.2026"  # 5 working days
+    assert (
+        shown["Received"] == "24.11.2026" and shown["Answer due"] == "01.12.2026"
+    )  # 5 working days
     assert shown["Ticket"] == "А-007" and shown["Justified"] == "not reviewed yet"
     assert page.select_one("[role=status]").get_text(strip=True) == "The talon was printed."
     # The talon went to cabinet 1's desk printer (§22), as a raster image; named by number.

@@ -150,24 +150,27 @@ def compute(
     *,
     published: tuple[int, int] | None = None,
     as_of: date | None = None,
+    service_id: int | None = None,
 ) -> list[IndicatorRow]:
     """The 12 rows for ``start``…``end`` (business days, inclusive).
 
     ``published`` is (items the public info page publishes, items it must publish) for 3.3;
-    ``as_of`` is today, for complaints not yet due (defaults to ``end``).
+    ``as_of`` is today, for complaints not yet due (defaults to ``end``). The visits (1.2,
+    4.1's denominator) are those of the services the appendix measures, or of
+    ``service_id`` alone (issue 13, item 6).
     """
     Period(start, end)  # validates
     as_of = as_of or end
     goals = targets(session, office_id, end.year)
     next_goals = targets(session, office_id, end.year + 1)
-    lines = data.wait_lines(session, office_id, start, end)
+    lines = data.wait_lines(session, office_id, start, end, service_id)
     parts = {"1.2": tuple((WAIT_LINE_NAMES[k], lines[k]) for k in data.WAIT_LINES)}
     counts: dict[str, tuple[int | None, int | None]] = {}
     notes: dict[str, str] = {}
-    counts["1.2"] = waits(session, office_id, start, end)
+    counts["1.2"] = waits(session, office_id, start, end, service_id)
     counts.update(feedback_counts(session, office_id, start, end))
     justified, in_term, known = complaint_counts(session, office_id, start, end, as_of)
-    counts["4.1"] = (justified, served_visits(session, office_id, start, end))
+    counts["4.1"] = (justified, served_visits(session, office_id, start, end, service_id))
     counts["4.2"] = (in_term, known)
     counts["3.3"] = published if published is not None else (None, None)
     counts.update(intake_counts(session, office_id, start, end, as_of))
@@ -207,13 +210,18 @@ def report(
     published: tuple[int, int],
     as_of: date,
     zone: ZoneInfo,
+    service_id: int | None = None,
 ) -> Report:
-    """The table and the data of its three pictures, for one period."""
+    """The table and the data of its three pictures, for one period (one service's, when
+    ``service_id`` is given)."""
     start, end = period.start, period.end
+    rows = compute(
+        session, office_id, start, end, published=published, as_of=as_of, service_id=service_id
+    )
     return Report(
         period,
-        compute(session, office_id, start, end, published=published, as_of=as_of),
-        data.wait_histogram(session, office_id, start, end),
+        rows,
+        data.wait_histogram(session, office_id, start, end, service_id),
         data.arrivals(session, office_id, start, end, zone),
-        data.daily_share(session, office_id, start, end),
+        data.daily_share(session, office_id, start, end, service_id),
     )

@@ -1,5 +1,6 @@
 """complaints: whether the answer satisfied the complaint (4.2); amendments of answered
-complaints, append-only (issue 13)
+complaints, append-only; services: whether the appendix measures them, and the visits index
+with the service (issue 13)
 
 Revision ID: c4d1e8a2b7f3
 Revises: 3b8e2f6a9c41
@@ -19,9 +20,27 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLE = "complaint_amendments"
+VISITS = ["office_id", "business_day", "wait_seconds", "within_target", "issued_at"]
+
+
+def _visits_index(columns: list[str]) -> None:
+    op.drop_index("ix_tickets_visits", table_name="tickets")
+    op.create_index(
+        "ix_tickets_visits",
+        "tickets",
+        columns,
+        unique=False,
+        sqlite_where=sa.text("parent_id IS NULL"),
+        postgresql_where=sa.text("parent_id IS NULL"),
+    )
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("services") as batch_op:
+        batch_op.add_column(
+            sa.Column("appendix", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+    _visits_index([*VISITS, "service_id"])
     with op.batch_alter_table("complaints") as batch_op:
         batch_op.add_column(sa.Column("satisfied", sa.Boolean(), nullable=True))
     op.create_table(
@@ -52,6 +71,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _visits_index(VISITS)
+    with op.batch_alter_table("services") as batch_op:
+        batch_op.drop_column("appendix")
     if op.get_context().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
         op.execute(f"DROP FUNCTION IF EXISTS {TABLE}_append_only()")

@@ -20,9 +20,7 @@ from kezek.indicators.data import (
     complaint_counts,
     feedback_counts,
     intake_counts,
-    served_visits,
     targets,
-    waits,
 )
 from kezek.indicators.period import Period
 
@@ -163,14 +161,15 @@ def compute(
     as_of = as_of or end
     goals = targets(session, office_id, end.year)
     next_goals = targets(session, office_id, end.year + 1)
-    lines = data.wait_lines(session, office_id, start, end, service_id)
+    lines = data.visit_counts(session, office_id, start, end, service_id)
     parts = {"1.2": tuple((WAIT_LINE_NAMES[k], lines[k]) for k in data.WAIT_LINES)}
     counts: dict[str, tuple[int | None, int | None]] = {}
     notes: dict[str, str] = {}
-    counts["1.2"] = waits(session, office_id, start, end, service_id)
+    counted = sum(lines[k] for k in ("in_time", "late", "closed_unserved", "left_after"))
+    counts["1.2"] = (lines["in_time"], counted)  # the same as waits(), from the same pass
     counts.update(feedback_counts(session, office_id, start, end))
     justified, in_term, known = complaint_counts(session, office_id, start, end, as_of)
-    counts["4.1"] = (justified, served_visits(session, office_id, start, end, service_id))
+    counts["4.1"] = (justified, lines["served"])
     counts["4.2"] = (in_term, known)
     counts["3.3"] = published if published is not None else (None, None)
     counts.update(intake_counts(session, office_id, start, end, as_of))

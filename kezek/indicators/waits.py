@@ -126,60 +126,87 @@ def _line(called: bool, status: str, within: bool | None) -> str:
     return "closed_unserved" if status == Status.closed else "left_after"
 
 
+def visit_counts(
+    session: Session, office_id: int, start: date, end: date, service_id: int | None = None
+) -> dict[str, int]:
+    """1.2, its lines and the visits served (4.1), from one pass over the visits index.
+
+    The lines beside 1.2 (issue 13): called in time, called late, closed unserved, cancelled
+    after the target (these four are 1.2's denominator) and left before it. How a visit's
+    wait ended is on its last row: the root's own for most (its status); for the few closed
+    or cancelled past the target, whether they were called is read row by row; for the few
+    transferred, the last row of the chain (``_last_rows``). No GROUP BY: with one, SQLite
+    read the table through another index, 3× slower (bench/indicators_bench.py).
+    """
+    t = table_of(Ticket)
+    visits = _visits(office_id, start, end, service_id)
+    status, within = t.c.status, t.c.within_target
+    moving = status == Status.transferred
+    unsure = sa.and_(within.is_(False), status.in_([Status.closed, Status.cancelled]))
+    row = session.execute(
+        sa.select(
+            count_if(sa.and_(within.is_(True), ~moving)),
+            count_if(sa.and_(within.is_(False), ~moving, ~unsure)),
+            count_if(sa.and_(within.is_(None), ~moving)),
+            count_if(status == Status.served),
+            count_if(unsure),
+            count_if(moving),
+        ).where(*visits)
+    ).one()
+    found = dict.fromkeys(WAIT_LINES, 0)
+    found["in_time"], found["late"], found["left_before"] = int(row[0]), int(row[1]), int(row[2])
+    served = int(row[3])
+    if row[4]:
+        called = t.c.called_at.is_not(None)
+        for was_called, how, count in session.execute(
+            sa.select(called, status, sa.func.count())
+            .where(*visits, unsure)
+            .group_by(called, status)
+        ).all():
+            found[_line(bool(was_called), str(how), False)] += int(count)
+    if row[5]:
+        moved: dict[int, bool | None] = {
+            int(i): v for i, v in session.execute(sa.select(t.c.id, within).where(*visits, moving))
+        }
+        for root, (was_called, how) in _last_rows(
+            session, office_id, start, end, set(moved)
+        ).items():
+            found[_line(was_called, how, moved[root])] += 1
+            served += how == Status.served
+    found["served"] = served
+    return found
+
+
 def wait_lines(
     session: Session, office_id: int, start: date, end: date, service_id: int | None = None
 ) -> dict[str, int]:
-    """The lines beside 1.2 (issue 13): visits called in time, called late, closed unserved,
-    cancelled after the target (these four are 1.2's denominator) and left before it.
-
-    How a visit's wait ended is on its last row: the root's own for most; for the few that
-    were transferred, the last row of the chain (read in one query of the period's rows).
-    """
-    t = table_of(Ticket)
-    found = dict.fromkeys(WAIT_LINES, 0)
-    called = t.c.called_at.is_not(None)
-    visits = _visits(office_id, start, end, service_id)
-    rows = session.execute(
-        sa.select(called, t.c.status, t.c.within_target, sa.func.count())
-        .where(*visits, t.c.status != Status.transferred)
-        .group_by(called, t.c.status, t.c.within_target)
-    ).all()
-    for was_called, status, within, count in rows:
-        found[_line(bool(was_called), str(status), within)] += int(count)
-    moved: dict[int, bool | None] = {
-        int(ticket_id): within
-        for ticket_id, within in session.execute(
-            sa.select(t.c.id, t.c.within_target).where(*visits, t.c.status == Status.transferred)
-        ).all()
-    }
-    ends = _last_rows(session, office_id, start, end, set(moved))
-    for root, within in moved.items():
-        was_called, status = ends.get(root, (True, str(Status.transferred)))
-        found[_line(was_called, status, within)] += 1
-    return found
+    """The lines beside 1.2 (``visit_counts``)."""
+    found = visit_counts(session, office_id, start, end, service_id)
+    return {name: found[name] for name in WAIT_LINES}
 
 
 def _last_rows(
     session: Session, office_id: int, start: date, end: date, roots: set[int]
 ) -> dict[int, tuple[bool, str]]:
     """For transferred visits (root ids): (whether the last row was called, its status),
-    followed through the period's transfer rows (few: read at once)."""
-    if not roots:
-        return {}
+    followed down their transfer rows by the parent index, a few hundred at a time."""
     t = table_of(Ticket)
-    children = session.execute(
-        sa.select(t.c.parent_id, t.c.id, t.c.called_at.is_not(None), t.c.status).where(
-            in_period(t, office_id, start, end), t.c.parent_id.is_not(None)
-        )
-    ).all()
-    next_of = {int(p): (int(i), bool(c), str(s)) for p, i, c, s in children}
-    found: dict[int, tuple[bool, str]] = {}
-    for root in roots:
-        current, called, status = root, True, str(Status.transferred)
-        while current in next_of:
-            current, called, status = next_of[current]
-        found[root] = (called, status)
-    return found
+    last = {root: (root, True, str(Status.transferred)) for root in roots}
+    frontier = {root: root for root in roots}  # row id -> its root
+    while frontier:
+        ids = list(frontier)
+        found: dict[int, int] = {}
+        for at in range(0, len(ids), 500):
+            for parent, child, called, status in session.execute(
+                sa.select(t.c.parent_id, t.c.id, t.c.called_at.is_not(None), t.c.status).where(
+                    t.c.parent_id.in_(ids[at : at + 500]), t.c.office_id == office_id
+                )
+            ).all():
+                root = frontier[int(parent)]
+                last[root] = (int(child), bool(called), str(status))
+                found[int(child)] = root
+        frontier = found
+    return {root: (called, status) for root, (_, called, status) in last.items()}
 
 
 def served_visits(
@@ -187,19 +214,4 @@ def served_visits(
 ) -> int:
     """Applicants served (4.1's denominator): visits of the measured services ("of this
     type of service": the service first issued) that ended served, on their last row."""
-    t = table_of(Ticket)
-    roots = [
-        in_period(t, office_id, start, end),
-        first_wait_condition(),
-        measured(t, office_id, service_id),
-    ]
-    served = session.execute(
-        sa.select(sa.func.count()).where(*roots, t.c.status == Status.served)
-    ).scalar_one()
-    moved = set(
-        session.execute(sa.select(t.c.id).where(*roots, t.c.status == Status.transferred))
-        .scalars()
-        .all()
-    )
-    ends = _last_rows(session, office_id, start, end, moved)
-    return int(served) + sum(1 for _, status in ends.values() if status == Status.served)
+    return visit_counts(session, office_id, start, end, service_id)["served"]

@@ -205,6 +205,7 @@ class Ticket(SQLModel, table=True):
             "within_target",
             "issued_at",
             "service_id",  # the appendix's services (issue 13)
+            "status",  # the lines beside 1.2, the visits served (4.1)
             sqlite_where=sa.text("parent_id IS NULL"),
             postgresql_where=sa.text("parent_id IS NULL"),
         ),

@@ -40,7 +40,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("appendix", sa.Boolean(), nullable=False, server_default=sa.true())
         )
-    _visits_index([*VISITS, "service_id"])
+    _visits_index([*VISITS, "service_id", "status"])
     with op.batch_alter_table("complaints") as batch_op:
         batch_op.add_column(sa.Column("satisfied", sa.Boolean(), nullable=True))
     op.create_table(

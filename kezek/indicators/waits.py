@@ -8,6 +8,7 @@ A visit belongs to the service it was first issued for: its root row's (``queue.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -165,16 +166,38 @@ def visit_counts(
         ).all():
             found[_line(bool(was_called), str(how), False)] += int(count)
     if row[5]:
-        moved: dict[int, bool | None] = {
-            int(i): v for i, v in session.execute(sa.select(t.c.id, within).where(*visits, moving))
-        }
-        for root, (was_called, how) in _last_rows(
-            session, office_id, start, end, set(moved)
-        ).items():
-            found[_line(was_called, how, moved[root])] += 1
-            served += how == Status.served
+        for was_called, how, verdict, count in session.execute(_chain_ends(visits)).all():
+            found[_line(bool(was_called), str(how), verdict)] += int(count)
+            served += int(count) if how == Status.served else 0
     found["served"] = served
     return found
+
+
+def _chain_ends(visits: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    """(called, status, the visit's verdict, visits) of the last rows of the transferred
+    visits: their transfer rows followed in SQL (WITH RECURSIVE), by the parent index."""
+    t = table_of(Ticket)
+    start = (
+        sa.select(
+            t.c.id.label("row_id"),
+            sa.literal(True).label("called"),
+            t.c.status.label("status"),
+            t.c.within_target.label("verdict"),
+        )
+        .where(*visits, t.c.status == Status.transferred)
+        .cte("chain", recursive=True)
+    )
+    child = t.alias("child")
+    chain = start.union_all(
+        sa.select(
+            child.c.id, child.c.called_at.is_not(None), child.c.status, start.c.verdict
+        ).where(child.c.parent_id == start.c.row_id)
+    )
+    return (
+        sa.select(chain.c.called, chain.c.status, chain.c.verdict, sa.func.count())
+        .where(chain.c.status != Status.transferred)
+        .group_by(chain.c.called, chain.c.status, chain.c.verdict)
+    )
 
 
 def wait_lines(
@@ -183,30 +206,6 @@ def wait_lines(
     """The lines beside 1.2 (``visit_counts``)."""
     found = visit_counts(session, office_id, start, end, service_id)
     return {name: found[name] for name in WAIT_LINES}
-
-
-def _last_rows(
-    session: Session, office_id: int, start: date, end: date, roots: set[int]
-) -> dict[int, tuple[bool, str]]:
-    """For transferred visits (root ids): (whether the last row was called, its status),
-    followed down their transfer rows by the parent index, a few hundred at a time."""
-    t = table_of(Ticket)
-    last = {root: (root, True, str(Status.transferred)) for root in roots}
-    frontier = {root: root for root in roots}  # row id -> its root
-    while frontier:
-        ids = list(frontier)
-        found: dict[int, int] = {}
-        for at in range(0, len(ids), 500):
-            for parent, child, called, status in session.execute(
-                sa.select(t.c.parent_id, t.c.id, t.c.called_at.is_not(None), t.c.status).where(
-                    t.c.parent_id.in_(ids[at : at + 500]), t.c.office_id == office_id
-                )
-            ).all():
-                root = frontier[int(parent)]
-                last[root] = (int(child), bool(called), str(status))
-                found[int(child)] = root
-        frontier = found
-    return {root: (called, status) for root, (_, called, status) in last.items()}
 
 
 def served_visits(

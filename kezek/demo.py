@@ -170,20 +170,27 @@ def _rows(
     events: list[dict[str, Any]] = []
     next_id = first_id
 
-    def add(visit: Visit, parent: int | None, number: int, code: str) -> None:
+    def add(
+        visit: Visit, parent: dict[str, Any] | None, number: int, code: str, waited: int = 0
+    ) -> dict[str, Any]:
+        """The visit's rows; returns its last row. A transfer's row waits from the parent's
+        finish and adds to what the visit waited before (appendix 1.2, kezek.queue.visits);
+        never called, the visit is closed unserved: not within."""
         nonlocal next_id
         ticket_id, next_id = next_id, next_id + 1
-        service = services[visit.service]
+        service = services[parent["_service"] if parent else visit.service]
         issued = at(visit.arrival)
         status = visit.status if visit.called is not None else Status.closed
-        ended = visit.called if visit.called is not None else None
-        wait = int(((at(ended) or closing) - issued).total_seconds()) if issued and closing else 0
+        began = parent["finished_at"] if parent else issued
+        ended = at(visit.called) or closing
+        wait = waited + max(0, int((ended - began).total_seconds())) if began and ended else 0
+        within = visit.called is not None and wait <= service.target_wait_minutes * 60
         point = points.get(visit.point) if visit.point else None
         rows.append(
             {
                 "id": ticket_id,
                 "office_id": office_id,
-                "service_id": service.id,
+                "service_id": services[visit.service].id,
                 "business_day": day,
                 "number": number,
                 "code": code,
@@ -195,12 +202,12 @@ def _rows(
                 "started_at": at(visit.started),
                 "finished_at": at(visit.finished) or closing,
                 "wait_seconds": max(0, wait),
-                "within_target": wait <= service.target_wait_minutes * 60,
+                "within_target": within,
                 "target_wait_minutes": service.target_wait_minutes,
                 "service_point_id": point.id if point else None,
                 "clerk_id": clerk_of.get(visit.point) if visit.point else None,
                 "recall_count": 0,
-                "parent_id": parent,
+                "parent_id": parent["id"] if parent else None,
                 "public_token": secrets.token_urlsafe(24),
                 "request_id": None,
                 "print_status": "printed",
@@ -235,12 +242,18 @@ def _rows(
                     "detail": None,
                 }
             )
+        last = rows[-1] | {"_service": service.code}
         for child in visit.children:
-            add(child, ticket_id, number, code)
+            last = add(child, last, number, code, max(0, wait))
+        return last
 
     for visit in visits:
         number = numbers[visit.service] = numbers.get(visit.service, 0) + 1
-        add(visit, None, number, f"{services[visit.service].letter}-{number:03d}")
+        start = len(rows)
+        last = add(visit, None, number, f"{services[visit.service].letter}-{number:03d}")
+        # The root row holds the visit's figures (the sum of its waits, its verdict).
+        rows[start]["wait_seconds"] = last["wait_seconds"]
+        rows[start]["within_target"] = last["within_target"]
     counters = [
         {
             "service_id": services[code].id,

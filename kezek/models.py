@@ -1,6 +1,12 @@
 """Every table of Kezek, imported in one place for Alembic and ``create_all``."""
 
-from kezek.indicators.models import Complaint, Feedback, FeedbackMark, IndicatorTarget  # noqa: F401
+from kezek.indicators.models import (  # noqa: F401
+    Complaint,
+    ComplaintAmendment,
+    Feedback,
+    FeedbackMark,
+    IndicatorTarget,
+)
 from kezek.intake.models import (  # noqa: F401  (issue 4: personal record cards)
     Application,
     ApplicationDocument,

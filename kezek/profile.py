@@ -74,6 +74,9 @@ class ServiceProfile(_Strict):
     points: list[Code] = Field(min_length=1)
     target_wait_minutes: int = Field(default=40, ge=1, le=600)  # appendix 1.2: 40 minutes
     registration: bool = False  # tickets of this service open a personal record card (§3)
+    # Whether the standard's appendix measures this service (its table counts only those:
+    # 4.1's "of this type of service", 1.2's visits; issue 13).
+    appendix: bool = True
 
 
 # Shown as links on the public info page: only web addresses and plain e-mail addresses.
@@ -102,6 +105,25 @@ class Contacts(_Strict):
     site: WebAddress | None = None
     reception: Names | None = None  # the head's hours of reception of citizens
     higher: HigherBody | None = None
+
+
+class ComplaintTerm(_Strict):
+    """The term for answering a complaint, and the legal act it comes from: the service
+    standard (§21–23) sets none. Shown on the info page with its source (issue 13)."""
+
+    days: int = Field(default=5, ge=1, le=90)
+    kind: Literal["working", "calendar"] = "working"
+    act: Names = Field(
+        default_factory=lambda: Names(
+            kk="«Мемлекеттік көрсетілетін қызметтер туралы» 2013 жылғы 15 сәуірдегі"
+            " № 88-V ҚР Заңының 25-бабының 2-тармағы",
+            ru="пункт 2 статьи 25 Закона РК от 15 апреля 2013 года № 88-V"
+            " «О государственных услугах»",
+            en='Law of the Republic of Kazakhstan No. 88-V of 15 April 2013 "On public'
+            ' services", article 25, paragraph 2',
+        )
+    )
+    url: WebAddress | None = None
 
 
 class Printers(_Strict):
@@ -133,7 +155,10 @@ class Profile(_Strict):
     district: Text | None = None  # §3: registration is at the place of residence
     # §10: Tuesday–Friday 09:00–18:00, lunch 13:00–14:00
     schedule: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Hours]
-    holidays: list[date] = Field(default_factory=list)
+    holidays: list[date] = Field(default_factory=list)  # the office's own closed days
+    # Kazakhstan's statutory holidays and transferred days off (the ``holidays`` library),
+    # merged with the list above; false: only the list (kezek.public_holidays).
+    statutory_holidays: bool = True
     points: list[ServicePointProfile] = Field(min_length=1)
     services: list[ServiceProfile] = Field(min_length=1)
     printers: Printers = Field(default_factory=Printers)
@@ -141,7 +166,7 @@ class Profile(_Strict):
         False  # whether the kiosk still issues when the wait runs past closing
     )
     warn_wait_minutes: int = Field(default=30, ge=1, le=600)
-    complaint_answer_days: int = Field(default=5, ge=1, le=90)
+    complaint_term: ComplaintTerm = Field(default_factory=ComplaintTerm)
     # A staff session ends after this long without a user action (a shared desk computer).
     staff_idle_minutes: int = Field(default=60, ge=5, le=720)
     contacts: Contacts = Field(default_factory=Contacts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from kezek.public_holidays import office_holidays
 from kezek.queue.clock import Clock, DayHours, Schedule
 from kezek.queue.models import Office, PointService, Service, ServicePoint
 from kezek.settings import WEEKDAYS, Profile
@@ -15,7 +16,8 @@ def schedule(profile: Profile) -> Schedule:
         WEEKDAYS.index(day): DayHours(open=h.open, close=h.close, lunch=h.lunch)
         for day, h in profile.schedule.items()
     }
-    return Schedule(zone=profile.zone, week=week, holidays=frozenset(profile.holidays))
+    closed = office_holidays(profile.holidays, profile.statutory_holidays)
+    return Schedule(zone=profile.zone, week=week, holidays=closed)
 
 
 def clock(profile: Profile) -> Clock:
@@ -70,6 +72,7 @@ def sync_profile(session: Session, profile: Profile) -> Office:
         )
         service.target_wait_minutes = sspec.target_wait_minutes
         service.registration = sspec.registration
+        service.appendix = sspec.appendix
         service.active = True
         services[sspec.code] = service
         session.add(service)

@@ -29,6 +29,11 @@ class Visit:
     point: str | None = None
     transfer_to: str | None = None
     children: list[Visit] = field(default_factory=list)
+    ready: float | None = None  # a transfer's row waits from its parent's finish
+
+    @property
+    def since(self) -> float:
+        return self.arrival if self.ready is None else self.ready
 
 
 def simulate_day(rng: random.Random, points: dict[str, list[str]], weekday: int) -> list[Visit]:
@@ -57,9 +62,9 @@ def simulate_day(rng: random.Random, points: dict[str, list[str]], weekday: int)
         if now >= CLOSE:
             break
         serves = points[code]
-        ready = [v for v in queue if v.arrival <= now and v.service in serves]
+        ready = [v for v in queue if v.since <= now and v.service in serves]
         if not ready:
-            later = [v.arrival for v in queue if v.service in serves and v.arrival > now]
+            later = [v.since for v in queue if v.service in serves and v.since > now]
             free_at[code] = min(later) if later else float(CLOSE)
             continue
         visit = min(ready, key=lambda v: (not v.priority, v.arrival))
@@ -76,6 +81,7 @@ def simulate_day(rng: random.Random, points: dict[str, list[str]], weekday: int)
             other = rng.choice([s for s in MEAN_MINUTES if s != visit.service])
             visit.status, visit.transfer_to = Status.transferred, other
             child = Visit(arrival=visit.arrival, service=other, priority=visit.priority)
+            child.ready = visit.finished
             child.called = None
             visit.children.append(child)
             queue.append(child)

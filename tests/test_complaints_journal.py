@@ -46,7 +46,9 @@ def test_register_print_review_answer(
     page = soup(done)
     assert page.select_one("h1").get_text(strip=True) == "Complaint No. 2026-001"
     shown = facts(page)
-    assert shown["Received"] == "24.11.2026" and shown["Answer due"] == "29.11.2026"  # +5 days
+    assert (
+        shown["Received"] == "24.11.2026" and shown["Answer due"] == "01.12.2026"
+    )  # 5 working days
     assert shown["Ticket"] == "А-007" and shown["Justified"] == "not reviewed yet"
     assert page.select_one("[role=status]").get_text(strip=True) == "The talon was printed."
     # The talon went to cabinet 1's desk printer (§22), as a raster image; named by number.
@@ -67,7 +69,7 @@ def test_register_print_review_answer(
     assert [td.get_text(strip=True) for td in journal.select("#open-complaints td")][:3] == [
         "2026-001",
         "24.11.2026",
-        "29.11.2026",
+        "01.12.2026",
     ]
     now.advance(days=2)
     token = login(client, engine, office_id, "head", "supervisor", create=False)  # a new day
@@ -77,6 +79,7 @@ def test_register_print_review_answer(
             "csrf_token": token,
             "justified": "yes",
             "answer": "Apologies; a second cabinet opens.",
+            "satisfied": "yes",  # 4.2: the answer records whether it satisfied (issue 13)
         },
     )
     shown = facts(soup(reviewed))
@@ -108,12 +111,12 @@ def test_overdue_complaints_are_flagged(
             "csrf_token": token,
             "complainant": "X",
             "about": "rude",
-            "received_on": "2026-11-17",
+            "received_on": "2026-11-16",
         },
     )
     page = soup(client.get("/staff/supervisor/"))
     item = page.select_one("li.state-overdue")
-    assert item is not None and "22.11.2026" in item.get_text()
+    assert item is not None and "23.11.2026" in item.get_text()  # 5 working days
     future = client.post(
         "/staff/supervisor/complaints/new",
         data={

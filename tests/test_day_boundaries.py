@@ -84,9 +84,7 @@ class TestAlwaysOpenOffice:
 
 def holiday_profile(tmp_path: Path) -> str:
     source = Path(__file__).resolve().parent.parent / "kezek" / "profiles" / "kyzylzhar.toml"
-    text = source.read_text(encoding="utf-8").replace(
-        "complaint_answer_days = 5", "complaint_answer_days = 5\nholidays = [2026-12-16]"
-    )
+    text = source.read_text(encoding="utf-8").replace("holidays = []", "holidays = [2026-12-16]")
     path = tmp_path / "holiday.toml"
     path.write_text(text, encoding="utf-8")
     return str(path)

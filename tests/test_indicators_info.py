@@ -30,7 +30,8 @@ def test_info_page_publishes_every_item(client: TestClient, lang: str) -> None:
         assert "бесплатно" in text  # §8
         assert "Кабинет №1" in text and "Кабинет №4" in text  # §12, §14
         assert "09:00–18:00, обед 13:00–14:00" in text  # §10
-        assert "в течение 5 календарных дней" in text  # §21–23, the profile's term
+        assert "в течение 5 рабочих дней" in text  # §21–23: the profile's term, by its act
+        assert "Срок установлен: Закон Республики Казахстан от 15 апреля 2013 года № 88-V" in text
     else:
         assert "10 күнтізбелік күннен кешіктірілмей" in text
         assert "тегін" in text

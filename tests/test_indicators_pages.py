@@ -92,7 +92,19 @@ def test_report_page_and_exports_agree(
         for tr in page.select("#indicators tbody tr")
     }
     assert len(shown) == 12
-    assert shown["1.2"] == ("60.0 % below target", "3 of 5")
+    # Registration's visits only: the certificate (Г-001, 41 min) is not measured (issue 13).
+    assert shown["1.2"] == ("75.0 % below target", "3 of 4")
+    assert "Registration as unemployed" in page.select_one("#measured").get_text()
+    lines = [li.get_text(" ", strip=True) for li in page.select("ul[data-parts='1.2'] li")]
+    assert lines == [  # issue 13: the lines beside 1.2, the first four its denominator
+        "called in time: 3",
+        "called late: 0",
+        "closed unserved at the end of the day: 1",
+        "left after the target had passed: 0",
+        "left before the target (not counted): 0",
+    ]
+    rule = page.select_one("#rule-1-2").get_text(" ", strip=True)
+    assert "sum of its waiting periods" in rule and "exactly 40:00 is within" in rule
     assert shown["2.1"] == ("100.0 %", "1 of 1")
     assert shown["4.3"][0] == "no data"
     assert shown["3.3"] == ("93.3 % below target", "14 of 15")  # §24 not in the profile
@@ -113,9 +125,13 @@ def test_report_page_and_exports_agree(
     header_at = next(i for i, row in enumerate(table) if row and row[0] == "No.")
     by_code = {row[0]: row for row in table[header_at + 1 :] if row and row[0]}
     assert len(by_code) == 12
-    assert by_code["1.2"][4] == 60.0 and by_code["1.2"][5:7] == (3, 5)
+    assert by_code["1.2"][4] == 75.0 and by_code["1.2"][5:7] == (3, 4)
     assert f"{by_code['1.2'][4]:.1f} %" == shown["1.2"][0].split(" below")[0]
     assert by_code["4.3"][4] == "no data"
+    at_12 = next(i for i, row in enumerate(table) if row and row[0] == "1.2")
+    assert [(row[1], row[5]) for row in table[at_12 + 1 : at_12 + 6]] == [
+        ("— " + line.rsplit(": ", 1)[0], int(line.rsplit(": ", 1)[1])) for line in lines
+    ]
     tickets = list(book.worksheets[1].iter_rows(values_only=True))
     assert len(tickets) == 1 + 6  # five visits, one of them in two rows (a transfer)
     assert sum(1 for row in tickets[1:] if row[11] == "yes") == 5  # counted in 1.2
@@ -132,11 +148,18 @@ def test_report_page_and_exports_agree(
         "Applicants who waited in the queue no more than 40 minutes",
         "100",
         "",
-        "60.0",
+        "75.0",
         "3",
-        "5",
+        "4",
         "no",
     ] in rows
+    assert ["", "— closed unserved at the end of the day", "", "", "", "1", "", ""] in rows
+    # One service alone, on the page and in the file (issue 13, item 6).
+    one = soup(client.get("/staff/supervisor/report" + MONTH + "&service=certificate"))
+    cell = one.select_one("tr[data-code='1.2'] td.counts").get_text(" ", strip=True)
+    assert cell == "0 of 1"
+    alone = client.get("/staff/supervisor/report.csv" + MONTH + "&service=certificate").text
+    assert ["", "— called late", "", "", "", "1", "", ""] in list(csv.reader(io.StringIO(alone)))
     ticket_rows = list(
         csv.reader(
             io.StringIO(client.get("/staff/supervisor/tickets.csv" + MONTH).text.lstrip("\ufeff"))
@@ -165,12 +188,17 @@ def test_targets_are_entered_per_year(client: TestClient, engine: Engine, office
         data={"csrf_token": token, "year": "2026", "t1.2": "98,5", "t4.1": "4"},
     )
     assert done.status_code == 200
-    page = soup(client.get("/staff/supervisor/report?period=year&year=2026"))
+    # The appendix's column is the target for the next year: 2026's targets in 2025's report.
+    page = soup(client.get("/staff/supervisor/report?period=year&year=2025"))
+    head = [th.get_text(strip=True) for th in page.select("#indicators thead th")]
+    assert head[2:5] == ["Normative value", "Target for 2026", "Current value"]
     targets = {
         tr["data-code"]: tr.select("td.num")[1].get_text(strip=True)
         for tr in page.select("#indicators tbody tr")
     }
     assert targets["1.2"] == "98.5" and targets["4.1"] == "4" and targets["2.1"] == "—"
+    page = soup(client.get("/staff/supervisor/report?period=year&year=2026"))
+    assert page.select_one("#indicators tr[data-code='1.2'] td.next-target").get_text() == "—"
     assert (
         soup(client.get("/staff/supervisor/targets?year=2027")).select_one("#t1\\.2")["value"] == ""
     )

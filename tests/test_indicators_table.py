@@ -124,10 +124,20 @@ def test_wait_indicator_counts_each_visit_once(
 ) -> None:
     history(engine, clock, now)
     row = rows(engine, office_id)["1.2"]
-    # А-001 10 min, А-002 20 min, А-003 exactly 40 (within), Г-001 41, А-004 closed: 3 of 5.
-    assert (row.numerator, row.denominator) == (3, 5)
-    assert row.value == pytest.approx(60.0)
+    # А-001 10 min, А-002 20 + 20 = 40 across its transfer, А-003 exactly 40 (within),
+    # А-004 closed unserved: 3 of 4. Г-001 (41) is a certificate, which the appendix does
+    # not measure (the profile says so: issue 13, item 6); alone, it is 0 of 1.
+    assert (row.numerator, row.denominator) == (3, 4)
+    assert row.value == pytest.approx(75.0)
     assert row.norm == 100 and row.met is False
+    with db.reading(engine) as s:
+        certificate = _service(s, "certificate").id
+        registration = _service(s, "registration").id
+    alone = rows(engine, office_id, service_id=certificate)["1.2"]
+    assert (alone.numerator, alone.denominator) == (0, 1)
+    assert dict(alone.parts)["called late"] == 1
+    same = rows(engine, office_id, service_id=registration)["1.2"]
+    assert (same.numerator, same.denominator) == (3, 4)
 
 
 def test_feedback_denominators_count_answers_not_tickets(
@@ -201,12 +211,18 @@ def test_complaints_against_applicants_served(
         assert [c.label for c in new] == ["2026-001", "2026-002", "2026-003"]
         assert new[0].answer_due == date(2026, 11, 29)  # received + 5 calendar days
         assert new[0].ticket_id is not None and new[0].ticket_code == "Г-001"
-        complaints.review(s, clock, new[0], True, "Apologised; the cabinet was reopened.", None)
+        complaints.review(
+            s, clock, new[0], True, "Apologised; the cabinet was reopened.", None, True
+        )
         complaints.review(s, clock, new[1], True, None, None)  # justified, no answer yet
-        complaints.review(s, clock, new[2], False, "Not justified: the office was open.", None)
+        complaints.review(
+            s, clock, new[2], False, "Not justified: the office was open.", None, False
+        )
     got = rows(engine, office_id)
-    assert (got["4.1"].numerator, got["4.1"].denominator) == (2, 3)  # 2 justified, 3 served
-    assert got["4.1"].indicator.at_most and got["4.1"].met is False  # 66.7 % > 5 %
+    # 4.1 "of this type of service": 2 justified of the 2 registration visits served (А-001,
+    # and А-002 served after its transfer); Г-001 is a certificate, not measured (issue 13).
+    assert (got["4.1"].numerator, got["4.1"].denominator) == (2, 2)
+    assert got["4.1"].indicator.at_most and got["4.1"].met is False  # 100 % > 5 %
     # On the 24th the second justified one is not due yet: only the answered one is known.
     assert (got["4.2"].numerator, got["4.2"].denominator) == (1, 1)
     late = rows(engine, office_id, as_of=date(2026, 12, 1))["4.2"]
@@ -338,9 +354,10 @@ def test_chart_data(engine: Engine, clock: Clock, now: ManualClock, office_id: i
         bands = data.wait_histogram(s, office_id, DAY, DAY)
         heat = data.arrivals(s, office_id, DAY, DAY, ZoneInfo("Asia/Almaty"))
         daily = data.daily_share(s, office_id, DAY, DAY)
-    # Bands are (5i, 5i + 5] minutes: 10 -> 1, 20 -> 3, exactly 40 -> 7 (within), 41 -> 8.
-    assert {i: n for i, n in enumerate(bands) if n} == {1: 1, 3: 1, 7: 1, 8: 1, 18: 1}
+    # Bands are (5i, 5i + 5] minutes: 10 -> 1, exactly 40 -> 7 (within); А-002 waited
+    # 20 + 20 minutes across its transfer: 40 -> 7; Г-001 (a certificate) is not measured.
+    assert {i: n for i, n in enumerate(bands) if n} == {1: 1, 7: 2, 18: 1}
     assert heat == {(1, 10): 5}  # Tuesday, 10:00–11:00 local: five visits (not six rows)
-    assert daily == [(DAY, 3, 5)]
+    assert daily == [(DAY, 3, 4)]  # the measured services' visits (issue 13)
     svg = charts.draw_waits(bands, lambda m, **kw: m % kw if kw else m)
     assert "<title" in svg.markup and svg.markup.count("<rect") == 1 + len(bands)

@@ -141,8 +141,20 @@ class QueueMachine(RuleBasedStateMachine):
             assert (t.called_at is None) == (
                 t.status == Status.waiting or (t.status in FINAL and called[t.id] == 0)
             )
-            if t.status != Status.waiting:  # the wait of every visit ends, and is measured
+            if t.status != Status.waiting and not (
+                t.status == Status.transferred and t.parent_id is None
+            ):  # the wait of every visit ends, and is measured
                 assert t.wait_seconds is not None
+        # A transferred visit's first row holds the figures of its last (issue 13): none
+        # while that one waits again.
+        by_id = {t.id: t for t in rows}
+        for t in rows:
+            if t.parent_id is None or t.status == Status.transferred:
+                continue
+            root = t
+            while root.parent_id is not None:
+                root = by_id[root.parent_id]
+            assert (root.wait_seconds, root.within_target) == (t.wait_seconds, t.within_target)
         # A transferred ticket has exactly one successor.
         children = Counter(t.parent_id for t in rows if t.parent_id)
         assert all(children[t.id] == 1 for t in rows if t.status == Status.transferred)

@@ -89,5 +89,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         counts = f"{row.numerator} / {row.denominator}" if row.denominator else ""
         print(f"{row.code:4} {export.value_text(row, _):>10}  {counts}")
+        for label, count in row.parts:  # the lines beside 1.2
+            print(f"       {_(label)}: {count}")
     print(f"written: {out}", file=sys.stderr)
     return 0

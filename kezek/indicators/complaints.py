@@ -1,12 +1,15 @@
 """The journal of citizens' complaints (§21–23; appendix 4.1, 4.2).
 
 A complaint gets a yearly number and an answer due date (received + the office profile's
-``complaint_answer_days`` calendar days); the head or deputy records the review (justified
-or not) and the answer (§22). Names and contacts are personal data: staff pages only.
+``complaint_term``: so many working or calendar days, from the legal act it names); the head
+or deputy records the review (justified or not) and the answer, and whether it satisfied the
+complaint (§22; 4.2). After the answer it is closed: corrections are amendments. Names and
+contacts are personal data: staff pages only.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.indicators.models import Complaint
+from kezek.indicators.models import Complaint, ComplaintAmendment
+from kezek.profile import ComplaintTerm
+from kezek.public_holidays import add_working_days
 from kezek.queue.clock import Clock
 from kezek.queue.models import Ticket, table_of
 from kezek.queue.tickets import InvalidInput, NotFound
@@ -42,15 +47,26 @@ def next_number(session: Session, office_id: int, year: int) -> int:
     return int(last or 0) + 1
 
 
+def answer_due(clock: Clock, received: date, term: ComplaintTerm | int) -> date:
+    """The due date: the profile's term (days, working or calendar) from the day received;
+    a bare number is calendar days. Working days skip weekends and public holidays."""
+    if isinstance(term, int):
+        return received + timedelta(days=term)
+    if term.kind == "calendar":
+        return received + timedelta(days=term.days)
+    return add_working_days(received, term.days, clock.schedule.holidays)
+
+
 def register(
     session: Session,
     clock: Clock,
     office_id: int,
-    answer_days: int,
+    term: ComplaintTerm | int,
     new: NewComplaint,
     registered_by: int | None,
 ) -> Complaint:
-    """Enter a complaint in the journal. Its number is the next of the year (§22)."""
+    """Enter a complaint in the journal. Its number is the next of the year (§22); its
+    answer is due by the profile's complaint term (``answer_due``)."""
     complainant = _clean(new.complainant, 200)
     about = _clean(new.about, 2000)
     if not complainant:
@@ -79,7 +95,7 @@ def register(
             year=received.year,
             number=next_number(session, office_id, received.year),
             received_on=received,
-            answer_due=received + timedelta(days=answer_days),
+            answer_due=answer_due(clock, received, term),
             complainant=complainant,
             contact=_clean(new.contact, 200),
             ticket_code=code,
@@ -112,18 +128,85 @@ def review(
     justified: bool,
     answer: str | None,
     answered_by: int | None,
+    satisfied: bool | None = None,
 ) -> Complaint:
-    """Record the review (justified or not) and, when given, the answer and its date."""
+    """Record the review (justified or not) and, when given, the answer: its date and
+    whether it satisfied the complaint (4.2). After the answer the complaint is closed: a
+    change is an ``amend``, never a second answer (issue 13)."""
+    if complaint.answered_on is not None:
+        raise InvalidInput(N_("This complaint is answered: record a correction as an amendment."))
+    text = _clean(answer, 4000)
+    if text and satisfied is None:
+        raise InvalidInput(N_("Say whether the answer satisfies the complaint."))
     complaint.justified = justified
     complaint.reviewed_on = complaint.reviewed_on or clock.business_day()
-    text = _clean(answer, 4000)
     if text:
         complaint.answer = text
         complaint.answered_on = clock.business_day()
         complaint.answered_by = answered_by
+        complaint.satisfied = satisfied
     session.add(complaint)
     session.flush()
     return complaint
+
+
+def amend(
+    session: Session,
+    clock: Clock,
+    complaint: Complaint,
+    by: int | None,
+    reason: str,
+    *,
+    justified: bool | None = None,
+    satisfied: bool | None = None,
+    answer: str | None = None,
+) -> ComplaintAmendment:
+    """Correct an answered complaint: a new audited entry (who, when, why, what changed).
+    The first answer's date stays: 4.2 judges the term by it."""
+    if complaint.answered_on is None:
+        raise InvalidInput(N_("Only an answered complaint is amended; review it instead."))
+    why = _clean(reason, 1000)
+    if not why:
+        raise InvalidInput(N_("Write why the record is corrected."))
+    wanted = {"justified": justified, "satisfied": satisfied, "answer": _clean(answer, 4000)}
+    changes = {
+        name: [getattr(complaint, name), value]
+        for name, value in wanted.items()
+        if value not in (None, "") and value != getattr(complaint, name)
+    }
+    if not changes:
+        raise InvalidInput(N_("The amendment changes nothing."))
+    for name, (_before, after) in changes.items():
+        setattr(complaint, name, after)
+    assert complaint.id is not None
+    entry = ComplaintAmendment(
+        office_id=complaint.office_id,
+        complaint_id=complaint.id,
+        at=clock.now(),
+        by=by,
+        reason=why,
+        changes=json.dumps(changes, ensure_ascii=False),
+    )
+    session.add(complaint)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def changes_of(entry: ComplaintAmendment) -> dict[str, list[object]]:
+    """What an amendment changed: field -> [before, after]."""
+    found: dict[str, list[object]] = json.loads(entry.changes or "{}")
+    return found
+
+
+def amendments(session: Session, complaint: Complaint) -> list[ComplaintAmendment]:
+    return list(
+        session.exec(
+            select(ComplaintAmendment)
+            .where(ComplaintAmendment.complaint_id == complaint.id)
+            .order_by(col(ComplaintAmendment.id))
+        ).all()
+    )
 
 
 def journal(session: Session, office_id: int, start: date, end: date) -> list[Complaint]:

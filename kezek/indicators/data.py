@@ -1,6 +1,6 @@
-"""The SQL aggregates behind the appendix table and the report's pictures, the one rule that
-picks a visit's row and the one period filter: data out, no drawing (``charts``) and no table
-rows (``table``)."""
+"""The SQL aggregates behind the appendix table and the report's pictures: data out, no
+drawing (``charts``) and no table rows (``table``). The visit aggregates (1.2, its lines, the
+wait pictures, 4.1's denominator) and the period filter live in ``waits``."""
 
 from __future__ import annotations
 
@@ -11,51 +11,44 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from kezek.indicators.models import Complaint, Feedback, IndicatorTarget
+from kezek.indicators.waits import (
+    BUCKET_MINUTES,
+    LAST_BUCKET,
+    WAIT_LINES,
+    count_if,
+    daily_share,
+    first_wait_condition,
+    in_period,
+    measured,
+    served_visits,
+    visit_counts,
+    wait_histogram,
+    wait_lines,
+    waits,
+)
 from kezek.intake.models import Application
-from kezek.queue.models import Office, Status, Ticket, table_of
+from kezek.queue.models import Office, Ticket, table_of
 
-BUCKET_MINUTES = 5
-LAST_BUCKET = 18  # 90 minutes and more
-
-
-def first_wait_condition() -> sa.ColumnElement[bool]:
-    """The ticket row that holds its visit's wait: each visit counted once (appendix 1.2).
-
-    A waiting ticket moved to another queue is re-routed in place; one moved after a call
-    ends as *transferred* and its visit goes on in a child row (``parent_id`` set) that
-    keeps the first issue time. So the first wait of every visit is on its root row.
-    """
-    t = table_of(Ticket)
-    return t.c.parent_id.is_(None)
-
-
-def in_period(t: sa.Table, office_id: int, start: date, end: date) -> sa.ColumnElement[bool]:
-    """The rows of this office whose business day is in ``start``…``end`` (inclusive)."""
-    return sa.and_(t.c.office_id == office_id, t.c.business_day >= start, t.c.business_day <= end)
-
-
-def wait_histogram(session: Session, office_id: int, start: date, end: date) -> list[int]:
-    """Visits per 5-minute band of waiting: band i holds waits in (5i, 5i + 5] minutes, so
-    exactly 40 minutes falls in the last band within the target; the last band is 90+."""
-    t = table_of(Ticket)
-    band = sa.case(
-        (t.c.wait_seconds <= 0, 0),
-        (t.c.wait_seconds > LAST_BUCKET * BUCKET_MINUTES * 60, LAST_BUCKET),
-        else_=(t.c.wait_seconds - 1) // (BUCKET_MINUTES * 60),
-    )
-    rows = session.execute(
-        sa.select(band, sa.func.count())
-        .where(
-            in_period(t, office_id, start, end),
-            t.c.wait_seconds.is_not(None),
-            first_wait_condition(),
-        )
-        .group_by(band)
-    ).all()
-    counts = [0] * (LAST_BUCKET + 1)
-    for index, count in rows:
-        counts[min(int(index), LAST_BUCKET)] += int(count)
-    return counts
+__all__ = [  # the visit aggregates are re-exported from ``waits``
+    "BUCKET_MINUTES",
+    "LAST_BUCKET",
+    "WAIT_LINES",
+    "arrivals",
+    "complaint_counts",
+    "count_if",
+    "daily_share",
+    "feedback_counts",
+    "first_wait_condition",
+    "in_period",
+    "intake_counts",
+    "measured",
+    "served_visits",
+    "targets",
+    "visit_counts",
+    "wait_histogram",
+    "wait_lines",
+    "waits",
+]
 
 
 def arrivals(
@@ -98,60 +91,6 @@ def _local_hour(day: date, utc_hour: int, zone: ZoneInfo) -> int:
     return utc_hour
 
 
-def daily_share(
-    session: Session, office_id: int, start: date, end: date
-) -> list[tuple[date, int, int]]:
-    """(day, visits within the target, visits) for each day that had visits."""
-    t = table_of(Ticket)
-    within = sa.func.coalesce(sa.func.sum(sa.case((t.c.within_target.is_(True), 1), else_=0)), 0)
-    rows = session.execute(
-        sa.select(t.c.business_day, within, sa.func.count())
-        .where(
-            in_period(t, office_id, start, end),
-            t.c.wait_seconds.is_not(None),
-            t.c.within_target.is_not(None),  # left before the target: out of 1.2
-            first_wait_condition(),
-        )
-        .group_by(t.c.business_day)
-        .order_by(t.c.business_day)
-    ).all()
-    return [
-        (d if isinstance(d, date) else date.fromisoformat(str(d)), int(w), int(n))
-        for d, w, n in rows
-    ]
-
-
-def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def waits(session: Session, office_id: int, start: date, end: date) -> tuple[int, int]:
-    """(visits whose wait ended within their target, visits whose wait ended): 1.2."""
-    t = table_of(Ticket)
-    row = session.execute(
-        sa.select(count_if(t.c.within_target.is_(True)), sa.func.count()).where(
-            in_period(t, office_id, start, end),
-            t.c.wait_seconds.is_not(None),
-            t.c.within_target.is_not(None),  # left before the target: out of 1.2
-            first_wait_condition(),
-        )
-    ).one()
-    return int(row[0]), int(row[1])
-
-
-def served_visits(session: Session, office_id: int, start: date, end: date) -> int:
-    """Applicants served: a visit ends in at most one *served* row (4.1's denominator)."""
-    t = table_of(Ticket)
-    return int(
-        session.execute(
-            sa.select(sa.func.count()).where(
-                in_period(t, office_id, start, end),
-                t.c.status == Status.served,
-            )
-        ).scalar_one()
-    )
-
-
 FEEDBACK_COLUMNS = {
     "2.1": "process_ok",
     "3.1": "info_ok",
@@ -176,14 +115,21 @@ def feedback_counts(
 def complaint_counts(
     session: Session, office_id: int, start: date, end: date, as_of: date
 ) -> tuple[int, int, int]:
-    """(justified, justified and answered by the due date, justified whose outcome is known).
+    """(justified, justified answered by the due date *and satisfied*, justified whose
+    outcome is known): 4.1's numerator and 4.2.
 
     A justified complaint still unanswered before its due date is pending: not yet in 4.2.
-    One unanswered past its due date counts as late.
+    One unanswered past its due date counts as late. The due date is judged by the first
+    answer's date, which an amendment never moves (issue 13).
     """
     c = table_of(Complaint)
     justified = c.c.justified.is_(True)
-    in_term = sa.and_(justified, c.c.answered_on.is_not(None), c.c.answered_on <= c.c.answer_due)
+    in_term = sa.and_(
+        justified,
+        c.c.answered_on.is_not(None),
+        c.c.answered_on <= c.c.answer_due,
+        c.c.satisfied.is_(True),
+    )
     known = sa.and_(justified, sa.or_(c.c.answered_on.is_not(None), c.c.answer_due < as_of))
     row = session.execute(
         sa.select(count_if(justified), count_if(in_term), count_if(known)).where(

@@ -32,12 +32,13 @@ def value_text(row: IndicatorRow, _: Translator) -> str:
     return _("no data") if value is None else f"{value:.1f} %"
 
 
-def table_header(_: Translator) -> list[str]:
+def table_header(_: Translator, next_year: int) -> list[str]:
+    """The appendix's columns: normative value, next year's target, current value."""
     return [
         _("No."),
         _("Indicator"),
-        _("Norm"),
-        _("Target"),
+        _("Normative value"),
+        _("Target for %(year)s", year=next_year),
         _("Current value, %"),
         _("Counted"),
         _("Out of"),
@@ -60,13 +61,15 @@ def table_records(rows: list[IndicatorRow], _: Translator) -> list[list[Any]]:
                     if row.indicator.at_most
                     else f"{row.norm:g}"
                 ),
-                "" if row.target is None else row.target,
+                "" if row.next_target is None else row.next_target,
                 _("no data") if value is None else round(value, 1),
                 "" if row.numerator is None else row.numerator,
                 "" if row.denominator is None else row.denominator,
                 "" if met is None else (_("yes") if met else _("no")),
             ]
         )
+        for label, count in row.parts:  # the lines beside 1.2
+            records.append(["", "— " + _(label), "", "", "", count, "", ""])
     return records
 
 
@@ -188,7 +191,7 @@ def table_csv(rows: list[IndicatorRow], period: Period, _: Translator) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Period"), period.start.isoformat(), period.end.isoformat()])
-    writer.writerow(table_header(_))
+    writer.writerow(table_header(_, period.end.year + 1))
     writer.writerows(table_records(rows, _))
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 Cyrillic
 
@@ -233,7 +236,7 @@ def workbook(
     sheet.append([office_name])
     sheet.append([_("Period"), period.start, period.end])
     sheet.append([])
-    sheet.append(_bold_row(sheet, table_header(_), bold))
+    sheet.append(_bold_row(sheet, table_header(_, period.end.year + 1), bold))
     for record in table_records(rows, _):
         sheet.append(record)
     tickets = book.create_sheet(_("Tickets")[:31])

@@ -70,12 +70,30 @@ class Complaint(SQLModel, table=True):
     justified: bool | None = None  # set by the review
     reviewed_on: date | None = None
     answer: str | None = Field(default=None, max_length=4000)
-    answered_on: date | None = None
+    answered_on: date | None = None  # the first answer's date: 4.2 keeps it (issue 13)
     answered_by: int | None = Field(default=None, foreign_key="users.id")
+    satisfied: bool | None = None  # the answer satisfied the complaint (4.2)
 
     @property
     def label(self) -> str:
         return f"{self.year}-{self.number:03d}"
+
+
+class ComplaintAmendment(SQLModel, table=True):
+    """A correction of an answered complaint: who, when, why, and what changed (issue 13).
+
+    After the answer a complaint is closed; an amendment never moves ``answered_on``. Rows
+    are only added (the database refuses updates and deletes, as for the cards' audit).
+    """
+
+    __tablename__ = "complaint_amendments"
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="offices.id")
+    complaint_id: int = Field(foreign_key="complaints.id", index=True)
+    at: datetime | None = utc_field(nullable=False)
+    by: int | None = Field(default=None, foreign_key="users.id")
+    reason: str = Field(max_length=1000)
+    changes: str = Field(default="{}", max_length=8000)  # JSON: field -> [before, after]
 
 
 class IndicatorTarget(SQLModel, table=True):

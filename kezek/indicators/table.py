@@ -1,7 +1,8 @@
 """The appendix table of the service standard, for any period, computed in SQL.
 
-Each of the 12 rows has the norm from the standard, the target for the year (§20, entered by
-a supervisor) and the current value with the counts behind it. Where nothing can be computed
+Each of the 12 rows has, as the appendix does, the normative value, the target for the next
+year (§20, entered by a supervisor) and the current value with the counts behind it; the
+reporting year's own target decides whether the value is met. Where nothing can be computed
 (the denominator is empty) the value is ``None``: "no data", never 0 % or 100 %.
 """
 
@@ -19,9 +20,7 @@ from kezek.indicators.data import (
     complaint_counts,
     feedback_counts,
     intake_counts,
-    served_visits,
     targets,
-    waits,
 )
 from kezek.indicators.period import Period
 
@@ -95,6 +94,14 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("5.1", N_("Satisfied with the politeness of the staff"), 100, N_("feedback survey")),
 )
 BY_CODE = {i.code: i for i in INDICATORS}
+# The lines beside 1.2 (issue 13): the first four are its denominator.
+WAIT_LINE_NAMES = {
+    "in_time": N_("called in time"),
+    "late": N_("called late"),
+    "closed_unserved": N_("closed unserved at the end of the day"),
+    "left_after": N_("left after the target had passed"),
+    "left_before": N_("left before the target (not counted)"),
+}
 NO_INFO = N_("the information page was not checked")
 
 
@@ -105,6 +112,8 @@ class IndicatorRow:
     numerator: int | None
     denominator: int | None
     note: str | None = None  # msgid: why there is no data, when there is none
+    next_target: float | None = None  # the appendix's column: the target for the next year
+    parts: tuple[tuple[str, int], ...] = ()  # (msgid, count): the lines beside 1.2
 
     @property
     def code(self) -> str:
@@ -139,21 +148,28 @@ def compute(
     *,
     published: tuple[int, int] | None = None,
     as_of: date | None = None,
+    service_id: int | None = None,
 ) -> list[IndicatorRow]:
     """The 12 rows for ``start``…``end`` (business days, inclusive).
 
     ``published`` is (items the public info page publishes, items it must publish) for 3.3;
-    ``as_of`` is today, for complaints not yet due (defaults to ``end``).
+    ``as_of`` is today, for complaints not yet due (defaults to ``end``). The visits (1.2,
+    4.1's denominator) are those of the services the appendix measures, or of
+    ``service_id`` alone (issue 13, item 6).
     """
     Period(start, end)  # validates
     as_of = as_of or end
     goals = targets(session, office_id, end.year)
+    next_goals = targets(session, office_id, end.year + 1)
+    lines = data.visit_counts(session, office_id, start, end, service_id)
+    parts = {"1.2": tuple((WAIT_LINE_NAMES[k], lines[k]) for k in data.WAIT_LINES)}
     counts: dict[str, tuple[int | None, int | None]] = {}
     notes: dict[str, str] = {}
-    counts["1.2"] = waits(session, office_id, start, end)
+    counted = sum(lines[k] for k in ("in_time", "late", "closed_unserved", "left_after"))
+    counts["1.2"] = (lines["in_time"], counted)  # the same as waits(), from the same pass
     counts.update(feedback_counts(session, office_id, start, end))
     justified, in_term, known = complaint_counts(session, office_id, start, end, as_of)
-    counts["4.1"] = (justified, served_visits(session, office_id, start, end))
+    counts["4.1"] = (justified, lines["served"])
     counts["4.2"] = (in_term, known)
     counts["3.3"] = published if published is not None else (None, None)
     counts.update(intake_counts(session, office_id, start, end, as_of))
@@ -169,6 +185,8 @@ def compute(
                 numerator,
                 denominator,
                 notes.get(indicator.code),
+                next_goals.get(indicator.code),
+                parts.get(indicator.code, ()),
             )
         )
     return rows
@@ -191,13 +209,18 @@ def report(
     published: tuple[int, int],
     as_of: date,
     zone: ZoneInfo,
+    service_id: int | None = None,
 ) -> Report:
-    """The table and the data of its three pictures, for one period."""
+    """The table and the data of its three pictures, for one period (one service's, when
+    ``service_id`` is given)."""
     start, end = period.start, period.end
+    rows = compute(
+        session, office_id, start, end, published=published, as_of=as_of, service_id=service_id
+    )
     return Report(
         period,
-        compute(session, office_id, start, end, published=published, as_of=as_of),
-        data.wait_histogram(session, office_id, start, end),
+        rows,
+        data.wait_histogram(session, office_id, start, end, service_id),
         data.arrivals(session, office_id, start, end, zone),
-        data.daily_share(session, office_id, start, end),
+        data.daily_share(session, office_id, start, end, service_id),
     )

@@ -11,7 +11,9 @@ What the indicators (appendix) count from these tables:
 * **2.2** — ``Application.corrected_at`` (+ ``corrected_by``, ``correction_reason``): a
   supervisor marked the case as processed incorrectly by the clerk and corrected after review.
   Correct cases = accepted applications with ``corrected_at IS NULL``.
-* **3.2** — ``Application.complete_on_first_visit``: set once, when the first visit of the
-  application ends: True when the set of documents was complete and accepted then, False when
-  a missing-documents slip had to be given. NULL while that first visit is still open.
+* **3.2** — ``Application.complete_on_first_visit``: set once, by the first visit of the
+  application (the one it was opened at: that day, that ticket still in hand): True when the
+  set of documents was complete and accepted then; False when a missing-documents slip had to
+  be given, or when it ended with neither and the set was accepted at a later visit. NULL
+  until one of the two happens.
 """

@@ -20,7 +20,8 @@ from kezek.intake.models import (
     IntakeCounter,
 )
 from kezek.queue.clock import Clock
-from kezek.queue.models import table_of
+from kezek.queue.models import IN_HAND, Ticket, table_of
+from kezek.queue.reads import latest
 
 TERM_DAYS = 10  # §3, §7: no later than 10 calendar days from the submission of documents
 DUE_SOON_DAYS = 2  # supervisors see a case this many days before its deadline
@@ -123,6 +124,19 @@ def set_documents(
     return codes
 
 
+def at_first_visit(session: Session, clock: Clock, app: Application) -> bool:
+    """Whether the application's first visit is still going on (indicator 3.2: it decides).
+
+    It is the visit it was opened at: the same office day and, when it was opened with a
+    ticket, that visitor still in hand at a desk (a later ticket is a later visit).
+    """
+    assert app.opened_at is not None
+    if clock.business_day(app.opened_at) != clock.business_day():
+        return False
+    ticket = session.get(Ticket, app.ticket_id) if app.ticket_id is not None else None
+    return ticket is None or latest(session, ticket).status in IN_HAND
+
+
 def next_number(session: Session, office_id: int, year: int) -> int:
     """Atomically take the next application number of the year: an upsert on the counter row."""
     table = table_of(IntakeCounter)
@@ -166,8 +180,8 @@ def accept(
     app.status, app.accepted_at, app.accepted_by = AppStatus.accepted, now, actor_id
     app.accepted_point_id, app.deadline = point_id, deadline(today)
     app.category = card.category
-    if app.complete_on_first_visit is None:  # indicator 3.2: complete at the first visit
-        app.complete_on_first_visit = True
+    if app.complete_on_first_visit is None:  # indicator 3.2: the first visit decides
+        app.complete_on_first_visit = at_first_visit(session, clock, app)
     audit.save(
         session,
         app,

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
+from kezek.queue import visits
 from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition
 from kezek.queue.history import _SERVICE_CODE, _T, _event
@@ -88,7 +89,7 @@ def _candidates(postgres: bool) -> sa.Select[Any]:
         table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
     query = (
-        sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes)
+        sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id)
         .where(
             _T.c.office_id == sa.bindparam("office_id"),
             _T.c.status == Status.waiting.value,
@@ -164,8 +165,9 @@ def call_next(
                 return None
             time.sleep(0.01)
             continue
-        ticket_id, issued_at, target = found
-        wait = max(0, int((now - issued_at).total_seconds()))
+        ticket_id, issued_at, target, parent_id = found
+        began, before = visits.current_period(session, ticket_id, parent_id, issued_at)
+        wait = before + max(0, int((now - began).total_seconds()))  # the visit's (visits)
         row = conn.execute(
             _CLAIM,
             {
@@ -182,6 +184,10 @@ def call_next(
             *columns, service_code = row
             ticket = _adopt(session, {c.key: v for c, v in zip(_T.c, columns, strict=True)})
             _event(session, ticket, "called", now, clerk_id, (service_code, point.code))
+            if parent_id is not None:
+                visits.settle(
+                    session, ticket, {"wait_seconds": wait, "within_target": wait <= target * 60}
+                )
             return ticket
     return None
 

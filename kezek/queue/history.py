@@ -1,9 +1,9 @@
-"""The ticket table handles, the history writer and the wait rule shared by the queue moves."""
+"""The ticket table handles and the history writer shared by the queue moves (the wait rule
+lives in ``visits``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -67,15 +67,3 @@ def _event(
             id=int(inserted.inserted_primary_key[0]),  # type: ignore[index]
         ),
     )
-
-
-def _wait(ticket: Ticket, at: datetime) -> dict[str, Any]:
-    """Waiting time = called − issued (never called: closed − issued). Appendix 1.2.
-
-    The columns to write when the wait ends now; nothing when it has ended before.
-    """
-    assert ticket.issued_at is not None
-    if ticket.wait_seconds is not None:
-        return {}
-    seconds = max(0, int((at - ticket.issued_at).total_seconds()))
-    return {"wait_seconds": seconds, "within_target": seconds <= ticket.target_wait_minutes * 60}

@@ -90,6 +90,7 @@ class Service(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     target_wait_minutes: int = 40
     registration: bool = False
+    appendix: bool = True  # the standard's appendix measures it (the profile says)
     active: bool = True
 
     def name(self, lang: str) -> str:
@@ -203,6 +204,8 @@ class Ticket(SQLModel, table=True):
             "wait_seconds",
             "within_target",
             "issued_at",
+            "service_id",  # the appendix's services (issue 13)
+            "status",  # the lines beside 1.2, the visits served (4.1)
             sqlite_where=sa.text("parent_id IS NULL"),
             postgresql_where=sa.text("parent_id IS NULL"),
         ),

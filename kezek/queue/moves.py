@@ -13,10 +13,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
+from kezek.queue import visits
 from kezek.queue.calls import _attach, _check_free, _check_point_serves, _insert, _require
 from kezek.queue.clock import Clock
 from kezek.queue.errors import InvalidInput
-from kezek.queue.history import _POINT_CODE, _SERVICE_CODE, _T, _event, _wait
+from kezek.queue.history import _POINT_CODE, _SERVICE_CODE, _T, _event
 from kezek.queue.models import (
     IN_HAND,
     Service,
@@ -115,7 +116,8 @@ def call_specific(
     _check_point_serves(session, point, ticket.service_id)
     _check_free(session, point)
     now = clock.now()
-    return _moved(
+    wait = visits.ended(session, ticket, now)
+    _moved(
         session,
         ticket,
         "called",
@@ -127,8 +129,10 @@ def call_specific(
         called_at=now,
         service_point_id=point.id,
         clerk_id=clerk_id,
-        **_wait(ticket, now),
+        **wait,
     )
+    visits.settle(session, ticket, wait)
+    return ticket
 
 
 def recall(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
@@ -162,13 +166,11 @@ def no_show(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None
 
 def cancel(session: Session, clock: Clock, ticket: Ticket, actor_id: int | None) -> Ticket:
     now = clock.now()
-    wait = _wait(ticket, now)
-    if wait.get("within_target"):  # left before the target: out of 1.2 (issue 13)
-        wait["within_target"] = None
+    wait = visits.ended(session, ticket, now, "cancelled")  # before the target: out of 1.2
     values: dict[str, Any] = {"status": Status.cancelled, "finished_at": now, **wait}
-    return _moved(
-        session, ticket, "cancelled", now, actor_id, [Status.waiting, Status.called], **values
-    )
+    _moved(session, ticket, "cancelled", now, actor_id, [Status.waiting, Status.called], **values)
+    visits.settle(session, ticket, wait)
+    return ticket
 
 
 def transfer(
@@ -178,8 +180,8 @@ def transfer(
 
     A ticket still waiting is simply re-routed (the visitor has not been seen yet). A ticket
     in hand ends as *transferred* and a new row waits in the other queue; it keeps the first
-    issue time, so the wait clock keeps counting and it is not sent to the back. Appendix 1.2
-    counts each visit once, by its first wait: the rows without a parent.
+    issue time, so it is not sent to the back. Its waiting period starts now and adds to the
+    visit's (``visits``): the visit's figures on its root row are cleared until it ends.
     """
     _require(ticket, [Status.waiting, *IN_HAND], "transferred")
     if to_service.id == ticket.service_id or to_service.office_id != ticket.office_id:
@@ -199,7 +201,10 @@ def transfer(
             service_id=to_service.id,
         )
     values: dict[str, Any] = {"status": Status.transferred, "finished_at": now}
+    if ticket.parent_id is None:  # the visit waits again: its figures wait for the end
+        values |= {"wait_seconds": None, "within_target": None}
     _moved(session, ticket, "transferred", now, actor_id, IN_HAND, detail=detail, **values)
+    visits.reopen(session, ticket)
     child = Ticket(
         office_id=ticket.office_id,
         service_id=to_service.id,
@@ -240,12 +245,13 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
     ).all()
     closed = 0
     for ticket in tickets:
-        wait = _wait(ticket, max(at, ticket.issued_at or at))
-        if wait:  # never called: closed unserved is never "within" (appendix 1.2, issue 13)
-            wait["within_target"] = False
+        # Never called: closed unserved is never "within" (appendix 1.2, issue 13).
+        wait = visits.ended(session, ticket, max(at, ticket.issued_at or at), "closed")
         values: dict[str, Any] = {"status": Status.closed, "finished_at": at, **wait}
         # A ticket called meanwhile (PostgreSQL) is the clerk's now: it is left alone.
-        closed += _write_move(session, ticket, "closed", at, None, values)
+        if _write_move(session, ticket, "closed", at, None, values):
+            closed += 1
+            visits.settle(session, ticket, wait)
     return closed
 
 

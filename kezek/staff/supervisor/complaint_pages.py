@@ -1,10 +1,10 @@
-"""The complaints journal (§21–23): register, print the talon, review."""
+"""The complaints journal (§21–23): register, print the talon, review and answer, amend."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -12,7 +12,7 @@ from kezek import db, web
 from kezek.i18n import N_
 from kezek.indicators import complaints
 from kezek.indicators.models import Complaint
-from kezek.queue.models import Role
+from kezek.queue.models import Role, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, refuse, staff
 from kezek.staff.supervisor.report_pages import period_of
@@ -48,7 +48,7 @@ def complaint_new(request: Request, who: Staff) -> Response:
         "today": st.clock.business_day(),
         "form": who.form,
         "error": None,
-        "answer_days": st.profile.complaint_answer_days,
+        "term": st.profile.complaint_term,
     }
     if request.method == "GET":
         return web.render(request, "supervisor/complaint_new.html", ctx)
@@ -62,7 +62,7 @@ def complaint_new(request: Request, who: Staff) -> Response:
     try:
         with db.transaction(st.engine) as session:
             row = complaints.register(
-                session, st.clock, st.office_id, st.profile.complaint_answer_days, new, who.user_id
+                session, st.clock, st.office_id, st.profile.complaint_term, new, who.user_id
             )
     except QueueError as exc:
         ctx["error"] = web.queue_text(request, exc)
@@ -175,13 +175,20 @@ def _date(raw: str) -> date | None:
         return None
 
 
-@staff(Role.clerk)
-def complaint_page(request: Request, who: Staff) -> Response:
-    """One complaint: its talon can be reprinted by the desk; a supervisor reviews it."""
+def _yes_no(raw: str) -> bool | None:
+    return {"yes": True, "no": False}.get(raw)
+
+
+def _page(
+    request: Request, who: Staff, row: Complaint, error: str | None = None, status: int = 200
+) -> Response:
     st = web.state(request)
-    row = _opened(request, st, who)
-    if isinstance(row, Response):
-        return row
+    with db.reading(st.engine) as session:
+        corrections = complaints.amendments(session, row)
+        names = {
+            user.id: user.full_name or user.username
+            for user in session.exec(select(User).where(User.office_id == st.office_id))
+        }
     return web.render(
         request,
         "supervisor/complaint.html",
@@ -192,24 +199,81 @@ def complaint_page(request: Request, who: Staff) -> Response:
             "may_review": who.may(Role.supervisor),
             "printed": request.query_params.get("printed"),
             "print_url": request.url_for("complaint_print", complaint_id=row.id),
+            "amendments": corrections,
+            "changes_of": complaints.changes_of,
+            "names": names,
+            "zone": st.profile.zone,
+            "error": error,
         },
+        status_code=status,
     )
+
+
+@staff(Role.clerk)
+def complaint_page(request: Request, who: Staff) -> Response:
+    """One complaint: its talon can be reprinted by the desk; a supervisor reviews it."""
+    st = web.state(request)
+    row = _opened(request, st, who)
+    if isinstance(row, Response):
+        return row
+    return _page(request, who, row)
 
 
 @staff(Role.supervisor)
 def complaint_review(request: Request, who: Staff) -> Response:
+    """Before the answer: the review and the answer (with whether it satisfied). After it:
+    refused; a correction is an amendment (issue 13)."""
     st = web.state(request)
-    verdict = who.field("justified", 3)
-    if verdict not in ("yes", "no"):
+    verdict = _yes_no(who.field("justified", 3))
+    if verdict is None:
         return RedirectResponse(
             request.url_for("complaint", complaint_id=request.path_params["complaint_id"]),
             status_code=303,
         )
-    with db.transaction(st.engine) as session:
-        row = _complaint(session, st, request)
-        if row is None:
-            return _missing(request)
-        complaints.review(
-            session, st.clock, row, verdict == "yes", who.field("answer", 4000), who.user_id
-        )
+    try:
+        with db.transaction(st.engine) as session:
+            row = _complaint(session, st, request)
+            if row is None:
+                return _missing(request)
+            complaints.review(
+                session,
+                st.clock,
+                row,
+                verdict,
+                who.field("answer", 4000),
+                who.user_id,
+                _yes_no(who.field("satisfied", 3)),
+            )
+    except QueueError as exc:
+        with db.reading(st.engine) as session:
+            again = _complaint(session, st, request)
+        assert again is not None
+        return _page(request, who, again, web.queue_text(request, exc), 409)
+    return RedirectResponse(request.url_for("complaint", complaint_id=row.id), status_code=303)
+
+
+@staff(Role.supervisor)
+def complaint_amend(request: Request, who: Staff) -> Response:
+    """Correct an answered complaint: a new audited amendment that keeps the answer's date."""
+    st = web.state(request)
+    try:
+        with db.transaction(st.engine) as session:
+            row = _complaint(session, st, request)
+            if row is None:
+                return _missing(request)
+            complaints.amend(
+                session,
+                st.clock,
+                row,
+                who.user_id,
+                who.field("reason", 1000),
+                justified=_yes_no(who.field("justified", 3)),
+                satisfied=_yes_no(who.field("satisfied", 3)),
+                answer=who.field("answer", 4000),
+            )
+    except QueueError as exc:
+        with db.reading(st.engine) as session:
+            again = _complaint(session, st, request)
+        assert again is not None
+        return _page(request, who, again, web.queue_text(request, exc), 422)
     return RedirectResponse(request.url_for("complaint", complaint_id=row.id), status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -14,7 +14,7 @@ from kezek.i18n import N_
 from kezek.indicators import charts, export, table
 from kezek.indicators import period as period_mod
 from kezek.public import info
-from kezek.queue.models import Role
+from kezek.queue.models import Role, Service
 from kezek.staff.access import Staff, staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,23 @@ def period_of(request: Request) -> tuple[period_mod.Period, str | None]:
         )
 
 
-def _rows(session: Session, st: web.State, period: period_mod.Period) -> list[table.IndicatorRow]:
+def services_of(session: Session, st: web.State) -> list[Service]:
+    """The office's services, those the appendix measures first (issue 13, item 6)."""
+    found = session.exec(
+        select(Service).where(Service.office_id == st.office_id, col(Service.active).is_(True))
+    ).all()
+    return sorted(found, key=lambda s: (not s.appendix, s.id or 0))
+
+
+def service_of(request: Request, session: Session, st: web.State) -> int | None:
+    """``?service=CODE``: the table for that service alone; otherwise the measured ones."""
+    code = request.query_params.get("service", "")[:32]
+    return next((s.id for s in services_of(session, st) if s.code == code), None)
+
+
+def _rows(
+    session: Session, st: web.State, period: period_mod.Period, request: Request
+) -> list[table.IndicatorRow]:
     """The appendix table alone (the exports: no pictures)."""
     return table.compute(
         session,
@@ -39,20 +55,24 @@ def _rows(session: Session, st: web.State, period: period_mod.Period) -> list[ta
         period.end,
         published=info.coverage(st.profile),
         as_of=st.clock.business_day(),
+        service_id=service_of(request, session, st),
     )
 
 
-def _report(request: Request, period: period_mod.Period) -> table.Report:
+def _report(request: Request, period: period_mod.Period) -> tuple[table.Report, list[Service]]:
     st = web.state(request)
     with db.reading(st.engine) as session:
-        return table.report(
+        services = services_of(session, st)
+        found = table.report(
             session,
             st.office_id,
             period,
             published=info.coverage(st.profile),
             as_of=st.clock.business_day(),
             zone=st.profile.zone,
+            service_id=service_of(request, session, st),
         )
+    return found, services
 
 
 def pictures(report: table.Report, _: i18n.Translator) -> list[charts.Svg]:
@@ -67,7 +87,7 @@ def pictures(report: table.Report, _: i18n.Translator) -> list[charts.Svg]:
 @staff(Role.supervisor)
 def report_page(request: Request, who: Staff) -> Response:
     period, problem = period_of(request)
-    report = _report(request, period)
+    report, services = _report(request, period)
     _ = i18n.Translator(web.lang(request))
     ctx = {
         "report": report,
@@ -78,6 +98,8 @@ def report_page(request: Request, who: Staff) -> Response:
         "params": request.query_params,
         "value_text": export.value_text,
         "today": web.state(request).clock.business_day(),
+        "services": services,
+        "service": request.query_params.get("service", ""),
     }
     return web.render(request, "supervisor/report.html", ctx)
 
@@ -92,7 +114,7 @@ def report_csv(request: Request, who: Staff) -> Response:
     st = web.state(request)
     period, _problem = period_of(request)
     with db.reading(st.engine) as session:
-        rows = _rows(session, st, period)
+        rows = _rows(session, st, period, request)
     text = export.table_csv(rows, period, i18n.Translator(web.lang(request)))
     return Response(
         text, media_type="text/csv; charset=utf-8", headers=_download("indicators", period, "csv")
@@ -105,7 +127,7 @@ def report_xlsx(request: Request, who: Staff) -> Response:
     period, _problem = period_of(request)
     language = web.lang(request)
     with db.reading(st.engine) as session:
-        rows = _rows(session, st, period)
+        rows = _rows(session, st, period, request)
         data = export.workbook(
             session,
             st.office_id,

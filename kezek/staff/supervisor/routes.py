@@ -16,6 +16,7 @@ from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
 from kezek.staff.supervisor.complaint_pages import (
+    complaint_amend,
     complaint_new,
     complaint_page,
     complaint_print,
@@ -122,6 +123,12 @@ routes: list[BaseRoute] = [
         complaint_review,
         methods=["POST"],
         name="complaint_review",
+    ),
+    Route(
+        "/complaints/{complaint_id:int}/amend",
+        complaint_amend,
+        methods=["POST"],
+        name="complaint_amend",
     ),
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
 ]

@@ -4,9 +4,6 @@ may work when the office is closed to visitors."""
 
 from __future__ import annotations
 
-import inspect
-from typing import Any
-
 from sqlmodel import Session
 
 from kezek.indicators import complaints, feedback
@@ -117,7 +114,7 @@ def complaint(run: Replay, session: Session, line: lines.NewComplaint, actor: in
         complainant=line.name, contact=line.contact, about=line.text, ticket_code=code
     )
     row = complaints.register(
-        session, run.clock, run.office_id, run.profile.complaint_answer_days, new, actor
+        session, run.clock, run.office_id, run.profile.complaint_term, new, actor
     )
     run.name("complaint", line.label, row.id)
 
@@ -134,12 +131,10 @@ def review(run: Replay, session: Session, line: lines.Review, actor: int | None)
 
 
 def answer(run: Replay, session: Session, line: lines.AnswerComplaint, actor: int | None) -> None:
-    """The answer, with whether it satisfied the complaint where the journal records it."""
+    """The answer, with whether it satisfied the complaint (4.2); an answer to a complaint
+    found unjustified satisfies nothing, unless the line says so."""
     row = _complaint(run, session, line.complaint)
-    extra: dict[str, Any] = {}
-    if (
-        line.satisfied is not None
-        and "satisfied" in inspect.signature(complaints.review).parameters
-    ):
-        extra["satisfied"] = line.satisfied
-    complaints.review(session, run.clock, row, line.justified, line.text, actor, **extra)
+    satisfied = line.satisfied if line.satisfied is not None or line.justified else False
+    complaints.review(
+        session, run.clock, row, line.justified, line.text, actor, satisfied=satisfied
+    )

@@ -15,13 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kezek import db
+from kezek import db, tokens
 from kezek.api import guards
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TicketIn, TransferIn, parse
 from kezek.i18n import N_
-from kezek.queue import estimate, tickets
-from kezek.queue.models import Service, Status, Ticket, User
+from kezek.queue import estimate, ownership, tickets
+from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.web import clean_text, error_json, lang, public_base, queue_error, state
 
@@ -154,9 +154,6 @@ def get_queue(request: Request) -> Response:
     return JSONResponse({"services": rows, "open": st.clock.is_open(now)})
 
 
-staff_user = guards.bearer_user
-
-
 def unauthorized(request: Request) -> Response:
     return error_json(
         request,
@@ -170,11 +167,11 @@ def unauthorized(request: Request) -> Response:
 Action = Callable[[Session, Ticket, User], Ticket]
 
 
-def _act(request: Request, action: Action) -> Response:
-    """Authenticate, load the ticket, apply one queue operation, answer with the ticket."""
-    user = staff_user(request)
-    if user is None:
-        return unauthorized(request)
+def _act(
+    request: Request, grant: tokens.Grant, action: Action, *, own_ticket: bool = True
+) -> Response:
+    """Load the ticket, check it is the user's to act on (the console's rule), apply one
+    queue operation, answer with the ticket."""
     st = state(request)
     ticket_id = _ticket_id(request)
     try:
@@ -182,24 +179,36 @@ def _act(request: Request, action: Action) -> Response:
             ticket = session.get(Ticket, ticket_id) if ticket_id else None
             if ticket is None or ticket.office_id != st.office_id:
                 return error_json(request, 404, "not_found", N_("No such ticket."))
-            result = action(session, ticket, user)
+            if own_ticket:
+                ownership.own_ticket(session, st.clock, ticket, grant.user.id or 0, grant.points)
+            result = action(session, ticket, grant.user)
     except QueueError as exc:
         return queue_error(request, exc)
     with db.reading(st.engine) as session:
         return JSONResponse(guards.staff_view(ticket_json(request, session, result)))
 
 
+def _point(request: Request) -> ServicePoint | None:
+    return state(request).points.get(request.path_params["code"])
+
+
+def no_point(request: Request) -> Response:
+    return error_json(request, 404, "not_found", N_("No such service point."))
+
+
 def call_next(request: Request) -> Response:
-    user = staff_user(request)
-    if user is None:
+    grant = guards.bearer(request)
+    if grant is None:
         return unauthorized(request)
     st = state(request)
-    point = st.points.get(request.path_params["code"])
-    if point is None:
-        return error_json(request, 404, "not_found", N_("No such service point."))
+    point = _point(request)
+    if point is None or point.id is None:
+        return no_point(request)
+    user_id = grant.user.id or 0
     try:
         with db.transaction(st.engine, st.broker) as session:
-            ticket = tickets.call_next(session, st.clock, point, user.id)
+            mine = ownership.claim(session, st.clock, point.id, user_id, grant.points)
+            ticket = tickets.call_next(session, st.clock, mine, user_id)
     except QueueError as exc:
         return queue_error(request, exc)
     if ticket is None:
@@ -209,20 +218,23 @@ def call_next(request: Request) -> Response:
 
 
 async def call_specific(request: Request) -> Response:
-    if await run_in_threadpool(staff_user, request) is None:  # who asks, before what is asked
+    grant = await run_in_threadpool(guards.bearer, request)  # who asks, before what is asked
+    if grant is None:
         return unauthorized(request)
     body = await parse(request, CallIn)
     if isinstance(body, Response):
         return body
     st = state(request)
-    point = st.points.get(request.path_params["code"])
-    if point is None:
-        return error_json(request, 404, "not_found", N_("No such service point."))
-    return await run_in_threadpool(
-        _act,
-        request,
-        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, clean_text(body.reason)),
-    )
+    point = _point(request)
+    if point is None or point.id is None:
+        return no_point(request)
+    point_id, reason = point.id, clean_text(body.reason)
+
+    def act(s: Session, t: Ticket, u: User) -> Ticket:
+        mine = ownership.claim(s, st.clock, point_id, u.id or 0, grant.points)
+        return tickets.call_specific(s, st.clock, t, mine, u.id, reason)
+
+    return await run_in_threadpool(_act, request, grant, act, own_ticket=False)
 
 
 ACTIONS = {
@@ -238,12 +250,16 @@ def ticket_action(request: Request) -> Response:
     action = ACTIONS.get(request.path_params["action"])
     if action is None:
         return error_json(request, 404, "not_found", N_("No such action."))
+    grant = guards.bearer(request)
+    if grant is None:
+        return unauthorized(request)
     clock = state(request).clock
-    return _act(request, lambda s, t, u: action(s, clock, t, u.id))
+    return _act(request, grant, lambda s, t, u: action(s, clock, t, u.id))
 
 
 async def transfer(request: Request) -> Response:
-    if await run_in_threadpool(staff_user, request) is None:
+    grant = await run_in_threadpool(guards.bearer, request)
+    if grant is None:
         return unauthorized(request)
     body = await parse(request, TransferIn)
     if isinstance(body, Response):
@@ -253,7 +269,7 @@ async def transfer(request: Request) -> Response:
     if service is None:
         return unknown_service(request, body.service)
     return await run_in_threadpool(
-        _act, request, lambda s, t, u: tickets.transfer(s, st.clock, t, service, u.id)
+        _act, request, grant, lambda s, t, u: tickets.transfer(s, st.clock, t, service, u.id)
     )
 
 

@@ -13,6 +13,7 @@ from kezek import auth, db, demo, profile_sync
 from kezek.cli.common import engine, ensure_office, progress_bar
 from kezek.cli.printer import add_printer_commands
 from kezek.cli.report import add_report_command
+from kezek.cli.tokens import add_token_commands
 from kezek.queue.models import Role, User
 from kezek.settings import ProfileError, Settings, load_profile
 
@@ -127,13 +128,6 @@ def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_office(settings)
-    with db.transaction(engine(settings)) as session:
-        print(auth.create_token(session, _user(session, args.username)))
-    return 0
-
-
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     office_id = ensure_office(settings)
     eng = engine(settings)
@@ -206,11 +200,6 @@ def parser() -> argparse.ArgumentParser:
     passwd.add_argument("--password")
     passwd.set_defaults(handler=cmd_user_passwd)
 
-    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token", required=True)
-    create = token.add_parser("create", help="print a new API token for a user")
-    create.add_argument("username")
-    create.set_defaults(handler=cmd_token_create)
-
     dem = sub.add_parser("demo", help="load the demo office's simulated history")
     dem.add_argument("--days", type=int, default=208, help="working days (default: a year)")
     dem.add_argument("--if-empty", action="store_true", help="only when there is no history yet")
@@ -227,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
 EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     add_printer_commands,
     add_report_command,
+    add_token_commands,
 ]
 
 

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 from kezek import db, web
 from kezek.staff import (
     admin,
+    admin_tokens,
     application_pages,
     cards,
     console,
@@ -94,6 +95,13 @@ routes: list[BaseRoute] = [
     Route("/admin/users", admin.users, methods=BOTH, name="staff_admin_users"),
     Route("/admin/users/{user_id:int}", admin.change_user, methods=POST, name="staff_admin_user"),
     Route("/admin/office", admin.office, name="staff_admin_office"),
+    Route("/admin/tokens", admin_tokens.tokens_page, methods=BOTH, name="staff_admin_tokens"),
+    Route(
+        "/admin/tokens/{token_id:int}/revoke",
+        admin_tokens.revoke,
+        methods=POST,
+        name="staff_admin_token_revoke",
+    ),
 ]
 
 

@@ -148,9 +148,17 @@ def seams(request: pytest.FixtureRequest) -> dict[str, Any]:
     return dict(getattr(request, "param", {}))
 
 
+def with_defaults(seams: dict[str, Any]) -> dict[str, Any]:
+    """Tests issue many tickets from one address: the public limit (3 a minute, issue 14
+    §2) is lifted unless a test asks for it with ``{"public_limiter": None}``."""
+    from kezek.kiosk.limits import RateLimiter
+
+    return {"public_limiter": RateLimiter(per_minute=100_000), **seams}
+
+
 @pytest.fixture
 def app(settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return create_app(settings, engine=engine, clock=clock, **seams)
+    return create_app(settings, engine=engine, clock=clock, **with_defaults(seams))
 
 
 @pytest.fixture
@@ -179,6 +187,27 @@ def make_token(engine: Engine, username: str) -> str:
     with db.transaction(engine) as session:
         user = session.exec(select(User).where(User.username == username)).one()
         return auth.create_token(session, user)
+
+
+def enrol_device(
+    engine: Engine, office_id: int, kind: str, client: TestClient | None = None
+) -> str:
+    """An enrolled device's cookie (set on ``client`` when given), as /device/enrol sets it."""
+    from kezek.devices import enrolment, gate
+    from kezek.queue.clock import utcnow
+
+    with db.transaction(engine) as session:
+        cookie = enrolment.enrol_directly(session, office_id, kind, f"test {kind}", utcnow())
+    if client is not None:
+        client.cookies.set(gate.COOKIE, cookie)
+    return cookie
+
+
+@pytest.fixture
+def kiosk(client: TestClient, engine: Engine, office_id: int) -> TestClient:
+    """The client as an enrolled kiosk."""
+    enrol_device(engine, office_id, "kiosk", client)
+    return client
 
 
 @pytest.fixture
@@ -300,7 +329,9 @@ class LiveServer:
 def live_server(
     settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]
 ) -> Iterator[LiveServer]:
-    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock, **seams))
+    server = LiveServer(
+        lambda: create_app(settings, engine=engine, clock=clock, **with_defaults(seams))
+    )
     server.start()
     yield server
     server.stop()

@@ -5,9 +5,7 @@ Endpoints read the body in the event loop and do the database work in the thread
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Any
 
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -17,79 +15,15 @@ from starlette.routing import Route
 
 from kezek import db, tokens
 from kezek.api import guards
+from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
-from kezek.api.schemas import CallIn, TicketIn, TransferIn, parse
+from kezek.api.schemas import CallIn, TransferIn, parse
+from kezek.api.shape import ticket_json
 from kezek.i18n import N_
-from kezek.queue import estimate, ownership, tickets
-from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
+from kezek.queue import ownership, tickets
+from kezek.queue.models import ServicePoint, Status, Ticket, User
 from kezek.queue.tickets import QueueError
-from kezek.web import clean_text, error_json, lang, public_base, queue_error, state
-
-
-def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
-    st = state(request)
-    service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
-    point = st.point_by_id(ticket.service_point_id)
-    rates = st.estimate_rates
-    est = estimate.estimate(session, st.clock, ticket, rates)
-    return {
-        "id": ticket.id,
-        "code": ticket.code,
-        "service": service.code,
-        "priority": ticket.priority,
-        "lang": ticket.lang,
-        "issued_at": ticket.issued_at.isoformat() if ticket.issued_at else None,
-        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
-        "status": ticket.status,
-        "service_point": point.code if point else None,
-        "recall_count": ticket.recall_count,
-        "position": est.position if est else None,
-        "estimated_wait_minutes": est.minutes if est else None,
-        "status_url": status_url(request, ticket.public_token),
-    }
-
-
-def status_url(request: Request, token: str) -> str:
-    """The phone page of a ticket (built by hand: ``url_for`` walks every mount per call)."""
-    return f"{public_base(request)}/t/{token}"
-
-
-def unknown_service(request: Request, code: str) -> Response:
-    if not re.fullmatch(r"[a-z0-9_-]{1,32}", code):  # echo a code, never markup or a 10 KB string
-        return error_json(request, 422, "unknown_service", N_("Unknown service."))
-    return error_json(
-        request, 422, "unknown_service", N_("Unknown service %(code)s."), params={"code": code}
-    )
-
-
-async def issue_ticket(request: Request) -> Response:
-    body = await parse(request, TicketIn)
-    if isinstance(body, Response):
-        return body
-    service = state(request).services.get(body.service)
-    if service is None:
-        return unknown_service(request, body.service)
-    return await run_in_threadpool(_issue, request, service, body)
-
-
-def _issue(request: Request, service: Service, body: TicketIn) -> Response:
-    st = state(request)
-    try:
-        with db.transaction(st.engine, st.broker) as session:
-            ticket = tickets.issue(
-                session,
-                st.clock,
-                service,
-                priority=body.priority,
-                lang=body.lang or lang(request),
-                request_id=body.request_id,
-            )
-    except QueueError as exc:
-        return queue_error(request, exc)
-    # The answer is read after the commit, so the write lock is held only for the write.
-    with db.reading(st.engine) as session:
-        answer = guards.public(ticket_json(request, session, ticket), keep_token=True)
-        return JSONResponse(answer, status_code=201)
+from kezek.web import clean_text, error_json, lang, queue_error, state
 
 
 def _ticket_id(request: Request) -> int | None:

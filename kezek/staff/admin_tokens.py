@@ -35,8 +35,8 @@ def _page(
                 "id": token.id,
                 "user": user.username,
                 "scope": token.points.replace(",", ", "),
-                "expires": _local(st, token.expires_at),
-                "used": _local(st, token.last_used_at),
+                "expires": local_time(st, token.expires_at),
+                "used": local_time(st, token.last_used_at),
             }
             for token, user in tokens.listed(session, st.office_id)
         ]
@@ -58,7 +58,7 @@ def _page(
     return web.render(request, "staff/admin_tokens.html", ctx, status_code=status_code)
 
 
-def _local(st: web.State, at: datetime | None) -> str:
+def local_time(st: web.State, at: datetime | None) -> str:
     return at.astimezone(st.clock.schedule.zone).strftime("%d.%m.%Y %H:%M") if at else ""
 
 

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 from kezek import db, web
 from kezek.staff import (
     admin,
+    admin_devices,
     admin_tokens,
     application_pages,
     cards,
@@ -101,6 +102,13 @@ routes: list[BaseRoute] = [
         admin_tokens.revoke,
         methods=POST,
         name="staff_admin_token_revoke",
+    ),
+    Route("/admin/devices", admin_devices.devices_page, methods=BOTH, name="staff_admin_devices"),
+    Route(
+        "/admin/devices/{device_id:int}/revoke",
+        admin_devices.revoke,
+        methods=POST,
+        name="staff_admin_device_revoke",
     ),
 ]
 

@@ -203,6 +203,20 @@ def enrol_device(
     return cookie
 
 
+def enrol_browser(page, url: str, engine: Engine, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Chromium's page as an enrolled device of the first office (issue 14 §2)."""
+    from sqlmodel import select
+
+    from kezek.devices import gate
+    from kezek.queue.models import Office
+
+    with db.reading(engine) as session:
+        office = session.exec(select(Office).order_by(Office.id)).first()  # type: ignore[arg-type]
+        assert office is not None and office.id is not None
+    cookie = enrol_device(engine, office.id, kind)
+    page.context.add_cookies([{"name": gate.COOKIE, "value": cookie, "url": url + "/"}])
+
+
 @pytest.fixture
 def kiosk(client: TestClient, engine: Engine, office_id: int) -> TestClient:
     """The client as an enrolled kiosk."""

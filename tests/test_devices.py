@@ -56,7 +56,7 @@ def test_priority_tickets_need_an_enrolled_kiosk_or_staff(
     api = client.post("/api/tickets", json={"service": "registration", "priority": True})
     assert api.status_code == 403 and api.json()["error"] == "forbidden"
     page = soup(take(client, priority="1", lang="ru"))
-    assert "Приоритетные талоны выдаёт киоск отдела" in page.get_text()
+    assert "Приоритетные талоны выдаёт терминал отдела" in page.get_text()
     assert tickets(engine) == []  # nothing issued
     staff = {"authorization": f"Bearer {clerk_token}"}
     by_staff = client.post(

@@ -6,6 +6,7 @@ Issue 14 §5. Registered in ``kezek.cli.EXTENSIONS``; the admin pages do the sam
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -31,7 +32,7 @@ def cmd_create(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     office_id = ensure_office(settings)
     with db.reading(engine(settings)) as session:
-        print(f"{'id':>5}  {'user':20} {'scope':20} {'expires':17} last used")
+        print(f"{'id':>5}  {'user':20} {'scope':20} {'expires (UTC)':17} last used (UTC)")
         for token, user in tokens.listed(session, office_id, args.username or ""):
             print(
                 f"{token.id:>5}  {user.username:20} {token.points or 'all points':20} "
@@ -40,8 +41,8 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _when(at: object) -> str:
-    return at.strftime("%Y-%m-%d %H:%M") if hasattr(at, "strftime") else "never"
+def _when(at: datetime | None) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if at else "never"
 
 
 def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:

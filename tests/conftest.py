@@ -218,7 +218,7 @@ def enrol_browser(page, url: str, engine: Engine, kind: str) -> None:  # type: i
 
 
 @pytest.fixture
-def kiosk(client: TestClient, engine: Engine, office_id: int) -> TestClient:
+def enrolled_kiosk(client: TestClient, engine: Engine, office_id: int) -> TestClient:
     """The client as an enrolled kiosk."""
     enrol_device(engine, office_id, "kiosk", client)
     return client

@@ -56,3 +56,18 @@ def test_a_good_period_still_downloads(head: TestClient) -> None:
         assert answer.status_code == 200
         assert "2026-11-01-2026-11-30" in answer.headers["content-disposition"]
     assert head.get(f"/staff/supervisor/report?{query}").status_code == 200
+
+
+def test_an_export_that_fails_before_its_first_row_is_an_error_not_a_half_file(
+    app, engine: Engine, office_id: int
+) -> None:  # type: ignore[no-untyped-def]
+    """tickets.csv streams: its first rows are read before the answer starts, so a query that
+    fails answers an error page, never a 200 with a truncated file."""
+    import sqlalchemy as sa
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        login(client, engine, office_id, "head", "supervisor")
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE tickets RENAME TO tickets_away"))
+        answer = client.get("/staff/supervisor/tickets.csv?period=year&year=2026")
+        assert answer.status_code >= 500 and "content-disposition" not in answer.headers

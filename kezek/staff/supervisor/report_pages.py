@@ -141,12 +141,12 @@ def tickets_csv(request: Request, who: Staff) -> Response:
         with db.reading(st.engine) as session:
             yield from export.tickets_csv(session, st.office_id, period, st.profile.zone, _)
 
-    # The first rows are read before the answer starts: a failing query is an error answer
-    # (503 when the database is away), never a 200 with a truncated file.
+    # The header and the first month's rows are read before the answer starts: a failing
+    # query is an error answer (503 when the database is away), never a 200 with a half file.
     body = chunks()
-    first = next(body, "")
+    first = list(itertools.islice(body, 2))
     return StreamingResponse(
-        itertools.chain([first], body),
+        itertools.chain(first, body),
         media_type="text/csv; charset=utf-8",
         headers=_download("tickets", period, "csv"),
     )

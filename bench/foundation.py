@@ -67,8 +67,11 @@ def run(seconds: float = 5.0) -> list[dict[str, object]]:
     directory = temp_dir()
     env = kezek_env(directory)
     cli(env, "db", "upgrade")
-    cli(env, "user", "add", "bench", "--role", "clerk", "--password", "bench-password")
-    token = cli(env, "token", "create", "bench")
+    # One clerk per cabinet: a clerk sits at one service point (kezek/queue/ownership.py).
+    auths = []
+    for n in range(1, CLERKS + 1):
+        cli(env, "user", "add", f"bench{n:02d}", "--role", "clerk", "--password", "bench-password")
+        auths.append({"authorization": f"Bearer {cli(env, 'token', 'create', f'bench{n:02d}')}"})
 
     async def bare_insert(client: httpx.AsyncClient, _: int) -> bool:
         return (await client.post(base + "/insert")).status_code == 201
@@ -77,9 +80,8 @@ def run(seconds: float = 5.0) -> list[dict[str, object]]:
         response = await client.post(base + "/api/tickets", json={"service": "registration"})
         return response.status_code == 201
 
-    auth = {"authorization": f"Bearer {token}"}
-
     async def call_and_finish(client: httpx.AsyncClient, worker: int) -> bool:
+        auth = auths[worker]
         called = await client.post(
             f"{base}/api/service-points/p{worker + 1:02d}/call-next", headers=auth
         )

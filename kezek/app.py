@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from kezek import db, errors, health, i18n, metrics, profile_sync, templating, web
 from kezek.api import routes as api
+from kezek.devices import routes as device_routes
 from kezek.display import routes as display
 from kezek.display.voice import Voice
 from kezek.headers import SECURITY_HEADERS, Headers
@@ -124,10 +125,12 @@ def create_app(
     printers: Printers | None = None,
     voice: Voice | None = None,
     limiter: RateLimiter | None = None,
+    public_limiter: RateLimiter | None = None,
 ) -> Starlette:
     """The app. ``printers`` makes the kiosk's print queue (called with ``print_fn=`` in text
-    mode), ``voice`` speaks the calls, ``limiter`` paces the kiosk's taps: tests pass their
-    own; by default each office builds its own at startup."""
+    mode), ``voice`` speaks the calls, ``limiter`` paces the kiosk's taps, ``public_limiter``
+    every other client's tickets: tests pass their own; by default each office builds its own
+    at startup."""
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
@@ -156,6 +159,9 @@ def create_app(
             st.printers = printers or st.printers
             st.voice = voice or st.voice
             st.limiter = limiter or st.limiter
+            st.public_limiter = public_limiter or RateLimiter(
+                per_minute=st.profile.public_tickets_per_minute
+            )
             await asyncio.to_thread(close_finished_days, st)
             tasks.append(asyncio.create_task(_closer(st)))
             for feature in FEATURES:
@@ -181,6 +187,7 @@ def create_app(
         Mount("/staff/supervisor", routes=supervisor.routes),  # before /staff: same cookie path
         Mount("/staff", routes=staff.routes),
         Mount("/display", routes=display.routes),
+        Mount("/device", routes=device_routes.routes),
         *kiosk_status.routes,
         *info.routes,
         Mount("/static", app=StaticFiles(directory=web.STATIC), name="static"),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from kezek.queue.clock import utcnow
-from kezek.queue.models import ApiToken, Role, User
+from kezek.queue.models import Role, User
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
@@ -87,31 +86,8 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Issue 14 §5: the rest of the tokens' life (scope, expiry, list, revoke) is kezek/tokens.py.
 def create_token(session: Session, user: User) -> str:
-    """A new API token for ``user``; only its hash is stored, so it is shown once."""
-    assert user.id is not None
-    token = "kz_" + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            office_id=user.office_id,
-            user_id=user.id,
-            token_hash=_digest(token),
-            created_at=utcnow(),
-        )
-    )
-    session.flush()
-    return token
+    from kezek import tokens
 
-
-def user_for_token(session: Session, token: str) -> User | None:
-    if not token or len(token) > 200:
-        return None
-    row = session.exec(
-        select(ApiToken).where(
-            ApiToken.token_hash == _digest(token), col(ApiToken.revoked).is_(False)
-        )
-    ).first()
-    if row is None:
-        return None
-    user = session.get(User, row.user_id)
-    return user if user and user.active else None
+    return tokens.create(session, user).secret

@@ -169,6 +169,11 @@ class Profile(_Strict):
     complaint_term: ComplaintTerm = Field(default_factory=ComplaintTerm)
     # A staff session ends after this long without a user action (a shared desk computer).
     staff_idle_minutes: int = Field(default=60, ge=5, le=720)
+    # Issue 14 §2: tickets a minute per address for a client that is not an enrolled kiosk
+    # (a phone, a script), on every issuing route together.
+    public_tickets_per_minute: int = Field(default=3, ge=1, le=100_000)
+    # The demo: a kiosk opened from this machine (127.0.0.1) enrols itself.
+    enrol_local_kiosk: bool = False
     contacts: Contacts = Field(default_factory=Contacts)
 
     @model_validator(mode="after")

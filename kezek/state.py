@@ -57,6 +57,8 @@ class State:
     status_url: str | None = None  # the phone page URL with {token} in place of the token
     # The kiosk's gentle limit on taps (kiosk/routes.py).
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    # Every other client's limit on every ticket-issuing route (devices/gate.py).
+    public_limiter: RateLimiter = field(default_factory=RateLimiter)
     # The displays (display/routes.py).
     live: Live | None = None
     voice: Voice | None = None

@@ -188,9 +188,17 @@ def seams(request: pytest.FixtureRequest) -> dict[str, Any]:
     return dict(getattr(request, "param", {}))
 
 
+def with_defaults(seams: dict[str, Any]) -> dict[str, Any]:
+    """Tests issue many tickets from one address: the public limit (3 a minute, issue 14
+    §2) is lifted unless a test asks for it with ``{"public_limiter": None}``."""
+    from kezek.kiosk.limits import RateLimiter
+
+    return {"public_limiter": RateLimiter(per_minute=100_000), **seams}
+
+
 @pytest.fixture
 def app(settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return create_app(settings, engine=engine, clock=clock, **seams)
+    return create_app(settings, engine=engine, clock=clock, **with_defaults(seams))
 
 
 @pytest.fixture
@@ -219,6 +227,41 @@ def make_token(engine: Engine, username: str) -> str:
     with db.transaction(engine) as session:
         user = session.exec(select(User).where(User.username == username)).one()
         return auth.create_token(session, user)
+
+
+def enrol_device(
+    engine: Engine, office_id: int, kind: str, client: TestClient | None = None
+) -> str:
+    """An enrolled device's cookie (set on ``client`` when given), as /device/enrol sets it."""
+    from kezek.devices import enrolment, gate
+    from kezek.queue.clock import utcnow
+
+    with db.transaction(engine) as session:
+        cookie = enrolment.enrol_directly(session, office_id, kind, f"test {kind}", utcnow())
+    if client is not None:
+        client.cookies.set(gate.COOKIE, cookie)
+    return cookie
+
+
+def enrol_browser(page, url: str, engine: Engine, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Chromium's page as an enrolled device of the first office (issue 14 §2)."""
+    from sqlmodel import select
+
+    from kezek.devices import gate
+    from kezek.queue.models import Office
+
+    with db.reading(engine) as session:
+        office = session.exec(select(Office).order_by(Office.id)).first()  # type: ignore[arg-type]
+        assert office is not None and office.id is not None
+    cookie = enrol_device(engine, office.id, kind)
+    page.context.add_cookies([{"name": gate.COOKIE, "value": cookie, "url": url + "/"}])
+
+
+@pytest.fixture
+def enrolled_kiosk(client: TestClient, engine: Engine, office_id: int) -> TestClient:
+    """The client as an enrolled kiosk."""
+    enrol_device(engine, office_id, "kiosk", client)
+    return client
 
 
 @pytest.fixture
@@ -340,7 +383,9 @@ class LiveServer:
 def live_server(
     settings: Settings, engine: Engine, clock: Clock, seams: dict[str, Any]
 ) -> Iterator[LiveServer]:
-    server = LiveServer(lambda: create_app(settings, engine=engine, clock=clock, **seams))
+    server = LiveServer(
+        lambda: create_app(settings, engine=engine, clock=clock, **with_defaults(seams))
+    )
     server.start()
     yield server
     server.stop()

@@ -48,7 +48,10 @@ def test_only_the_issuing_request_learns_the_token(client: TestClient, clerk_tok
 
 
 def test_public_answers_never_show_priority(client: TestClient, clerk_token: str) -> None:
-    taken = client.post("/api/tickets", json={"service": "registration", "priority": True})
+    staff_only = {"authorization": f"Bearer {clerk_token}"}  # issue 14 §2: priority by staff
+    taken = client.post(
+        "/api/tickets", json={"service": "registration", "priority": True}, headers=staff_only
+    )
     assert taken.status_code == 201 and "priority" not in taken.json()
     token = taken.json()["status_url"].rsplit("/", 1)[1]
     assert "priority" not in client.get(f"/api/tickets/by-token/{token}").json()

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from kezek.queue.clock import Clock, ManualClock
+from tests.conftest import enrol_device
 from tests.test_feedback_screens import served_ticket
 
 STEP = {"kk": "5 сұрақтың {n}-сі", "ru": "Вопрос {n} из 5", "en": "Question {n} of 5"}
@@ -43,8 +44,9 @@ def test_the_phone_survey_keeps_the_chosen_language(
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_the_tablet_survey_keeps_the_chosen_language(
-    client: TestClient, engine: Engine, clock: Clock, now: ManualClock, lang: str
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock, lang: str, office_id: int
 ) -> None:
+    enrol_device(engine, office_id, "tablet", client)
     served_ticket(client, engine, clock, now, lang="kk", point="cab1")
     _follow_the_form(client, f"/feedback/point/cab1?lang={lang}", lang, True)
 

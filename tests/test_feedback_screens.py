@@ -15,6 +15,7 @@ from kezek.indicators.models import Feedback, FeedbackMark
 from kezek.queue import tickets
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import ServicePoint, Ticket, table_of
+from tests.conftest import enrol_device
 
 
 def served_ticket(
@@ -102,8 +103,9 @@ def test_a_waiting_ticket_cannot_rate_and_bad_input_is_refused(client: TestClien
 
 
 def test_tablet_by_the_cabinet_door(
-    client: TestClient, engine: Engine, clock: Clock, now: ManualClock
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock, office_id: int
 ) -> None:
+    enrol_device(engine, office_id, "tablet", client)  # issue 14 §1: an enrolled tablet
     url = "/feedback/point/cab1"
     waiting = client.get(url)
     assert waiting.status_code == 200 and page(waiting).select_one("#fb-waiting") is not None
@@ -128,8 +130,9 @@ def test_tablet_by_the_cabinet_door(
 
 
 def test_the_tablet_forgets_a_visit_after_its_window(
-    client: TestClient, engine: Engine, clock: Clock, now: ManualClock
+    client: TestClient, engine: Engine, clock: Clock, now: ManualClock, office_id: int
 ) -> None:
+    enrol_device(engine, office_id, "tablet", client)
     served_ticket(client, engine, clock, now, point="cab4")
     assert page(client.get("/feedback/point/cab4")).select_one("input[name=visit]") is not None
     now.advance(minutes=16)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from kezek import db
 from kezek.queue.clock import Clock, ManualClock
-from tests.conftest import PASSWORD, LiveServer, axe_violations, make_user
+from tests.conftest import PASSWORD, LiveServer, axe_violations, enrol_browser, make_user
 from tests.test_indicators_table import at, history
 
 pytestmark = pytest.mark.browser
@@ -82,6 +82,7 @@ def test_feedback_tablet_in_chromium(
             return Answer()
 
     served_ticket(Client(), engine, clock, now, lang="kk", point="cab1")  # type: ignore[arg-type]
+    enrol_browser(page, live_server.url, engine, "tablet")
     page.goto(live_server.url + "/feedback/point/cab1")
     page.screenshot(path=str(artifacts / "feedback-question.png"))
     assert axe_violations(page) == []

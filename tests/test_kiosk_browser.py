@@ -14,7 +14,7 @@ from kezek.kiosk.limits import RateLimiter
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket
 from kezek.settings import PROFILES_DIR
-from tests.conftest import LiveServer, axe_violations
+from tests.conftest import LiveServer, axe_violations, enrol_browser
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,7 @@ def assert_targets_large(page, selector: str) -> None:  # type: ignore[no-untype
 def test_choose_language_tap_a_service_see_the_code(
     live_server: LiveServer, page, artifacts: Path, engine: Engine
 ) -> None:  # type: ignore[no-untyped-def]
+    enrol_browser(page, live_server.url, engine, "kiosk")  # the priority choice is shown
     open_kiosk(page, live_server)
     assert page.locator("html").get_attribute("lang") == "kk"
     page.screenshot(path=str(artifacts / "kiosk-start-kk.png"))
@@ -85,7 +86,10 @@ def test_choose_language_tap_a_service_see_the_code(
     assert ticket_count(engine) == 1
 
 
-def test_priority_ticket_is_marked(live_server: LiveServer, page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+def test_priority_ticket_is_marked(
+    live_server: LiveServer, page, artifacts: Path, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
+    enrol_browser(page, live_server.url, engine, "kiosk")  # §11: an enrolled kiosk
     open_kiosk(page, live_server, "en")
     page.get_by_text("Priority ticket").click()
     assert page.locator("#kiosk-priority").is_checked()

@@ -65,8 +65,9 @@ def count(engine: Engine) -> int:
 
 
 def test_start_screen_has_every_service_the_priority_choice_and_languages(
-    client: TestClient,
+    enrolled_kiosk: TestClient,
 ) -> None:
+    client = enrolled_kiosk  # an enrolled kiosk offers the priority choice (issue 14 §2)
     page, request_id = start(client)
     buttons = page.select("button.kiosk-service")
     names = [text(button, ".kiosk-service-name") for button in buttons]
@@ -213,7 +214,8 @@ SECONDS = [1000.0]  # the limiter's clock in the next test
 @pytest.mark.parametrize(
     "seams", [{"limiter": RateLimiter(monotonic=lambda: SECONDS[0])}], indirect=True
 )
-def test_fifty_taps_get_a_gentle_limit(client: TestClient, engine: Engine) -> None:
+def test_fifty_taps_get_a_gentle_limit(enrolled_kiosk: TestClient, engine: Engine) -> None:
+    client = enrolled_kiosk  # the kiosk's own limit, per enrolled kiosk
     seconds = SECONDS
     answers = [take(client, request_id=f"tap-{n:04d}-xyz") for n in range(50)]
     assert [a.status_code for a in answers].count(201) == 5
@@ -228,7 +230,8 @@ def test_fifty_taps_get_a_gentle_limit(client: TestClient, engine: Engine) -> No
     assert take(client).status_code == 201
 
 
-def test_priority_ticket_is_first_in_line(client: TestClient, engine: Engine) -> None:
+def test_priority_ticket_is_first_in_line(enrolled_kiosk: TestClient, engine: Engine) -> None:
+    client = enrolled_kiosk  # §11: priority tickets come from an enrolled kiosk
     take(client)
     take(client)
     page = soup(take(client, priority="1"))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kezek.queue.clock import Clock, ManualClock
-from tests.conftest import LiveServer, axe_violations
+from tests.conftest import LiveServer, axe_violations, enrol_browser
 from tests.test_a11y_browser import serve, take
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,7 @@ def test_public_pages_reflow_at_320_css_px(
     live_server: LiveServer, page, engine: Engine, clock: Clock, now: ManualClock
 ) -> None:  # type: ignore[no-untyped-def]
     urls = pages(live_server, engine, clock, now)
+    enrol_browser(page, live_server.url, engine, "tablet")  # for the cabinet's tablet
     page.set_viewport_size({"width": 320, "height": 640})
     wide, axe = [], []
     for lang in LANGS:

@@ -53,6 +53,7 @@ PUBLIC = {  # route name -> why anyone may open it
     "feedback_point": "the feedback tablet by a cabinet door",
     "static": "stylesheets, scripts",
     "staff_login": "the way in",
+    "device_enrol": "a one-time code typed on a new kiosk, display or tablet",
 }
 STAFF_API = {
     "api_ticket",

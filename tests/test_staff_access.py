@@ -19,7 +19,15 @@ from tests.conftest import PASSWORD, make_user
 from tests.test_staff_flow import csrf_of, flash, login, post, soup
 
 # A concrete URL for every /staff route (path parameters filled with existing-looking ids).
-PARAMS = {"ticket_id": 1, "card_id": 1, "app_id": 1, "user_id": 1, "action": "finish"}
+PARAMS = {
+    "ticket_id": 1,
+    "card_id": 1,
+    "app_id": 1,
+    "user_id": 1,
+    "token_id": 1,
+    "device_id": 1,
+    "action": "finish",
+}
 
 
 def staff_urls() -> list[tuple[str, str, str]]:

@@ -5,22 +5,34 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from kezek import auth, db
+from kezek import db, tokens
 from kezek.queue.models import User
 from kezek.staff import sessions
 from kezek.staff.access import COOKIE, idle_of
 from kezek.web import state
 
 
-def bearer_user(request: Request) -> User | None:
-    """The user of a valid ``Authorization: Bearer TOKEN`` of this office."""
+def bearer(request: Request) -> tokens.Grant | None:
+    """The grant of a valid ``Authorization: Bearer TOKEN`` of this office (its last use is
+    recorded, at most once a minute)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     st = state(request)
+    now = st.clock.now()
     with db.reading(st.engine) as session:
-        user = auth.user_for_token(session, token.strip())
-    return user if user is not None and user.office_id == st.office_id else None
+        found = tokens.grant(session, token.strip(), now)
+    if found is None or found.user.office_id != st.office_id:
+        return None
+    if found.stale:
+        with db.transaction(st.engine) as session:
+            tokens.touch(session, found.token_id, now)
+    return found
+
+
+def bearer_user(request: Request) -> User | None:
+    found = bearer(request)
+    return found.user if found else None
 
 
 def staff_reader(request: Request) -> User | None:

@@ -50,6 +50,10 @@ def _errors(*codes: int) -> dict[str, Any]:
         409: "not allowed now (illegal transition, office closed)",
         413: "body too large",
         422: "invalid input",
+        403: "not this client's to do: a priority ticket without staff or an enrolled kiosk, a "
+        "service point someone else holds today, a ticket at another point, outside the "
+        "token's scope",
+        429: "past the public limit of tickets per address (Retry-After says when)",
     }
     return {str(code): _json(_ERROR, text[code]) for code in codes}
 
@@ -84,7 +88,7 @@ def _staff_action(
         "parameters": params if params is not None else _ticket_path(),
         "responses": {
             "200": _json(_TICKET, "the ticket after the change"),
-            **_errors(401, 404, 409, 422),
+            **_errors(401, 403, 404, 409, 422),
         },
     }
     if body is not None:
@@ -109,7 +113,7 @@ def openapi() -> dict[str, Any]:
                     "201": _json(
                         _ISSUED, "the new ticket (or the same one for a repeated request_id)"
                     ),
-                    **_errors(409, 413, 422),
+                    **_errors(403, 409, 413, 422, 429),
                 },
             }
         },
@@ -147,7 +151,7 @@ def openapi() -> dict[str, Any]:
                 "responses": {
                     "200": _json(_TICKET, "the called ticket"),
                     "204": {"description": "nobody is waiting"},
-                    **_errors(401, 404, 409),
+                    **_errors(401, 403, 404, 409),
                 },
             }
         },

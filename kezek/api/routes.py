@@ -5,9 +5,7 @@ Endpoints read the body in the event loop and do the database work in the thread
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Any
 
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
@@ -15,81 +13,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kezek import db
+from kezek import db, tokens
 from kezek.api import guards, schemas
+from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
-from kezek.api.schemas import CallIn, TicketIn, TransferIn, parse
+from kezek.api.schemas import CallIn, TransferIn, parse
+from kezek.api.shape import ticket_json
 from kezek.i18n import N_
-from kezek.queue import estimate, tickets
-from kezek.queue.models import Service, Status, Ticket, User
+from kezek.queue import ownership, tickets
+from kezek.queue.models import ServicePoint, Status, Ticket, User
 from kezek.queue.tickets import QueueError
-from kezek.web import clean_text, error_json, lang, public_base, queue_error, state
-
-
-def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
-    st = state(request)
-    service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
-    point = st.point_by_id(ticket.service_point_id)
-    rates = st.estimate_rates
-    est = estimate.estimate(session, st.clock, ticket, rates)
-    return {
-        "id": ticket.id,
-        "code": ticket.code,
-        "service": service.code,
-        "priority": ticket.priority,
-        "lang": ticket.lang,
-        "issued_at": ticket.issued_at.isoformat() if ticket.issued_at else None,
-        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
-        "status": ticket.status,
-        "service_point": point.code if point else None,
-        "recall_count": ticket.recall_count,
-        "position": est.position if est else None,
-        "estimated_wait_minutes": est.minutes if est else None,
-        "status_url": status_url(request, ticket.public_token),
-    }
-
-
-def status_url(request: Request, token: str) -> str:
-    """The phone page of a ticket (built by hand: ``url_for`` walks every mount per call)."""
-    return f"{public_base(request)}/t/{token}"
-
-
-def unknown_service(request: Request, code: str) -> Response:
-    if not re.fullmatch(r"[a-z0-9_-]{1,32}", code):  # echo a code, never markup or a 10 KB string
-        return error_json(request, 422, "unknown_service", N_("Unknown service."))
-    return error_json(
-        request, 422, "unknown_service", N_("Unknown service %(code)s."), params={"code": code}
-    )
-
-
-async def issue_ticket(request: Request) -> Response:
-    body = await parse(request, TicketIn)
-    if isinstance(body, Response):
-        return body
-    service = state(request).services.get(body.service)
-    if service is None:
-        return unknown_service(request, body.service)
-    return await run_in_threadpool(_issue, request, service, body)
-
-
-def _issue(request: Request, service: Service, body: TicketIn) -> Response:
-    st = state(request)
-    try:
-        with db.transaction(st.engine, st.broker) as session:
-            ticket = tickets.issue(
-                session,
-                st.clock,
-                service,
-                priority=body.priority,
-                lang=body.lang or lang(request),
-                request_id=body.request_id,
-            )
-    except QueueError as exc:
-        return queue_error(request, exc)
-    # The answer is read after the commit, so the write lock is held only for the write.
-    with db.reading(st.engine) as session:
-        answer = schemas.view(schemas.IssuedTicket, ticket_json(request, session, ticket))
-        return JSONResponse(answer, status_code=201)
+from kezek.web import clean_text, error_json, lang, queue_error, state
 
 
 def _ticket_id(request: Request) -> int | None:
@@ -156,9 +90,6 @@ def get_queue(request: Request) -> Response:
     return JSONResponse({"services": rows, "open": st.clock.is_open(now)})
 
 
-staff_user = guards.bearer_user
-
-
 def unauthorized(request: Request) -> Response:
     return error_json(
         request,
@@ -172,11 +103,11 @@ def unauthorized(request: Request) -> Response:
 Action = Callable[[Session, Ticket, User], Ticket]
 
 
-def _act(request: Request, action: Action) -> Response:
-    """Authenticate, load the ticket, apply one queue operation, answer with the ticket."""
-    user = staff_user(request)
-    if user is None:
-        return unauthorized(request)
+def _act(
+    request: Request, grant: tokens.Grant, action: Action, *, own_ticket: bool = True
+) -> Response:
+    """Load the ticket, check it is the user's to act on (the console's rule), apply one
+    queue operation, answer with the ticket."""
     st = state(request)
     ticket_id = _ticket_id(request)
     try:
@@ -184,24 +115,36 @@ def _act(request: Request, action: Action) -> Response:
             ticket = session.get(Ticket, ticket_id) if ticket_id else None
             if ticket is None or ticket.office_id != st.office_id:
                 return error_json(request, 404, "not_found", N_("No such ticket."))
-            result = action(session, ticket, user)
+            if own_ticket:
+                ownership.own_ticket(session, st.clock, ticket, grant.user.id or 0, grant.points)
+            result = action(session, ticket, grant.user)
     except QueueError as exc:
         return queue_error(request, exc)
     with db.reading(st.engine) as session:
         return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, result)))
 
 
+def _point(request: Request) -> ServicePoint | None:
+    return state(request).points.get(request.path_params["code"])
+
+
+def no_point(request: Request) -> Response:
+    return error_json(request, 404, "not_found", N_("No such service point."))
+
+
 def call_next(request: Request) -> Response:
-    user = staff_user(request)
-    if user is None:
+    grant = guards.bearer(request)
+    if grant is None:
         return unauthorized(request)
     st = state(request)
-    point = st.points.get(request.path_params["code"])
-    if point is None:
-        return error_json(request, 404, "not_found", N_("No such service point."))
+    point = _point(request)
+    if point is None or point.id is None:
+        return no_point(request)
+    user_id = grant.user.id or 0
     try:
         with db.transaction(st.engine, st.broker) as session:
-            ticket = tickets.call_next(session, st.clock, point, user.id)
+            mine = ownership.claim(session, st.clock, point.id, user_id, grant.points)
+            ticket = tickets.call_next(session, st.clock, mine, user_id)
     except QueueError as exc:
         return queue_error(request, exc)
     if ticket is None:
@@ -211,20 +154,23 @@ def call_next(request: Request) -> Response:
 
 
 async def call_specific(request: Request) -> Response:
-    if await run_in_threadpool(staff_user, request) is None:  # who asks, before what is asked
+    grant = await run_in_threadpool(guards.bearer, request)  # who asks, before what is asked
+    if grant is None:
         return unauthorized(request)
     body = await parse(request, CallIn)
     if isinstance(body, Response):
         return body
     st = state(request)
-    point = st.points.get(request.path_params["code"])
-    if point is None:
-        return error_json(request, 404, "not_found", N_("No such service point."))
-    return await run_in_threadpool(
-        _act,
-        request,
-        lambda s, t, u: tickets.call_specific(s, st.clock, t, point, u.id, clean_text(body.reason)),
-    )
+    point = _point(request)
+    if point is None or point.id is None:
+        return no_point(request)
+    point_id, reason = point.id, clean_text(body.reason)
+
+    def act(s: Session, t: Ticket, u: User) -> Ticket:
+        mine = ownership.claim(s, st.clock, point_id, u.id or 0, grant.points)
+        return tickets.call_specific(s, st.clock, t, mine, u.id, reason)
+
+    return await run_in_threadpool(_act, request, grant, act, own_ticket=False)
 
 
 ACTIONS = {
@@ -240,12 +186,16 @@ def ticket_action(request: Request) -> Response:
     action = ACTIONS.get(request.path_params["action"])
     if action is None:
         return error_json(request, 404, "not_found", N_("No such action."))
+    grant = guards.bearer(request)
+    if grant is None:
+        return unauthorized(request)
     clock = state(request).clock
-    return _act(request, lambda s, t, u: action(s, clock, t, u.id))
+    return _act(request, grant, lambda s, t, u: action(s, clock, t, u.id))
 
 
 async def transfer(request: Request) -> Response:
-    if await run_in_threadpool(staff_user, request) is None:
+    grant = await run_in_threadpool(guards.bearer, request)
+    if grant is None:
         return unauthorized(request)
     body = await parse(request, TransferIn)
     if isinstance(body, Response):
@@ -255,7 +205,7 @@ async def transfer(request: Request) -> Response:
     if service is None:
         return unknown_service(request, body.service)
     return await run_in_threadpool(
-        _act, request, lambda s, t, u: tickets.transfer(s, st.clock, t, service, u.id)
+        _act, request, grant, lambda s, t, u: tickets.transfer(s, st.clock, t, service, u.id)
     )
 
 

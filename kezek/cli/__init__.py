@@ -22,6 +22,7 @@ from kezek.cli.printer import add_printer_commands
 from kezek.cli.replay import add_replay_command
 from kezek.cli.report import add_report_command
 from kezek.cli.serve import add_serve_command, serve_limits
+from kezek.cli.tokens import add_token_commands
 from kezek.cli.users import add_user_commands
 from kezek.settings import ProfileError, Settings
 
@@ -76,6 +77,7 @@ EXTENSIONS: list[Callable[[Subparsers], None]] = [
     add_serve_command,
     add_db_commands,
     add_user_commands,
+    add_token_commands,
     add_demo_command,
     add_report_command,
     add_printer_commands,

@@ -1,4 +1,4 @@
-"""``kezek user add|list|passwd`` and ``kezek token create``.
+"""``kezek user add|list|passwd`` (tokens: ``kezek.cli.tokens``).
 
 A password comes from ``--password``, ``--password-file FILE``, or, without a terminal, the
 first line of standard input (``echo … | kezek user add NAME``); on a terminal it is asked
@@ -71,13 +71,6 @@ def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_office(settings)
-    with db.transaction(engine(settings)) as session:
-        print(auth.create_token(session, _user(session, args.username)))
-    return 0
-
-
 def _password_options(parser: argparse.ArgumentParser) -> None:
     given = parser.add_mutually_exclusive_group()
     given.add_argument(
@@ -110,9 +103,3 @@ def add_user_commands(sub: Subparsers) -> None:
     passwd.add_argument("username", help="the user")
     _password_options(passwd)
     passwd.set_defaults(handler=cmd_user_passwd)
-
-    token = sub.add_parser("token", help="API tokens")
-    tokens = token.add_subparsers(dest="token", required=True, metavar="ACTION")
-    create = tokens.add_parser("create", help="print a new API token for a user (stored hashed)")
-    create.add_argument("username", help="the user the token acts as")
-    create.set_defaults(handler=cmd_token_create)

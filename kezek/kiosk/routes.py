@@ -17,6 +17,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
+from kezek.devices import gate
+from kezek.i18n import N_
 from kezek.kiosk import issuing, printer_state, qr, status, talon_jobs
 from kezek.kiosk.status import NO_STORE, TALON_POLLS
 from kezek.queue import tickets
@@ -55,10 +57,6 @@ def _base(request: Request, st: web.State, language: str, idle: int) -> dict[str
         "printer_down": printer_state.kiosk_printer_down(st),
         "lang_home": _home_url(request, language),
     }
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def status_url(request: Request, ticket: Ticket) -> str:
@@ -113,6 +111,7 @@ def _start(
         "descriptions": _descriptions(st, language),
         "request_id": secrets.token_urlsafe(16),
         "message": message,
+        "enrolled": gate.device(request, "kiosk") is not None,  # §11: priority at a kiosk
     }
     return _screen(request, "kiosk/start.html", ctx, status_code)
 
@@ -121,7 +120,11 @@ def _start(
 
 
 def home(request: Request) -> Response:
-    return _start(request, web.lang(request))
+    cookie = gate.enrol_local_kiosk(request)
+    response = _start(request, web.lang(request))
+    if cookie:
+        gate.set_cookie(response, request, cookie)
+    return response
 
 
 def ping(request: Request) -> Response:
@@ -163,7 +166,11 @@ def _take(
     confirmed: bool,
 ) -> Response:
     language: str = request.state.lang
-    limiter = st.limiter
+    who = gate.issuer(request)
+    refusal = gate.admit(st, who, priority=priority)
+    if refusal is not None and refusal.reason == "priority":
+        text = N_("Priority tickets are issued at the office's kiosk or by a clerk.")
+        return _start(request, language, i18n.gettext(language, text), 403)
     job = None
     try:
         with db.transaction(st.engine, st.broker) as session:
@@ -176,7 +183,7 @@ def _take(
                 request_id=request_id,
                 confirmed=confirmed,
                 issue_past_closing=st.profile.issue_past_closing,
-                limited=not limiter.allowed(_client(request)),
+                limited=refusal is not None,
             )
             if taken.ticket is not None:
                 # A new ticket's place and wait were just computed for the §10 check.
@@ -197,14 +204,14 @@ def _take(
     if taken.limited:
         ctx = {
             **_base(request, st, language, IDLE_OTHER),
-            "seconds": limiter.wait_seconds(_client(request)),
+            "seconds": refusal.seconds if refusal else 1,
         }
         return _screen(request, "kiosk/limited.html", ctx, 429)
     if taken.ticket is None:
         assert taken.notice is not None and taken.outlook is not None
         return _notice(request, language, service, taken, request_id, priority)
     if job is not None:
-        limiter.record(_client(request))
+        gate.record(st, who)
         talon_jobs.submit(st, job)  # after the commit: the ticket exists whatever the printer does
     ctx["notice"] = _notice_text(st, language, taken.notice) if taken.notice else None
     return _screen(request, "kiosk/ticket.html", ctx, 201 if taken.created else 200)

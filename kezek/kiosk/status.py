@@ -4,6 +4,8 @@ No personal data (§18.2)."""
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,22 +15,25 @@ from kezek import db, i18n, web
 from kezek.kiosk import issuing, printer_state
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
+from kezek.web_bounds import number
 
 NO_STORE = {"cache-control": "no-store"}  # a cached start screen would reuse its request id
 TALON_POLLS = 30  # the print status is polled every second, at most this many times
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32,43}")  # what secrets.token_urlsafe(24) makes
 
 
 def talon_status(request: Request) -> Response:
     """The print status line of the ticket screen, polled every second until it is known."""
     st = web.state(request)
-    try:
-        poll = max(1, min(int(request.query_params.get("n", "1")), TALON_POLLS))
-    except ValueError:
-        poll = TALON_POLLS
+    token = request.path_params["token"]
+    if not TOKEN.fullmatch(token):  # no ticket has such a token: a clear 404, not "not yet"
+        return Response(status_code=404, headers=NO_STORE)
+    asked = number(request.query_params.get("n", "1"), low=1)
+    poll = min(asked, TALON_POLLS) if asked is not None else TALON_POLLS
     with db.reading(st.engine) as session:
         ticket = session.exec(
             select(Ticket).where(
-                Ticket.public_token == request.path_params["token"][:64],
+                Ticket.public_token == token,
                 Ticket.office_id == st.office_id,
             )
         ).first()

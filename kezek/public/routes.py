@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
+from kezek.devices import gate
 from kezek.indicators import feedback
 from kezek.intake import documents
 from kezek.intake.applications import TERM_DAYS
@@ -172,8 +173,12 @@ async def by_ticket(request: Request) -> Response:
     return _done(request, ticket, message, None)
 
 
-def _point_ticket(request: Request) -> tuple[bool, Ticket | None]:
+def _point_ticket(request: Request) -> tuple[bool | None, Ticket | None]:
+    """(whether the point exists, the visit just served there); (None, None) when this is
+    not an enrolled feedback tablet (issue 14 §1: not any browser on the network)."""
     st = web.state(request)
+    if gate.device(request, "tablet") is None:
+        return None, None
     point = st.points.get(request.path_params["code"])
     if point is None:
         return False, None
@@ -184,6 +189,8 @@ def _point_ticket(request: Request) -> tuple[bool, Ticket | None]:
 async def by_point(request: Request) -> Response:
     """The tablet by the cabinet door: /feedback/point/{code}, for the visit just served there."""
     known, ticket = await run_in_threadpool(_point_ticket, request)
+    if known is None:
+        return web.render(request, "feedback/not_a_tablet.html", {}, status_code=403)
     if not known:
         return web.render(
             request,

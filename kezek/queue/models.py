@@ -145,6 +145,15 @@ class ApiToken(SQLModel, table=True):
     )  # sha256 hex; the token itself is never stored
     created_at: datetime | None = utc_field(nullable=False)
     revoked: bool = False
+    # Issue 14 §5: every token expires; an empty scope is every service point of the office.
+    expires_at: datetime | None = utc_field(nullable=True)
+    points: str = Field(default="", max_length=400)  # "cab1,cab4"
+    last_used_at: datetime | None = utc_field(nullable=True)
+
+    def scope(self) -> frozenset[str] | None:
+        """The service point codes this token may act on; None: any."""
+        codes = frozenset(code for code in self.points.split(",") if code)
+        return codes or None
 
 
 class DayCounter(SQLModel, table=True):

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from kezek import db, web
 from kezek.i18n import N_
 from kezek.kiosk import talon_jobs
-from kezek.queue import tickets
+from kezek.queue import ownership, tickets
 from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
@@ -86,36 +86,19 @@ def take_point(request: Request, who: Staff) -> Response:
     st = who.st
     code = who.field("point", 32)
     refused: web.Said | None = None
-    with db.transaction(st.engine, st.broker) as session:
-        point = session.exec(
-            select(ServicePoint).where(
-                ServicePoint.office_id == st.office_id,
-                ServicePoint.code == code,
-                col(ServicePoint.active).is_(True),
-            )
-        ).first()
-        today = st.clock.business_day()
-        if point is None:
-            refused = web.refusal(N_("No such service point."))
-        elif (
-            point.clerk_id not in (None, who.user_id)
-            and point.opened_at is not None
-            and st.clock.business_day(point.opened_at) == today
-        ):
-            holder = session.get(User, point.clerk_id)
-            name = holder.full_name or holder.username if holder else "?"
-            refused = web.refusal(N_("%(name)s works at this service point today."), name=name)
-        else:
-            for mine in session.exec(
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            point = session.exec(
                 select(ServicePoint).where(
-                    ServicePoint.office_id == st.office_id, ServicePoint.clerk_id == who.user_id
+                    ServicePoint.office_id == st.office_id, ServicePoint.code == code
                 )
-            ):
-                mine.clerk_id, mine.opened_at = None, None
-                session.add(mine)
-            session.flush()
-            point.clerk_id, point.opened_at = who.user_id, st.clock.now()
-            session.add(point)
+            ).first()
+            if point is None or point.id is None:
+                refused = web.refusal(N_("No such service point."))
+            else:
+                ownership.claim(session, st.clock, point.id, who.user_id)
+    except QueueError as exc:
+        refused = _queue_error(request, exc)
     if refused:
         return _render(request, who, refused)
     return RedirectResponse(request.url_for("staff"), status_code=303)
@@ -171,8 +154,8 @@ def _carry_out(
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.office_id != st.office_id:
             return web.refusal(N_("No such ticket."))
-        if own_ticket and ticket.service_point_id != point.id:
-            return web.refusal(N_("This ticket is handled at another service point."))
+        if own_ticket:
+            ownership.own_ticket(session, st.clock, ticket, who.user_id)
     if act(session, point, ticket) is None:
         return web.notice(N_("Nobody is waiting for this service point."))
     return web.Said()

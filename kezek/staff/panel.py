@@ -10,23 +10,13 @@ from sqlmodel import Session, col, select
 from kezek import web
 from kezek.intake.models import CardVisit
 from kezek.kiosk import talon_jobs
-from kezek.queue import tickets
+from kezek.queue import ownership, tickets
 from kezek.queue.models import Service, ServicePoint, Status, Ticket
 
 
 def my_point(session: Session, st: web.State, user_id: int) -> ServicePoint | None:
-    """The service point this clerk opened today (yesterday's choice does not carry over)."""
-    today = st.clock.business_day()
-    for point in session.exec(
-        select(ServicePoint).where(
-            ServicePoint.office_id == st.office_id,
-            ServicePoint.clerk_id == user_id,
-            col(ServicePoint.active).is_(True),
-        )
-    ):
-        if point.opened_at is not None and st.clock.business_day(point.opened_at) == today:
-            return point
-    return None
+    """The service point this clerk opened today (the rule shared with the API)."""
+    return ownership.held(session, st.clock, st.office_id, user_id)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from starlette.routing import BaseRoute, Route
 from kezek import db, web
 from kezek.staff import (
     admin,
+    admin_devices,
+    admin_tokens,
     application_pages,
     cards,
     console,
@@ -94,6 +96,20 @@ routes: list[BaseRoute] = [
     Route("/admin/users", admin.users, methods=BOTH, name="staff_admin_users"),
     Route("/admin/users/{user_id:int}", admin.change_user, methods=POST, name="staff_admin_user"),
     Route("/admin/office", admin.office, name="staff_admin_office"),
+    Route("/admin/tokens", admin_tokens.tokens_page, methods=BOTH, name="staff_admin_tokens"),
+    Route(
+        "/admin/tokens/{token_id:int}/revoke",
+        admin_tokens.revoke,
+        methods=POST,
+        name="staff_admin_token_revoke",
+    ),
+    Route("/admin/devices", admin_devices.devices_page, methods=BOTH, name="staff_admin_devices"),
+    Route(
+        "/admin/devices/{device_id:int}/revoke",
+        admin_devices.revoke,
+        methods=POST,
+        name="staff_admin_device_revoke",
+    ),
 ]
 
 

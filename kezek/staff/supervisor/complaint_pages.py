@@ -37,6 +37,7 @@ def journal(request: Request, who: Staff) -> Response:
             "complaint_state": complaints.state,
             "params": request.query_params,
         },
+        status_code=422 if problem else 200,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from markupsafe import Markup
@@ -10,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from kezek import db, i18n, web
-from kezek.i18n import N_
 from kezek.indicators import charts, export, table
 from kezek.indicators import period as period_mod
 from kezek.public import info
@@ -21,13 +21,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def period_of(request: Request) -> tuple[period_mod.Period, str | None]:
+    """The period asked for, or this year and why the one asked for was refused (the pages
+    show this year with the reason, answered 422)."""
     today = web.state(request).clock.business_day()
     try:
         return period_mod.parse_period(request.query_params, today), None
-    except ValueError:
-        return period_mod.Period.year(today.year), N_(
-            "That period is not valid; showing this year."
-        )
+    except period_mod.PeriodError as exc:
+        return period_mod.Period.year(today.year), exc.message
+
+
+def refused(request: Request, problem: str) -> Response:
+    """An export of a bad period: a 422 with the reason, never a file of another period nor a
+    half file (issue 14 §7: the period is checked before a byte is sent)."""
+    text = i18n.gettext(web.lang(request), problem)
+    return Response(text + "\n", status_code=422, media_type="text/plain; charset=utf-8")
 
 
 def services_of(session: Session, st: web.State) -> list[Service]:
@@ -101,7 +108,7 @@ def report_page(request: Request, who: Staff) -> Response:
         "services": services,
         "service": request.query_params.get("service", ""),
     }
-    return web.render(request, "supervisor/report.html", ctx)
+    return web.render(request, "supervisor/report.html", ctx, status_code=422 if problem else 200)
 
 
 def _download(name: str, period: period_mod.Period, extension: str) -> dict[str, str]:
@@ -112,7 +119,9 @@ def _download(name: str, period: period_mod.Period, extension: str) -> dict[str,
 @staff(Role.supervisor)
 def report_csv(request: Request, who: Staff) -> Response:
     st = web.state(request)
-    period, _problem = period_of(request)
+    period, problem = period_of(request)
+    if problem:
+        return refused(request, problem)
     with db.reading(st.engine) as session:
         rows = _rows(session, st, period, request)
     text = export.table_csv(rows, period, i18n.Translator(web.lang(request)))
@@ -124,7 +133,9 @@ def report_csv(request: Request, who: Staff) -> Response:
 @staff(Role.supervisor)
 def report_xlsx(request: Request, who: Staff) -> Response:
     st = web.state(request)
-    period, _problem = period_of(request)
+    period, problem = period_of(request)
+    if problem:
+        return refused(request, problem)
     language = web.lang(request)
     with db.reading(st.engine) as session:
         rows = _rows(session, st, period, request)
@@ -143,13 +154,21 @@ def report_xlsx(request: Request, who: Staff) -> Response:
 @staff(Role.supervisor)
 def tickets_csv(request: Request, who: Staff) -> Response:
     st = web.state(request)
-    period, _problem = period_of(request)
+    period, problem = period_of(request)
+    if problem:
+        return refused(request, problem)
     _ = i18n.Translator(web.lang(request))
 
     def chunks() -> Iterator[str]:
         with db.reading(st.engine) as session:
             yield from export.tickets_csv(session, st.office_id, period, st.profile.zone, _)
 
+    # The header and the first month's rows are read before the answer starts: a failing
+    # query is an error answer (503 when the database is away), never a 200 with a half file.
+    body = chunks()
+    first = list(itertools.islice(body, 2))
     return StreamingResponse(
-        chunks(), media_type="text/csv; charset=utf-8", headers=_download("tickets", period, "csv")
+        itertools.chain(first, body),
+        media_type="text/csv; charset=utf-8",
+        headers=_download("tickets", period, "csv"),
     )

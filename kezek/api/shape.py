@@ -1,0 +1,40 @@
+"""A ticket as the API answers it (who may see which keys: the models of ``kezek.api.schemas``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+
+from kezek.queue import estimate
+from kezek.queue.models import Service, Ticket
+from kezek.web import public_base, state
+
+
+def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
+    st = state(request)
+    service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
+    point = st.point_by_id(ticket.service_point_id)
+    rates = st.estimate_rates
+    est = estimate.estimate(session, st.clock, ticket, rates)
+    return {
+        "id": ticket.id,
+        "code": ticket.code,
+        "service": service.code,
+        "priority": ticket.priority,
+        "lang": ticket.lang,
+        "issued_at": ticket.issued_at.isoformat() if ticket.issued_at else None,
+        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
+        "status": ticket.status,
+        "service_point": point.code if point else None,
+        "recall_count": ticket.recall_count,
+        "position": est.position if est else None,
+        "estimated_wait_minutes": est.minutes if est else None,
+        "status_url": status_url(request, ticket.public_token),
+    }
+
+
+def status_url(request: Request, token: str) -> str:
+    """The phone page of a ticket (built by hand: ``url_for`` walks every mount per call)."""
+    return f"{public_base(request)}/t/{token}"

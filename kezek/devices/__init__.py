@@ -1,0 +1,1 @@
+"""Enrolled devices: kiosks, hall displays, cabinet feedback tablets (issue 14 §2)."""

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
+from kezek import migrate
 from kezek.display import voice
 from tests.conftest import POSTGRES
 
@@ -47,7 +49,8 @@ def test_readyz_fails_when_the_migrations_are_behind(client: TestClient, engine:
     assert answer.status_code == 503 and answer.json()["status"] == "fail"
     migrations = by_name(answer.json())["migrations"]
     assert migrations["status"] == "fail"
-    assert migrations["detail"] == "at fcbc9c721a4b, the code needs 3b8e2f6a9c41"
+    head = ScriptDirectory.from_config(migrate.config(engine)).get_current_head()
+    assert migrations["detail"] == f"at fcbc9c721a4b, the code needs {head}"
     assert "kezek db upgrade" in migrations["fix"]
 
 

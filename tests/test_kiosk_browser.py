@@ -202,6 +202,7 @@ def test_phone_page(live_server: LiveServer, page, artifacts: Path) -> None:  # 
 def test_printer_problem_and_the_gentle_limit(
     live_server: LiveServer, page, artifacts: Path, engine: Engine
 ) -> None:  # type: ignore[no-untyped-def]
+    enrol_browser(page, live_server.url, engine, "kiosk")  # the kiosk's own gentle limit
     open_kiosk(page, live_server, "kk")
     page.get_by_role("button", name="Анықтама алу").click()
     page.wait_for_selector("#kiosk.kiosk-ticket", timeout=WAIT_MS)

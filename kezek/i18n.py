@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 LANGUAGES = ("kk", "ru", "en")
@@ -66,6 +68,22 @@ def ngettext(lang: str, singular: str, plural: str, n: int, **params: object) ->
     "1 визит", "2 визита", "5 визитов", "21 визит"; kk one), with ``%(num)s`` = ``n``."""
     text = translations(lang).ngettext(singular, plural, n)
     return text % {"num": n, **params}
+
+
+def number(lang: str, value: float, digits: int = 1) -> str:
+    """A number as the language writes it (Babel): "1 234,5" in kk and ru, "1,234.5" in en;
+    ``digits`` decimals, dropped when the number is whole and ``digits`` is 0."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def percent(lang: str, value: float, digits: int = 1) -> str:
+    """A share given in percent (97.8) as the language writes it: "97,8 %" in ru, "97,8%" in
+    kk, "97.8%" in en (the locale's own percent pattern, with ``digits`` decimals)."""
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+    return format_percent(value / 100, format=pattern, locale=lang)
 
 
 class Translator:

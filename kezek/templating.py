@@ -27,6 +27,19 @@ def vendor_files() -> dict[str, str]:
     return found
 
 
+@jinja2.pass_context
+def _number(ctx: jinja2.runtime.Context, value: float, digits: int | None = None) -> str:
+    """``{{ x|number }}`` in the page's language; whole numbers without decimals."""
+    shown = (0 if float(value).is_integer() else 1) if digits is None else digits
+    return i18n.number(ctx.get("lang") or i18n.DEFAULT_LANGUAGE, value, shown)
+
+
+@jinja2.pass_context
+def _percent(ctx: jinja2.runtime.Context, value: float, digits: int = 1) -> str:
+    """``{{ share|percent }}``: 97.8 shown as "97,8 %" in ru (Babel)."""
+    return i18n.percent(ctx.get("lang") or i18n.DEFAULT_LANGUAGE, value, digits)
+
+
 def make_templates() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(PACKAGE / "templates"),
@@ -39,6 +52,8 @@ def make_templates() -> jinja2.Environment:
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["number"] = _number
+    env.filters["percent"] = _percent
     return env
 
 

@@ -94,3 +94,17 @@ def test_language_choice_order() -> None:
     assert i18n.negotiate(None, "en", "ru") == "en"  # then the cookie
     assert i18n.negotiate(None, None, "de-DE,ru;q=0.8,en;q=0.9") == "en"  # then Accept-Language
     assert i18n.negotiate("xx", "yy", "zz") == "kk"  # then the state language
+
+
+def test_numbers_are_written_as_each_language_writes_them() -> None:
+    """Issue 15, defect 9: Babel's numbers, not "100.0 %" and "0.8 минут" everywhere."""
+    assert [i18n.percent(lang, 97.84) for lang in ("kk", "ru", "en")] == [
+        "97,8%",
+        "97,8\xa0%",
+        "97.8%",
+    ]
+    assert [i18n.number(lang, 1234.5) for lang in ("kk", "ru", "en")] == [
+        "1\xa0234,5",
+        "1\xa0234,5",
+        "1,234.5",
+    ]

@@ -51,8 +51,10 @@ def test_dashboard_and_report_in_chromium(
 
     page.goto(live_server.url + "/staff/supervisor/report?period=month&year=2026&month=11&lang=ru")
     row = page.locator("tr[data-code='1.2']")
-    assert "60.0 %" in row.locator("td.value").inner_text()
-    assert row.locator("td.counts").inner_text().strip() == "3 из 5"
+    # Issue 13: the closed-unserved visit is not within, the one left early is left out;
+    # issue 15: the share as Russian writes it.
+    assert "75,0\xa0%" in row.locator("td.value").inner_text()
+    assert row.locator("td.counts").inner_text().strip() == "3 из 4"
     assert page.locator("svg.chart").count() == 3
     page.screenshot(path=str(artifacts / "indicators-report.png"), full_page=True)
     page.emulate_media(media="print")

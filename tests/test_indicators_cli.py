@@ -71,7 +71,7 @@ def test_report_command(tmp_path: Path) -> None:
         assert by_code[code][4] == expected, code
         if row.denominator:
             assert by_code[code][5:7] == (row.numerator, row.denominator), code
-    assert f"{rows['1.2'].value:.1f} %" in done.stdout
+    assert f"{rows['1.2'].value:.1f}%" in done.stdout  # Babel: "89.0%" in English
     tickets = sum(1 for _row in book.worksheets[1].iter_rows(values_only=True)) - 1
     assert tickets >= rows["1.2"].denominator  # a row per ticket; transfers add rows
     done = kezek(

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session
 
+from kezek import i18n
 from kezek.i18n import Translator
 from kezek.indicators.data import first_wait_condition, in_period
 from kezek.indicators.period import Period
@@ -27,9 +28,10 @@ Progress = Callable[[int, int], None]
 
 
 def value_text(row: IndicatorRow, _: Translator) -> str:
-    """'97.8 %' or 'no data' (the page, the files and the CLI say the same)."""
+    """'97,8 %' (in the reader's language, Babel) or 'no data': the page, the files and the
+    CLI say the same."""
     value = row.value
-    return _("no data") if value is None else f"{value:.1f} %"
+    return _("no data") if value is None else i18n.percent(_.lang, value)
 
 
 def table_header(_: Translator, next_year: int) -> list[str]:

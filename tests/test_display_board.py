@@ -107,7 +107,7 @@ def test_an_idle_board_asks_people_to_wait(client: TestClient) -> None:
 def test_the_fragment_is_the_board_alone(client: TestClient, clerk_token: str) -> None:
     issue(client)
     call(client, clerk_token)
-    response = client.get("/display/", headers={"hx-request": "true"})
+    response = client.get("/display/", headers={"hx-request": "true", "hx-target": "board"})
     assert response.headers["cache-control"] == "no-store"
     assert "<html" not in response.text and "<main" not in response.text
     soup = BeautifulSoup(response.text, "html.parser")

@@ -110,10 +110,15 @@ def test_tablet_by_the_cabinet_door(
     waiting = client.get(url)
     assert waiting.status_code == 200 and page(waiting).select_one("#fb-waiting") is not None
     # The polling fragment is the waiting block alone.
-    fragment = client.get(url, headers={"hx-request": "true"})
+    fragment = client.get(url, headers={"hx-request": "true", "hx-target": "fb-waiting"})
     assert fragment.text.lstrip().startswith('<div id="fb-waiting"')
     ticket = served_ticket(client, engine, clock, now, lang="kk", point="cab1")
-    assert client.get(url, headers={"hx-request": "true"}).headers.get("hx-refresh") == "true"
+    assert (
+        client.get(url, headers={"hx-request": "true", "hx-target": "fb-waiting"}).headers.get(
+            "hx-refresh"
+        )
+        == "true"
+    )
     ask = page(client.get(url))
     question = ask.select_one("h1").get_text(strip=True)
     assert question == "Қызмет көрсету барысына көңіліңіз толды ма?"

@@ -104,6 +104,7 @@ def test_the_visitor_from_the_kiosk_to_the_survey(
     page.go_back()
     page.get_by_role("link", name=re.compile("Терминал")).click()
     page.wait_for_selector(".kiosk-service")
+    assert "kiosk.css" in trip.sheets()  # reached by a boosted click: the whole page
     trip.step("kiosk")
     page.locator(".kiosk-service").first.click()
     code = page.wait_for_selector(".kiosk-code").inner_text()

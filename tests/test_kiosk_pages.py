@@ -105,7 +105,7 @@ def test_start_screen_in_russian_is_not_cached(client: TestClient) -> None:
 
 
 def test_htmx_gets_only_the_screen(client: TestClient) -> None:
-    response = client.get("/kiosk/?lang=en", headers={"hx-request": "true"})
+    response = client.get("/kiosk/?lang=en", headers={"hx-request": "true", "hx-target": "kiosk"})
     assert response.text.lstrip().startswith('<main id="kiosk"')
     assert "<html" not in response.text
 
@@ -418,7 +418,11 @@ def test_phone_page_follows_the_ticket_to_the_cabinet(
     client.post("/api/service-points/cab1/call-next", headers=auth)
     client.post(f"/api/tickets/{first['id']}/finish", headers=auth)
     client.post("/api/service-points/cab1/call-next", headers=auth)
-    fragment = soup(client.get(f"/t/{token}?lang=kk", headers={"hx-request": "true"}))
+    fragment = soup(
+        client.get(
+            f"/t/{token}?lang=kk", headers={"hx-request": "true", "hx-target": "ticket-live"}
+        )
+    )
     assert text(fragment, ".phone-called") == "Сізді шақырып жатыр!"
     assert text(fragment, ".phone-point") == "№1 кабинет"
     # In hand, then sent to another service: the same link follows the visitor there.
@@ -499,3 +503,21 @@ def test_the_first_in_line_is_told_they_are_next_and_the_phone_shows_priority(
         second = session.exec(select(Ticket).where(Ticket.code == "А-002")).one()
     assert "около 5 мин" in text(plain, ".kiosk-facts")  # 1 ahead × 10 min / 2 cabinets
     assert soup(client.get(f"/t/{second.public_token}")).select_one(".phone-priority") is None
+
+
+def test_a_boosted_click_gets_each_public_page_whole(client: TestClient, engine: Engine) -> None:
+    """Issue 15, defect 3: a boosted click (from / or another page) sends HX-Request too; the
+    kiosk, the hall display and the phone page answer it with the whole page and its styles,
+    a fragment only to the element that asks for it."""
+    take(client)
+    with db.reading(engine) as session:
+        token = session.exec(select(Ticket.public_token)).one()
+    boosted = {"hx-request": "true", "hx-boosted": "true"}
+    for url, sheet in (
+        ("/kiosk/", "kiosk.css"),
+        ("/display/", "display.css"),
+        (f"/t/{token}", "kiosk.css"),
+    ):
+        page = soup(client.get(url, headers=boosted))
+        assert page.html is not None, url
+        assert any(sheet in link["href"] for link in page.select("link[rel=stylesheet]")), url

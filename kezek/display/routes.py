@@ -97,7 +97,7 @@ def _board_html(st: web.State, point: ServicePoint | None) -> str:
 def _page(request: Request, point: ServicePoint | None) -> Response:
     st = web.state(request)
     ctx = _context(st, point)
-    if web.is_htmx(request):  # the page's fallback while its stream is down
+    if web.asks_for(request, "board"):  # the page's fallback while its stream is down
         return web.render(
             request, _template(point), ctx, block="board", headers={"cache-control": "no-store"}
         )

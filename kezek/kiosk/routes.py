@@ -42,7 +42,7 @@ async def shutdown(st: web.State) -> None:
 
 def _screen(request: Request, name: str, ctx: dict[str, Any], status_code: int = 200) -> Response:
     """A whole page, or only its screen when htmx swaps it."""
-    block = "screen" if web.is_htmx(request) else None
+    block = "screen" if web.asks_for(request, "kiosk") else None
     return web.render(request, name, ctx, status_code=status_code, block=block, headers=NO_STORE)
 
 

@@ -84,7 +84,7 @@ def ticket_status(request: Request) -> Response:
             "updated": st.clock.local().strftime("%H:%M"),
             "poll_url": f"{request.url_for('ticket_status', token=token)}?lang={language}",
         }
-    block = "live" if web.is_htmx(request) else None
+    block = "live" if web.asks_for(request, "ticket-live") else None
     return web.render(request, "kiosk/status.html", ctx, block=block, headers=NO_STORE)
 
 

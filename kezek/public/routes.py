@@ -201,9 +201,9 @@ async def by_point(request: Request) -> Response:
     action = str(request.url_for("feedback_point", code=request.path_params["code"]))
     if request.method == "GET":
         if ticket is None:
-            block = "waiting" if web.is_htmx(request) else None
+            block = "waiting" if web.asks_for(request, "fb-waiting") else None
             return web.render(request, "feedback/point.html", {"poll": POLL_SECONDS}, block=block)
-        if web.is_htmx(request):  # the waiting screen polled and found a visit: load it whole
+        if web.asks_for(request, "fb-waiting"):  # the waiting screen found a visit: load it whole
             return Response(status_code=200, headers={"HX-Refresh": "true"})
         return _ask(request, ticket, "", action, visit=ticket.id)
     form = await request.form()

@@ -199,7 +199,7 @@
   }
 
   function poll() {
-    fetch(cfg.pollUrl, { headers: { "HX-Request": "true" }, cache: "no-store" })
+    fetch(cfg.pollUrl, { headers: { "HX-Request": "true", "HX-Target": "board" }, cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error(String(r.status))); })
       .then(function (html) {
         if (connected) { return; }

@@ -153,6 +153,15 @@ def test_the_supervisor_from_the_console_to_the_exports(
     # Defect 1: a boosted click gets the whole page: the menu and the logout stay.
     assert page.locator("nav a").count() > 3
     trip.step("dashboard")
+    # Defect 15: the supervisor's header is one line at 1366 px; the cards keep their gap.
+    header = page.locator("header.staff-bar").bounding_box()
+    assert header is not None and header["height"] < 70, header
+    gap = page.evaluate(
+        "() => { const t = document.querySelector('.tiles'); let n = t.nextElementSibling;"
+        " while (n && !n.getBoundingClientRect().height) n = n.nextElementSibling;"
+        " return n.getBoundingClientRect().top - t.getBoundingClientRect().bottom; }"
+    )
+    assert gap >= 8, gap
     # Defect 16: the dashboard is live: a new visitor shows within seconds, not at a poll.
     waiting = page.locator("#waiting tbody tr")
     before = waiting.count()
@@ -221,11 +230,11 @@ def test_the_clerk_works_visits_with_the_keyboard_at_1366(
     assert "Alt+S" in page.locator("[data-key=KeyS]").inner_text()
     page.keyboard.press("Alt+s")
     assert wait_until(lambda: page.locator("[data-key=KeyS]").count() == 0, seconds=5)
-    assert focused() == "work"
+    assert wait_until(lambda: focused() == "work", seconds=2)
     trip.step("serving")
     page.keyboard.press("Alt+f")
     assert wait_until(lambda: in_hand() == "", seconds=5)
-    assert focused() == "work"
+    assert wait_until(lambda: focused() == "work", seconds=2)
     # No-show asks first: dismissed, nothing happens; accepted, the ticket is closed.
     page.keyboard.press("Alt+n")
     assert wait_until(lambda: in_hand() == codes[1], seconds=5)

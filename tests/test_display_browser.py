@@ -314,3 +314,28 @@ def test_the_display_recovers_when_a_proxy_answered_errors(
     page.wait_for_selector("body[data-link=live]", state="attached", timeout=8000)
     call_next(live_server, clerk)
     page.wait_for_selector('#board .calls [data-call^="А-001@"]', timeout=2000)
+
+
+@pytest.mark.parametrize("path", ["/display/", "/display/point/cab1"])
+def test_the_sound_button_covers_nothing(
+    live_server: LiveServer, page: Page, artifacts: Path, path: str
+) -> None:
+    """Issue 15, defect 14: where the browser asks for a tap before sound, the button takes
+    a strip of its own; no service, no average wait, no call is under it."""
+    issue(live_server)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_display(page, live_server, path)
+    page.evaluate("() => { document.getElementById('enable-sound').hidden = false; }")
+    button = page.locator("#enable-sound").bounding_box()
+    assert button is not None and button["height"] > 0
+    covered = page.evaluate(
+        """(b) => [...document.querySelectorAll('#board *')].filter(e => {
+             const r = e.getBoundingClientRect();
+             return r.width && r.height && e.children.length === 0 && e.textContent.trim()
+               && r.bottom > b.y && r.top < b.y + b.height
+               && r.right > b.x && r.left < b.x + b.width; }).map(e => e.textContent.trim())""",
+        button,
+    )
+    slug = path.strip("/").replace("/", "-")
+    page.screenshot(path=str(artifacts / f"{slug}-sound-button.png"))
+    assert covered == []

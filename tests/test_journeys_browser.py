@@ -122,6 +122,10 @@ def test_the_visitor_from_the_kiosk_to_the_survey(
     page.goto(url)
     page.wait_for_selector(".phone-feedback a")
     trip.step("phone page, served")
+    tops = {
+        round(b["y"]) for b in (a.bounding_box() for a in page.locator(".languages a").all()) if b
+    }
+    assert len(tops) == 1, "the language buttons wrap at 390 px"  # defect 15
     assert "kiosk.css" in trip.sheets()
     page.click(".phone-feedback a")
     page.wait_for_selector(".fb-answers button")
@@ -255,3 +259,44 @@ def test_the_clerk_works_visits_with_the_keyboard_at_1366(
     page.keyboard.press("Alt+t")
     assert wait_until(lambda: in_hand() == "", seconds=5)
     trip.step("after a transfer")
+
+
+def test_the_supervisor_registers_reviews_and_answers_a_complaint(
+    live_server: LiveServer, page: Any, journey: Any, engine: Engine, office_id: int
+) -> None:
+    """The complaints journal from registration to answer, by clicking; defect 14: the
+    yes/no choices are radio buttons beside their words, the text box is wide and tall."""
+    make_user(engine, office_id, "head", "supervisor")
+    trip = journey("complaint")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + "/?lang=en")
+    page.get_by_role("link", name="Staff console").click()
+    page.fill("#username", "head")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Register a complaint").click()
+    about = page.get_by_label("About what or whom")
+    box = about.bounding_box()
+    assert box is not None and box["width"] >= 500 and box["height"] >= 180, box
+    page.get_by_label("Who complains").fill("A visitor")
+    about.fill("Waited an hour without being called.")
+    trip.step("complaint form")
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_selector("legend")
+    trip.step("complaint registered")
+    yes = page.get_by_role("radio", name="yes").first
+    radio, label = (
+        yes.bounding_box(),
+        page.locator("label:has(> input[name=justified])").first.bounding_box(),
+    )
+    assert radio is not None and label is not None and radio["width"] <= 28, radio
+    assert label["y"] <= radio["y"] and radio["y"] + radio["height"] <= label["y"] + label["height"]
+    yes.check()
+    page.get_by_label("Answer (leave empty if not answered yet)").fill(
+        "We apologise; a second cabinet opens at 9."
+    )
+    page.get_by_role("radio", name="no, rejected on the merits").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#amend")
+    assert "We apologise" in page.content()
+    trip.step("complaint answered")

@@ -35,6 +35,9 @@ check: setup
 bench: setup
 	$(PY) -m bench
 
+screens: setup  # the README's screenshots, from the browser journeys
+	$(PY) scripts/screens.py
+
 messages: setup
 	$(PY) scripts/messages.py
 

@@ -243,6 +243,7 @@ def test_the_clerk_works_visits_with_the_keyboard_at_1366(
     page.keyboard.press("Alt+n")
     assert wait_until(lambda: in_hand() == codes[1], seconds=5)
     asked: list[str] = []
+    page.wait_for_timeout(800)  # the live refresh that the call set off has come and gone
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     page.keyboard.press("Alt+d")
     assert wait_until(lambda: asked, seconds=5) and codes[1] in asked[0]
@@ -254,6 +255,7 @@ def test_the_clerk_works_visits_with_the_keyboard_at_1366(
     # Transfer asks too, then the ticket leaves this cabinet's hand.
     page.keyboard.press("Alt+n")
     assert wait_until(lambda: in_hand() == codes[2], seconds=5)
+    page.wait_for_timeout(800)
     page.once("dialog", lambda d: d.accept())
     page.focus("#transfer-service")
     page.keyboard.press("Alt+t")

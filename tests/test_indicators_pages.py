@@ -73,6 +73,13 @@ def test_dashboard_live(
     page = soup(client.get("/staff/supervisor/"))
     assert page.select_one("#share").get_text(strip=True) == "0.0%"
     assert [tr["class"][0] for tr in page.select("#waiting tbody tr")][:2] == ["level-over"] * 2
+    # One glossary (issue 15, defect 10): the dashboard says what the console says.
+    states = [tr.select("td")[3].get_text(strip=True) for tr in page.select("#waiting tbody tr")]
+    assert states == ["over the target", "over the target", "in time"]
+    ru = soup(client.get("/staff/supervisor/?lang=ru"))
+    assert ru.select("#waiting tbody tr")[0].select("td")[3].get_text(strip=True) == (
+        "сверх норматива"
+    )
 
 
 def test_report_page_and_exports_agree(

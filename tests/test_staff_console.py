@@ -34,8 +34,8 @@ def test_picking_a_point_for_the_day(
     token = login(client, engine, office_id)
     picker = client.get("/staff/")
     assert [b.get_text(strip=True) for b in soup(picker).select(".points button")] == [
-        "Room 1",
-        "Room 4",
+        "Cabinet No. 1",
+        "Cabinet No. 4",
     ]
     post(client, "/staff/point", token, {"point": "cab1"})
     with db.reading(engine) as session:
@@ -48,7 +48,7 @@ def test_picking_a_point_for_the_day(
     other = login(client, engine, office_id, "clerk4", create=False)
     assert soup(client.get("/staff/")).select(".points button")  # asked again
     post(client, "/staff/point", other, {"point": "cab1"})
-    assert soup(client.get("/staff/")).select_one("#point-title").get_text() == "Room 1"
+    assert soup(client.get("/staff/")).select_one("#point-title").get_text() == "Cabinet No. 1"
     post(client, "/staff/point/leave", other)
     with db.reading(engine) as session:
         point = session.exec(select(ServicePoint).where(ServicePoint.code == "cab1")).one()

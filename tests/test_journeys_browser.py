@@ -302,3 +302,39 @@ def test_the_supervisor_registers_reviews_and_answers_a_complaint(
     page.wait_for_selector("#amend")
     assert "We apologise" in page.content()
     trip.step("complaint answered")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_hall_display_and_the_kiosk_in_landscape_by_clicking(
+    live_server: LiveServer, page: Any, journey: Any, engine: Engine, office_id: int, lang: str
+) -> None:
+    """The hall TV reached from / while a clerk calls; the kiosk at 1920×1080 in each language,
+    a priority ticket from the enrolled kiosk."""
+    import httpx
+
+    from tests.conftest import enrol_browser
+
+    make_user(engine, office_id, "clerk1", "clerk")
+    token = make_token(engine, "clerk1")
+    enrol_browser(page, live_server.url, engine, "kiosk")
+    trip = journey(f"hall-{lang}")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/?lang={lang}")
+    page.locator(".home-links a").nth(0).click()  # the kiosk
+    page.wait_for_selector(".kiosk-service")
+    assert "kiosk.css" in trip.sheets()
+    page.check("#kiosk-priority", force=True)
+    page.locator(".kiosk-service").first.click()
+    page.wait_for_selector(".kiosk-badge")
+    code = page.locator(".kiosk-code").inner_text()
+    trip.step("priority ticket")
+    page.goto(f"{live_server.url}/?lang={lang}")
+    page.locator(".home-links a").nth(1).click()  # the hall display
+    page.wait_for_selector("body[data-link=live]", state="attached")
+    assert "display.css" in trip.sheets()
+    with httpx.Client(
+        base_url=live_server.url, headers={"authorization": f"Bearer {token}"}
+    ) as api:
+        assert api.post("/api/service-points/cab1/call-next").json()["code"] == code
+    page.wait_for_selector(f'#board .calls [data-call^="{code}@"]', timeout=3000)
+    trip.step("the call on the hall display")

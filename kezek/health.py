@@ -26,11 +26,11 @@ from starlette.responses import JSONResponse, Response
 
 from kezek import i18n, migrate, templating
 from kezek.display.voice import Voice
+from kezek.installation import ASSETS
 from kezek.settings import Profile
 from kezek.state import State
 
 OK, WARN, FAIL = "ok", "warn", "fail"
-ASSETS = ("htmx", "htmx-sse")  # the vendored scripts every page needs
 PAPER_WARN = ("near_end",)  # a printer condition worth a look, not yet a failure
 
 

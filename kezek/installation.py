@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kezek import i18n, migrate, templating
 
-ASSETS = ("htmx", "htmx-sse")  # the names the templates ask ``vendor`` for
+ASSETS = ("htmx", "htmx-sse", "htmx-head-support")  # the names the templates ask ``vendor`` for
 REINSTALL = "install a wheel built with `make dist`"
 
 

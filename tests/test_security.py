@@ -58,6 +58,7 @@ PUBLIC = {  # route name -> why anyone may open it
 STAFF_API = {
     "api_ticket",
     "api_call_next",
+    "api_next",
     "api_call_specific",
     "api_transfer",
     "api_ticket_action",

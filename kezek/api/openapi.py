@@ -155,6 +155,19 @@ def openapi() -> dict[str, Any]:
                 },
             }
         },
+        "/api/service-points/{code}/next": {
+            "post": {
+                **_staff_action(
+                    "Finish the ticket in hand (served) and call the next, in one action",
+                    params=[point],
+                ),
+                "responses": {
+                    "200": _json(_TICKET, "the called ticket"),
+                    "204": {"description": "nobody is waiting (the one in hand is finished)"},
+                    **_errors(401, 403, 404, 409),
+                },
+            }
+        },
         "/api/service-points/{code}/call/{ticket_id}": {
             "post": _staff_action(
                 "Call a chosen ticket out of order (the reason is recorded)",

@@ -132,7 +132,9 @@ def no_point(request: Request) -> Response:
     return error_json(request, 404, "not_found", N_("No such service point."))
 
 
-def call_next(request: Request) -> Response:
+def _calling(request: Request, call: Callable[..., Ticket | None]) -> Response:
+    """Call to the token's user's point (claimed for the day, the console's rule): 200 with
+    the called ticket, 204 when nobody waits."""
     grant = guards.bearer(request)
     if grant is None:
         return unauthorized(request)
@@ -144,13 +146,22 @@ def call_next(request: Request) -> Response:
     try:
         with db.transaction(st.engine, st.broker) as session:
             mine = ownership.claim(session, st.clock, point.id, user_id, grant.points)
-            ticket = tickets.call_next(session, st.clock, mine, user_id)
+            ticket = call(session, st.clock, mine, user_id)
     except QueueError as exc:
         return queue_error(request, exc)
     if ticket is None:
         return Response(status_code=204)
     with db.reading(st.engine) as session:
         return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, ticket)))
+
+
+def call_next(request: Request) -> Response:
+    return _calling(request, tickets.call_next)
+
+
+def next_visitor(request: Request) -> Response:
+    """Issue 17: finish the ticket in hand (served) and call the next, in one transaction."""
+    return _calling(request, tickets.finish_and_call_next)
 
 
 async def call_specific(request: Request) -> Response:
@@ -220,6 +231,7 @@ routes = [
     Route("/tickets/by-token/{token}", get_ticket_by_token, name="api_ticket_by_token"),
     Route("/queue", get_queue, name="api_queue"),
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
+    Route("/service-points/{code}/next", next_visitor, methods=["POST"], name="api_next"),
     Route(
         "/service-points/{code}/call/{ticket_id:int}",
         call_specific,

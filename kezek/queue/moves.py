@@ -14,7 +14,15 @@ from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
 from kezek.queue import visits
-from kezek.queue.calls import _attach, _check_free, _check_point_serves, _insert, _require
+from kezek.queue.calls import (
+    _attach,
+    _check_free,
+    _check_point_serves,
+    _insert,
+    _require,
+    call_next,
+    in_hand,
+)
 from kezek.queue.clock import Clock
 from kezek.queue.errors import InvalidInput
 from kezek.queue.history import _POINT_CODE, _SERVICE_CODE, _T, _event
@@ -267,3 +275,15 @@ def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
         )
     ).all()
     return sorted(rows)
+
+
+def finish_and_call_next(
+    session: Session, clock: Clock, point: ServicePoint, actor_id: int | None
+) -> Ticket | None:
+    """Next, in one action (issue 17): the ticket in hand at ``point`` is finished as served,
+    and the next one is called, in the caller's one transaction; None when nobody waits (the
+    finished one stays finished)."""
+    current = in_hand(session, point)
+    if current is not None:
+        finish(session, clock, current, actor_id)
+    return call_next(session, clock, point, actor_id)

@@ -167,6 +167,16 @@ def call_next(request: Request, who: Staff) -> Response:
     return _act(request, who, lambda s, p, _: tickets.call_next(s, clock, p, who.user_id))
 
 
+@staff()
+def next_visitor(request: Request, who: Staff) -> Response:
+    """Issue 17: finish the ticket in hand and call the next, in one action and one
+    transaction."""
+    clock = who.st.clock
+    return _act(
+        request, who, lambda s, p, _: tickets.finish_and_call_next(s, clock, p, who.user_id)
+    )
+
+
 ACTIONS: dict[str, Callable[..., Ticket]] = {
     "recall": tickets.recall,
     "start": tickets.start,

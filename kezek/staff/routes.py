@@ -34,6 +34,7 @@ routes: list[BaseRoute] = [
     Route("/queue", console.queue_panel, name="staff_queue"),
     Route("/events", console_events.events, name="staff_events"),
     Route("/call-next", console.call_next, methods=POST, name="staff_call_next"),
+    Route("/next", console.next_visitor, methods=POST, name="staff_next"),
     Route(
         "/tickets/{ticket_id:int}/call",
         console.call_specific,

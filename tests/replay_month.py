@@ -1,19 +1,25 @@
-"""A controlled month (May 2026, Kyzylzhar hours: Tuesday–Friday, 1, 7 and 9 May holidays) as
-the lines of ``kezek replay``, with the appendix figures computed by hand beside it.
+"""A controlled month (May 2026, Kyzylzhar hours: Tuesday–Friday; Kazakhstan's statutory
+holidays from the ``holidays`` library: 1, 7 and 9 May and 11 May, the day off moved from
+Saturday 9 May) as the lines of ``kezek replay``, with the appendix figures computed by hand
+beside it, by the rules of issue 13.
 
-1.2 by visit (target 40:00):            T1 40:00 in · T2 40:01 late · T3 cancelled at 10:00,
-  left out · T4 cancelled at 50:00, not within · T5 called 20:00, recalled twice, no-show:
-  in · T6 called 5:00, transferred, called 45:00 later: 50:00, late · T7 17:30 closed
-  unserved at 18:00 · T8 12:57 called 14:05 (lunch included) 68:00, late · T12 5:00 in ·
-  T9 10:00 in · T10 10:00 in · T11 5:00 in                          → 6 of 11
+1.2 by visit (target 40:00), registration only (the one service the appendix measures):
+  T1 40:00 in · T2 40:01 late · T3 cancelled at 10:00, left out · T4 cancelled at 50:00,
+  not within · T5 called 20:00, recalled twice, no-show: in · T6 called 5:00, transferred,
+  called 45:00 later: 5:00 + 45:00 = 50:00, late · T7 17:30 closed unserved at 18:00 · T8
+  12:57 called 14:05 (lunch included) 68:00, late · T12 5:00 in · T9 10:00 in · T10 10:00
+  in · T11 5:00 in; V1 (vacancies, 50:00) is not measured           → 6 of 11
 3.2 first visit decides:   A1 missing list, A2 complete, A3 neither then accepted, A4
   complete                                                         → 2 of 4
-1.1 decided by day 10:     A2 on day 10 (15 May), A4 on day 11 (16 May, a Saturday), both
-  across the 7 May holiday; A1, A3 in term                         → 3 of 4
+1.1 decided by day 10 (calendar days, §7): A2 on day 10 (15 May), A4 on day 11 (16 May, a
+  Saturday), both across the 7 May holiday; A1, A3 in term          → 3 of 4
 2.2: A3 corrected                                                  → 3 of 4
-4.1 justified C1–C4 of 8 served (T1 T2 T6b T8 T12 T9 T10 T11)      → 4 of 8
-4.2 justified, answered in term and satisfied: C1 on its due day satisfied, C2 in term not
-  satisfied, C3 the day after its due day, C4 never                 → 1 of 4
+4.1 justified C1–C4 of the 8 registration visits served (T1 T2 T6→T6b T8 T12 T9 T10 T11;
+  V1 is not measured)                                              → 4 of 8
+4.2 justified, answered in term and satisfied; the term is 5 working days (Mon–Fri without
+  the holidays): C1 (5 May, due 14 May) answered on its due day, satisfied · C2 (5 May)
+  answered 6 May, not satisfied · C3 (12 May, due 19 May) answered the day after, 20 May ·
+  C4 (12 May) never                                                 → 1 of 4
 feedback (T1, T2, T6b, T9; skips left out): 2.1 3/4 · 3.1 3/4 · 4.3 1/2 · 4.4 1/2 · 5.1 2/3
 """
 
@@ -24,16 +30,15 @@ from pathlib import Path
 from typing import Any
 
 SHIPPED = Path(__file__).resolve().parent.parent / "kezek" / "profiles" / "kyzylzhar.toml"
-HOLIDAYS = "holidays = [2026-05-01, 2026-05-07, 2026-05-09]\n"
 
 ALL = ["identity", "work_history", "income"]
 
 
 def profile_file(folder: Path) -> Path:
-    """The shipped Kyzylzhar profile with May's public holidays listed in it."""
-    text = SHIPPED.read_text(encoding="utf-8")
+    """The shipped Kyzylzhar profile as it is: statutory holidays on, the complaint term 5
+    working days."""
     path = folder / "office.toml"
-    path.write_text(text.replace("complaint_answer_days", HOLIDAYS + "complaint_answer_days", 1))
+    path.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -117,10 +122,8 @@ TUESDAY_5 = _day(
         ("18:00", "close_day", {}),  # T7 closed unserved
     ],
 )
-BACK_OFFICE_6_10 = [
+BACK_OFFICE_6 = [
     *_day("06", [("10:00", "answer", {"complaint": "C2", "justified": True, "satisfied": False})]),
-    # C1's due day (received 5 May + 5 days) is a Sunday: the head answers that day.
-    *_day("10", [("11:00", "answer", {"complaint": "C1", "justified": True, "satisfied": True})]),
 ]
 TUESDAY_12 = _day(
     "12",
@@ -148,16 +151,19 @@ WEDNESDAY_13 = _day(
         ("09:05", "call", {"point": "cab1", "expect": "T11"}),
         ("09:06", "visit", _visit("P3", "A3", "T11", ALL, "accepted")),
         ("09:10", "finish", {"ticket": "T11"}),
+        ("09:20", "issue", {"as": "V1", "service": "vacancies"}),
         ("10:00", "complaint", {"as": "C5", "text": "other"}),
+        *_served(["10:10", "10:11", "10:15"], "V1", "cab4"),  # 50:00, not measured
         ("11:00", "review", {"complaint": "C4", "justified": True}),
         ("18:00", "close_day", {}),
     ],
 )
 BACK_OFFICE_14_21 = [
     *_day("14", [("10:00", "answer", {"complaint": "C5", "justified": False})]),
+    # C1's due day: received Tuesday 5 May + 5 working days (6, 8, 12, 13, 14 May).
+    *_day("14", [("11:00", "answer", {"complaint": "C1", "justified": True, "satisfied": True})]),
     *_day("15", [("10:00", "decide", {"application": "A2", "result": "registered"})]),
     *_day("16", [("10:00", "decide", {"application": "A4", "result": "registered"})]),
-    *_day("18", [("10:00", "answer", {"complaint": "C3", "justified": True, "satisfied": True})]),
     *_day("19", [("10:00", "decide", {"application": "A1", "result": "registered"})]),
     *_day(
         "20",
@@ -174,11 +180,13 @@ BACK_OFFICE_14_21 = [
             )
         ],
     ),
+    # C3's due day is 19 May (13, 14, 15, 18, 19 May): answered the day after.
+    *_day("20", [("11:00", "answer", {"complaint": "C3", "justified": True, "satisfied": True})]),
     *_day("21", [("10:00", "corrected", {"application": "A3", "reason": "wrong ground"})]),
 ]
-MONTH = [*TUESDAY_5, *BACK_OFFICE_6_10, *TUESDAY_12, *WEDNESDAY_13, *BACK_OFFICE_14_21]
+MONTH = [*TUESDAY_5, *BACK_OFFICE_6, *TUESDAY_12, *WEDNESDAY_13, *BACK_OFFICE_14_21]
 
-# By the standard's rules (issue 13); today's code agrees except where RULES_PENDING says.
+# By the standard's rules (issue 13).
 BY_HAND = {
     "1.1": (3, 4),
     "1.2": (6, 11),
@@ -191,13 +199,6 @@ BY_HAND = {
     "4.3": (1, 2),
     "4.4": (1, 2),
     "5.1": (2, 3),
-}
-# Figures today's indicator code still computes by the old rule (fixed by issue 13, items
-# 1–3, in kezek/indicators/data.py and the complaints journal): rule → today's figure.
-RULES_PENDING = {
-    "1.2": "a visit waits the sum of its waiting periods: T6 waited 5:00 + 45:00",
-    "3.2": "the first visit decides: A3's first visit ended with neither slip nor acceptance",
-    "4.2": "4.2 counts answers that satisfied the complaint: C2 was not satisfied",
 }
 
 

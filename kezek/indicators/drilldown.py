@@ -9,95 +9,25 @@ renders and audits it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
+from kezek.indicators import visit_lists
 from kezek.indicators.data import FEEDBACK_COLUMNS
+from kezek.indicators.listing import (
+    ABOVE,
+    DENOMINATOR,
+    LEFT_OUT,
+    LIMIT,
+    NUMERATOR,
+    Entry,
+    Listing,
+)
 from kezek.indicators.models import Complaint, Feedback
 from kezek.intake.models import Application, Card
-from kezek.queue.models import Service, Status, Ticket
-
-NUMERATOR, DENOMINATOR, LEFT_OUT = "numerator", "denominator", "left_out"
-ABOVE = "above"  # 4.1: counted above the line only (its two lines count different things)
-LIMIT = 2000  # rows shown on one page; the count says how many there are
-
-
-@dataclass(frozen=True)
-class Entry:
-    part: str  # NUMERATOR (above and below the line), ABOVE, DENOMINATOR (below), LEFT_OUT
-    rule: str  # msgid: why it is there
-    params: dict[str, str]
-    ref: str  # ticket code, application number, complaint number, answer number
-    day: date
-    about: str = ""  # the service, or the question
-    card: Card | None = None
-    complaint_id: int | None = None
-
-
-@dataclass
-class Listing:
-    code: str
-    entries: list[Entry] = field(default_factory=list)
-
-    def count(self, part: str) -> int:
-        return sum(1 for e in self.entries if e.part == part)
-
-    @property
-    def numerator(self) -> int:
-        return self.count(NUMERATOR) + self.count(ABOVE)
-
-    @property
-    def denominator(self) -> int:
-        return self.count(NUMERATOR) + self.count(DENOMINATOR)
-
-    @property
-    def cards(self) -> list[Card]:
-        seen: dict[int | None, Card] = {e.card.id: e.card for e in self.entries if e.card}
-        return list(seen.values())
-
-
-def _wait_rule(t: Ticket) -> tuple[str, str]:
-    if t.wait_seconds is None:
-        return LEFT_OUT, N_("still waiting: not counted yet")
-    if t.within_target is None:
-        return LEFT_OUT, N_("left before the target: waited %(wait)s, out of 1.2")
-    if t.within_target:
-        if t.status == Status.no_show:
-            return NUMERATOR, N_("called in time, then did not come: waited %(wait)s")
-        return NUMERATOR, N_("called in time: waited %(wait)s")
-    if t.called_at is None and t.status == Status.closed:
-        return DENOMINATOR, N_("closed unserved at the end of the day: waited %(wait)s")
-    if t.called_at is None:
-        return DENOMINATOR, N_("left after the target had passed: waited %(wait)s")
-    return DENOMINATOR, N_("called late: waited %(wait)s")
-
-
-def waits(session: Session, office_id: int, start: date, end: date, lang: str) -> Listing:
-    """1.2: each visit once, by its first ticket row (``data.first_wait_condition``)."""
-    rows = session.exec(
-        select(Ticket, Service)
-        .join(Service, col(Service.id) == col(Ticket.service_id))
-        .where(
-            Ticket.office_id == office_id,
-            Ticket.business_day >= start,
-            Ticket.business_day <= end,
-            col(Ticket.parent_id).is_(None),
-        )
-        .order_by(col(Ticket.issued_at), col(Ticket.id))
-        .limit(LIMIT)
-    ).all()
-    listing = Listing("1.2")
-    for ticket, service in rows:
-        part, rule = _wait_rule(ticket)
-        wait = "{}:{:02d}".format(*divmod(ticket.wait_seconds or 0, 60))  # 40:01
-        listing.entries.append(
-            Entry(part, rule, {"wait": wait}, ticket.code, ticket.business_day, service.name(lang))
-        )
-    return listing
 
 
 def _day(moment: datetime | None, zone: ZoneInfo) -> date | None:
@@ -232,18 +162,18 @@ def _complaints(session: Session, office_id: int, start: date, end: date) -> lis
 
 
 def in_term(session: Session, office_id: int, start: date, end: date, as_of: date) -> Listing:
-    """4.2: justified complaints received in the period, by their answer's date (and, where
-    the journal records it, whether the answer satisfied the complaint)."""
+    """4.2: justified complaints received in the period, answered by their due date (the
+    profile's complaint term, fixed when received) *and* satisfied (issue 13, item 3)."""
     listing = Listing("4.2")
     for c in _complaints(session, office_id, start, end):
         if c.justified is not True:
             entry = _complaint_entry(c, LEFT_OUT, N_("not found justified: out of 4.2"))
-        elif c.answered_on is not None and getattr(c, "satisfied", None) is False:
-            entry = _complaint_entry(c, DENOMINATOR, N_("answered on %(on)s, not satisfied"))
-        elif c.answered_on is not None and c.answered_on <= c.answer_due:
-            entry = _complaint_entry(c, NUMERATOR, N_("answered on %(on)s, due %(due)s"))
-        elif c.answered_on is not None:
+        elif c.answered_on is not None and c.answered_on > c.answer_due:
             entry = _complaint_entry(c, DENOMINATOR, N_("answered late on %(on)s: due %(due)s"))
+        elif c.answered_on is not None and c.satisfied is not True:
+            entry = _complaint_entry(c, DENOMINATOR, N_("answered on %(on)s, not satisfied"))
+        elif c.answered_on is not None:
+            entry = _complaint_entry(c, NUMERATOR, N_("answered on %(on)s, due %(due)s"))
         elif c.answer_due < as_of:
             entry = _complaint_entry(c, DENOMINATOR, N_("not answered, due %(due)s: late"))
         else:
@@ -260,22 +190,7 @@ def justified(session: Session, office_id: int, start: date, end: date, lang: st
             listing.entries.append(_complaint_entry(c, ABOVE, N_("a justified complaint")))
         else:
             listing.entries.append(_complaint_entry(c, LEFT_OUT, N_("not found justified")))
-    served = session.exec(
-        select(Ticket, Service)
-        .join(Service, col(Service.id) == col(Ticket.service_id))
-        .where(
-            Ticket.office_id == office_id,
-            Ticket.business_day >= start,
-            Ticket.business_day <= end,
-            Ticket.status == Status.served,
-        )
-        .order_by(col(Ticket.finished_at), col(Ticket.id))
-        .limit(LIMIT)
-    ).all()
-    served_rule = N_("an applicant served")
-    for t, service in served:
-        entry = Entry(DENOMINATOR, served_rule, {}, t.code, t.business_day, service.name(lang))
-        listing.entries.append(entry)
+    listing.entries.extend(visit_lists.served(session, office_id, start, end, lang))
     return listing
 
 
@@ -291,7 +206,7 @@ def _survey(code: str) -> Builder:
 
 BUILDERS: dict[str, Builder] = {
     "1.1": lambda s, o, a, b, today, zone, lang: decided(s, o, a, b, today, zone),
-    "1.2": lambda s, o, a, b, today, zone, lang: waits(s, o, a, b, lang),
+    "1.2": lambda s, o, a, b, today, zone, lang: visit_lists.waits(s, o, a, b, lang),
     "2.2": lambda s, o, a, b, today, zone, lang: correct(s, o, a, b, zone),
     "3.2": lambda s, o, a, b, today, zone, lang: first_visit(s, o, a, b, zone),
     "4.1": lambda s, o, a, b, today, zone, lang: justified(s, o, a, b, lang),

@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kezek import i18n
 from kezek.i18n import Translator
-from kezek.indicators.data import first_wait_condition, in_period
+from kezek.indicators.data import first_wait_condition, in_period, measured
 from kezek.indicators.period import Period
-from kezek.indicators.table import IndicatorRow
+from kezek.indicators.table import BY_CODE, IndicatorRow
 from kezek.queue.models import Service, ServicePoint, Ticket, table_of
 
 Progress = Callable[[int, int], None]
@@ -48,31 +49,45 @@ def table_header(_: Translator, next_year: int) -> list[str]:
     ]
 
 
-def table_records(rows: list[IndicatorRow], _: Translator) -> list[list[Any]]:
-    """One list per indicator; the value is a number rounded to 0.1, or 'no data'."""
+def table_records(rows: list[IndicatorRow], _: Translator, typed: bool = False) -> list[list[Any]]:
+    """One list per indicator; the value is a number rounded to 0.1, or 'no data'. Typed
+    (the workbook): the norm is the number itself (``workbook`` writes "at most" as its
+    format), and missing figures are empty cells, not empty text (issue 15, defect 12)."""
+    blank = None if typed else ""
     records = []
     for row in rows:
-        value = row.value
-        met = row.met
+        value, met = row.value, row.met
         records.append(
             [
                 row.code,
                 _(row.indicator.title),
-                (
-                    _("at most %(norm)s", norm=f"{row.norm:g}")
-                    if row.indicator.at_most
-                    else f"{row.norm:g}"
-                ),
-                "" if row.next_target is None else row.next_target,
+                row.norm if typed else _norm_text(row, _),
+                blank if row.next_target is None else _target(row.next_target, typed),
                 _("no data") if value is None else round(value, 1),
-                "" if row.numerator is None else row.numerator,
-                "" if row.denominator is None else row.denominator,
-                "" if met is None else (_("yes") if met else _("no")),
+                blank if row.numerator is None else row.numerator,
+                blank if row.denominator is None else row.denominator,
+                blank if met is None else (_("yes") if met else _("no")),
             ]
         )
         for label, count in row.parts:  # the lines beside 1.2
-            records.append(["", "— " + _(label), "", "", "", count, "", ""])
+            records.append(["", "— " + _(label), blank, blank, blank, count, blank, blank])
     return records
+
+
+def _target(value: float, typed: bool) -> float | str:
+    return value if typed else f"{value:g}"  # 98.5, 3
+
+
+def _norm_text(row: IndicatorRow, _: Translator) -> str:
+    norm = f"{row.norm:g}"
+    return _("at most %(norm)s", norm=norm) if row.indicator.at_most else norm
+
+
+def _at_most_format(_: Translator) -> str:
+    """The Excel number format that shows a number as "at most 4" in the reader's language."""
+    before, _mark, after = _("at most %(norm)s", norm="\x00").partition("\x00")
+    quoted = [f'"{part.replace(chr(34), "")}"' if part else "" for part in (before, after)]
+    return quoted[0] + "General" + quoted[1]
 
 
 def ticket_header(_: Translator) -> list[str]:
@@ -97,24 +112,19 @@ def ticket_header(_: Translator) -> list[str]:
 def ticket_records(
     session: Session, office_id: int, period: Period, zone: ZoneInfo, _: Translator
 ) -> Iterator[list[Any]]:
-    """Every ticket row of the period, in order; transfers show the row they came from."""
+    """Every ticket row of the period, in order; transfers show the row they came from.
+    Services and points by their names in the reader's language (issue 15, defect 12)."""
     t = table_of(Ticket)
-    services: dict[int, str] = dict(
-        session.execute(
-            sa.select(Service.id, Service.code).where(  # type: ignore[call-overload]
-                Service.office_id == office_id
-            )
-        ).all()
-    )
-    points: dict[int, str] = dict(
-        session.execute(
-            sa.select(  # type: ignore[call-overload]
-                ServicePoint.id, ServicePoint.code
-            ).where(ServicePoint.office_id == office_id)
-        ).all()
-    )
+    services = {
+        s.id: s.name(_.lang)
+        for s in session.exec(select(Service).where(Service.office_id == office_id))
+    }
+    points = {
+        p.id: p.name(_.lang)
+        for p in session.exec(select(ServicePoint).where(ServicePoint.office_id == office_id))
+    }
     parent = t.alias("parent")
-    counted = first_wait_condition()
+    counted = sa.and_(first_wait_condition(), measured(t, office_id))  # as 1.2 counts
     stmt = (
         sa.select(
             t.c.business_day,
@@ -239,7 +249,12 @@ def workbook(
     sheet.append([_("Period"), period.start, period.end])
     sheet.append([])
     sheet.append(_bold_row(sheet, table_header(_, period.end.year + 1), bold))
-    for record in table_records(rows, _):
+    at_most = _at_most_format(_)
+    for record in table_records(rows, _, typed=True):
+        row = BY_CODE.get(record[0])
+        if row is not None and row.at_most:  # 4.1: a number, shown as "at most 4"
+            record[2] = WriteOnlyCell(sheet, value=record[2])
+            record[2].number_format = at_most
         sheet.append(record)
     tickets = book.create_sheet(_("Tickets")[:31])
     tickets.append(_bold_row(tickets, ticket_header(_), bold))
@@ -255,8 +270,6 @@ def workbook(
 
 
 def _bold_row(sheet: Any, values: list[str], font: Font) -> list[Any]:
-    from openpyxl.cell import WriteOnlyCell
-
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)

@@ -12,7 +12,15 @@ from starlette.responses import Response
 from kezek import db, web
 from kezek.i18n import N_
 from kezek.indicators import definitions, drilldown, table
-from kezek.indicators.drilldown import ABOVE, DENOMINATOR, LEFT_OUT, NUMERATOR, Entry, Listing
+from kezek.indicators.listing import (
+    ABOVE,
+    DENOMINATOR,
+    LEFT_OUT,
+    LIMIT,
+    NUMERATOR,
+    Entry,
+    Listing,
+)
 from kezek.intake import audit, iin
 from kezek.public import info
 from kezek.queue.models import Role
@@ -81,7 +89,7 @@ def indicator_list(request: Request, who: Staff) -> Response:
         "parts": PARTS,
         "mask": iin.mask,
         "cards": bool(listing.cards) or code in ("1.1", "2.2", "3.2"),
-        "limit": drilldown.LIMIT,
+        "limit": LIMIT,
     }
     return web.render(request, "supervisor/indicator_list.html", ctx)
 

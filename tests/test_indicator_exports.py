@@ -22,7 +22,7 @@ from tests.test_staff_flow import login
 
 MONTH = "?period=month&year=2026&month=11"
 NAMES = {
-    "en": ("Registration as unemployed", "Room 1", '"at most "General'),
+    "en": ("Registration as unemployed", "Cabinet No. 1", '"at most "General'),
     "ru": ("Регистрация в качестве безработного", "Кабинет №1", '"не более "General'),
 }
 
@@ -70,7 +70,7 @@ def test_the_csv_files_name_the_services(downloads: TestClient) -> None:
     text = downloads.get("/staff/supervisor/tickets.csv" + MONTH).text.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     first = next(r for r in rows if r[1] == "А-001")
-    assert first[2] == "Registration as unemployed" and first[12] == "Room 1"
+    assert first[2] == "Registration as unemployed" and first[12] == "Cabinet No. 1"
     moved = next(r for r in rows if r[1] == "А-002" and r[13])  # the transfer's row
     assert moved[13] == "Registration as unemployed"
     assert "registration" not in text and "cab1" not in text

@@ -77,3 +77,19 @@ def test_the_csv_files_name_the_services(downloads: TestClient) -> None:
     table = downloads.get("/staff/supervisor/report.csv" + MONTH).text.lstrip("\ufeff")
     by_code = {r[0]: r for r in csv.reader(io.StringIO(table)) if r and r[0]}
     assert by_code["4.1"][2:4] == ["at most 5", "3"] and by_code["1.2"][2:4] == ["100", "98.5"]
+
+
+def test_the_csv_opens_in_columns_in_a_russian_excel(downloads: TestClient) -> None:
+    """Issue 15, defect 12: where the decimal sign is a comma (ru, kk), Excel splits a CSV
+    by semicolons: the files use them, and write decimals with commas; en keeps commas."""
+    downloads.headers["accept-language"] = "ru"
+    table = downloads.get("/staff/supervisor/report.csv" + MONTH).content.decode("utf-8-sig")
+    by_code = {r[0]: r for r in csv.reader(io.StringIO(table), delimiter=";") if r and r[0]}
+    assert len(by_code) >= 12 and by_code["1.2"][3] == "98,5"
+    assert all(len(r) > 3 for code, r in by_code.items() if code[0].isdigit())
+    tickets = downloads.get("/staff/supervisor/tickets.csv" + MONTH).content.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(tickets), delimiter=";"))
+    assert len(header) > 10
+    downloads.headers["accept-language"] = "en"
+    english = downloads.get("/staff/supervisor/report.csv" + MONTH).text.lstrip("\ufeff")
+    assert next(csv.reader(io.StringIO(english.splitlines()[1]))).__len__() > 3

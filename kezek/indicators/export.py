@@ -5,7 +5,6 @@ Ticket rows carry no personal data: code, service, times, wait and outcome only 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -20,6 +19,7 @@ from sqlmodel import Session, select
 
 from kezek import i18n
 from kezek.i18n import Translator
+from kezek.indicators import excel_csv
 from kezek.indicators.data import first_wait_condition, in_period, measured
 from kezek.indicators.period import Period
 from kezek.indicators.table import BY_CODE, IndicatorRow
@@ -62,7 +62,7 @@ def table_records(rows: list[IndicatorRow], _: Translator, typed: bool = False) 
                 row.code,
                 _(row.indicator.title),
                 row.norm if typed else _norm_text(row, _),
-                blank if row.next_target is None else _target(row.next_target, typed),
+                blank if row.next_target is None else _target(row.next_target, typed, _),
                 _("no data") if value is None else round(value, 1),
                 blank if row.numerator is None else row.numerator,
                 blank if row.denominator is None else row.denominator,
@@ -74,12 +74,16 @@ def table_records(rows: list[IndicatorRow], _: Translator, typed: bool = False) 
     return records
 
 
-def _target(value: float, typed: bool) -> float | str:
-    return value if typed else f"{value:g}"  # 98.5, 3
+def _target(value: float, typed: bool, _: Translator) -> float | str:
+    return value if typed else _number(value, _)  # 98.5 (98,5 in kk and ru), 3
+
+
+def _number(value: float, _: Translator) -> str:
+    return i18n.number(_.lang, value, 0 if float(value).is_integer() else 1)
 
 
 def _norm_text(row: IndicatorRow, _: Translator) -> str:
-    norm = f"{row.norm:g}"
+    norm = _number(row.norm, _)
     return _("at most %(norm)s", norm=norm) if row.indicator.at_most else norm
 
 
@@ -201,7 +205,7 @@ def _local(value: Any, zone: ZoneInfo) -> str:
 
 def table_csv(rows: list[IndicatorRow], period: Period, _: Translator) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = excel_csv.writer(out, _.lang)
     writer.writerow([_("Period"), period.start.isoformat(), period.end.isoformat()])
     writer.writerow(table_header(_, period.end.year + 1))
     writer.writerows(table_records(rows, _))
@@ -218,13 +222,13 @@ def tickets_csv(
 ) -> Iterator[str]:
     """CSV text in pieces (a month at a time), so a year streams without being held whole."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = excel_csv.writer(out, _.lang)
     writer.writerow(ticket_header(_))
     yield "\ufeff" + out.getvalue()
     months = period.months()
     for index, month in enumerate(months):
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = excel_csv.writer(out, _.lang)
         writer.writerows(ticket_records(session, office_id, month, zone, _))
         yield out.getvalue()
         if progress:

@@ -35,6 +35,8 @@ class AcceptanceTalon:
     cabinet: str
     phones: tuple[str, ...]
     office: LocalizedText
+    # §7, §10: the deadline falls on a day the office is closed: the next day it is open.
+    open_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +68,7 @@ T_APPLICATION_NUMBER = N_("Application number")
 T_ACCEPTED_ON = N_("Date of acceptance")
 T_DEADLINE = N_("Decision due by")
 T_DEADLINE_NOTE = N_("Come in person for the result by the deadline")
+T_CLOSED_THEN = N_("The office is closed that day; it is open on")
 T_PHONE = N_("Phone")
 T_MISSING_TITLE = N_("Missing documents")
 T_BRING = N_("Please bring these documents to cabinet %(cabinet)s")
@@ -100,6 +103,9 @@ def render_acceptance_talon(talon: AcceptanceTalon, width: int = WIDTH_80MM) -> 
     sheet.space(8)
     # §7: the deadline is what the applicant must remember; it gets the boldest line.
     sheet.row(translations(langs, T_DEADLINE), day_text(talon.deadline), value_points=34)
+    if talon.open_on is not None:  # §7, §10: the deadline falls on a closed day
+        sheet.space(8)
+        sheet.row(translations(langs, T_CLOSED_THEN), day_text(talon.open_on), value_points=30)
     sheet.space(8)
     sheet.row(translations(langs, T_CABINET), talon.cabinet, value_points=30)
     if talon.phones:

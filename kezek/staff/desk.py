@@ -56,7 +56,14 @@ def acceptance_talon(st: web.State, app: Application, point: ServicePoint) -> Ac
         cabinet=cabinet(point),
         phones=tuple(st.profile.phones),
         office=office(st),
+        open_on=open_after(st, app.deadline),
     )
+
+
+def open_after(st: web.State, deadline: date) -> date | None:
+    """§7, §10: the next day the office is open when the deadline falls on a closed day."""
+    open_on = st.clock.open_day_from(deadline)
+    return open_on if open_on != deadline else None
 
 
 def missing_slip(

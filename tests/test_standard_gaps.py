@@ -63,3 +63,38 @@ def test_deadline_on_an_open_day_has_no_note(
     page = soup(client.get(f"/staff/cards/{card_id}"))
     deadline = " ".join(page.select_one("dd.deadline").get_text().split())
     assert "04.12.2026" in deadline and "closed" not in deadline
+
+
+def test_suspension_is_named_in_the_case_list_the_card_and_the_report(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
+    app = start_app(client, engine, token, card_id)
+    post(
+        client,
+        f"/staff/applications/{app.id}/documents",
+        token,
+        {"documents": ["identity"], "do": "missing"},
+    )
+    accept(client, engine, token, serial=7)  # another one, accepted: not suspended
+    card = soup(client.get(f"/staff/cards/{card_id}"))
+    assert card.select_one(".state.suspended").get_text(strip=True) == (
+        "Suspended: documents missing (§17.1)"
+    )
+    login(client, engine, office_id, "head", "supervisor")
+    cases = soup(client.get("/staff/cases"))
+    section = cases.select_one("#suspended")
+    assert "Suspended: documents missing (§17.1): 1" in section.h2.get_text()
+    [row] = section.select("tbody tr")
+    assert row.select_one(".state").get_text(strip=True) == "Suspended: documents missing (§17.1)"
+    assert "24.11.2026" in row.get_text()
+    report = soup(client.get("/staff/supervisor/report?period=month&year=2026&month=11"))
+    lines = {
+        tr["data-state"]: (tr.th.get_text(strip=True), tr.td.get_text(strip=True))
+        for tr in report.select("#application-states tr")
+    }
+    assert lines["suspended"] == ("Suspended: documents missing (§17.1)", "1")
+    assert lines["accepted"] == ("Accepted, awaiting the decision", "1")
+    assert lines["open"] == ("Documents being collected", "0")

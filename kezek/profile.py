@@ -104,6 +104,10 @@ class Contacts(_Strict):
     email: Email | None = None
     site: WebAddress | None = None
     reception: Names | None = None  # the head's hours of reception of citizens
+    # §23: who answers a complaint (the head or the deputy), and their phone; the complaint
+    # talon names them with the place (the office's address, the head's cabinet).
+    answer_by: Names | None = None
+    answer_phone: Text | None = None
     higher: HigherBody | None = None
 
 

@@ -4,13 +4,19 @@ day (§7, §10), the §17 suspension named, the §23 complaint talon's place and
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
-from kezek.printing.desk_talons import AcceptanceTalon, render_acceptance_talon
+from kezek.printing.desk_talons import (
+    AcceptanceTalon,
+    ComplaintTalon,
+    render_acceptance_talon,
+    render_complaint_talon,
+)
 from kezek.printing.talons import LocalizedText
 from kezek.queue.clock import ManualClock
 from kezek.settings import load_profile
@@ -98,3 +104,38 @@ def test_suspension_is_named_in_the_case_list_the_card_and_the_report(
     assert lines["suspended"] == ("Suspended: documents missing (§17.1)", "1")
     assert lines["accepted"] == ("Accepted, awaiting the decision", "1")
     assert lines["open"] == ("Documents being collected", "0")
+
+
+def test_complaint_talon_names_where_and_from_whom_the_answer_comes(
+    client: TestClient, engine: Engine, office_id: int, settings
+) -> None:  # type: ignore[no-untyped-def]
+    token = login(client, engine, office_id)
+    done = client.post(
+        "/staff/supervisor/complaints/new",
+        data={"csrf_token": token, "complainant": "Асқар Б.", "about": "Waited 50 minutes."},
+    )
+    assert "printed=1" in str(done.url)
+    [image] = printed(Path(settings.spool_dir) / "cab1")
+    profile = load_profile("kyzylzhar")
+    address = profile.address
+    expected = ComplaintTalon(
+        number="2026-001",
+        received_on=date(2026, 11, 24),
+        answer_due=date(2026, 12, 1),
+        office=LocalizedText(kk=OFFICE.kk, ru=OFFICE.ru, en=OFFICE.en),
+        phones=("2-16-50", "2-16-84"),
+        answer_place=LocalizedText(
+            kk=f"{address.kk}, №1 кабинет",
+            ru=f"{address.ru}, Кабинет №1",
+            en=f"{address.en}, Room 1",
+        ),
+        answer_from=LocalizedText(
+            kk="Бөлім басшысы немесе оның орынбасары",
+            ru="Начальник отдела или его заместитель",
+            en="The head of the department or the deputy",
+        ),
+        answer_phone="2-16-50",
+    )
+    assert same(image, render_complaint_talon(expected, 576))
+    bare = dataclasses.replace(expected, answer_place=None, answer_from=None, answer_phone="")
+    assert not same(image, render_complaint_talon(bare, 576))

@@ -58,6 +58,11 @@ class ComplaintTalon:
     answer_due: date
     office: LocalizedText
     phones: tuple[str, ...]
+    # §23: where and from whom the answer is received: the place (address, cabinet), the
+    # official and their phone.
+    answer_place: LocalizedText | None = None
+    answer_from: LocalizedText | None = None
+    answer_phone: str = ""
 
 
 Talon = QueueTalon | AcceptanceTalon | MissingDocumentsSlip | ComplaintTalon
@@ -76,6 +81,8 @@ T_COMPLAINT_ACCEPTED = N_("Complaint accepted")
 T_COMPLAINT_NUMBER = N_("Complaint number")
 T_RECEIVED_ON = N_("Date received")
 T_ANSWER_DUE = N_("Answer due by")
+T_ANSWER_WHERE = N_("The answer is received at")
+T_ANSWER_FROM = N_("The answer is given by")
 
 
 def _title_and_number(
@@ -155,7 +162,22 @@ def render_complaint_talon(talon: ComplaintTalon, width: int = WIDTH_80MM) -> Im
     if talon.phones:
         sheet.space(8)
         sheet.row(translations(langs, T_PHONE), phones_text(talon.phones), value_points=26)
+    _answer_source(sheet, langs, talon)
     return sheet.image()
+
+
+def _answer_source(sheet: Sheet, langs: tuple[str, ...], talon: ComplaintTalon) -> None:
+    """§23: where and from whom the complainant receives the answer."""
+    for label, text in ((T_ANSWER_WHERE, talon.answer_place), (T_ANSWER_FROM, talon.answer_from)):
+        if text is None:
+            continue
+        sheet.rule(dashed=True)
+        sheet.text(" / ".join(translations(langs, label)), 20, 600)
+        sheet.space(4)
+        sheet.texts(names(langs, text), 22)
+    if talon.answer_phone:
+        sheet.space(8)
+        sheet.row(translations(langs, T_PHONE), talon.answer_phone, value_points=26)
 
 
 def render(talon: Talon, width: int = WIDTH_80MM) -> Image.Image:

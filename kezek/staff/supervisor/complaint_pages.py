@@ -106,6 +106,7 @@ def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
         answer_due=row.answer_due,
         office=desk.office(st),
         phones=tuple(st.profile.phones),
+        **desk.answer_source(st),
     )
     image = render_complaint_talon(talon, st.profile.printers.paper_width)
     # The job is named by the journal number and the time (a reprint is a new job): no

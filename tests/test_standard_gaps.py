@@ -139,3 +139,131 @@ def test_complaint_talon_names_where_and_from_whom_the_answer_comes(
     assert same(image, render_complaint_talon(expected, 576))
     bare = dataclasses.replace(expected, answer_place=None, answer_from=None, answer_phone="")
     assert not same(image, render_complaint_talon(bare, 576))
+
+
+def register(client: TestClient, engine: Engine, token: str, serial: int = 1) -> tuple[int, int]:
+    """A card registered as unemployed today; (card id, application id)."""
+    card_id = accept(client, engine, token, serial)
+    [app_id] = [
+        int(form["action"].split("/")[-2])
+        for form in soup(client.get(f"/staff/cards/{card_id}")).select("form.decision")
+    ]
+    post(client, f"/staff/applications/{app_id}/decision", token, {"outcome": "registered"})
+    return card_id, app_id
+
+
+def test_placement_into_work_ends_the_registration_and_the_certificate(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    card_id, app_id = register(client, engine, token)
+    post(
+        client,
+        f"/staff/cards/{card_id}/referrals",
+        token,
+        {"kind": "vacancy", "detail": "Welder, Beskol grain elevator"},
+    )
+    now.advance(days=2)  # Thursday 26 November
+    token = login(client, engine, office_id, create=False)
+    card = soup(client.get(f"/staff/cards/{card_id}"))
+    assert card.select_one(".registration").get_text(strip=True) == (
+        "Registered as unemployed since 24.11.2026"
+    )
+    certificate = soup(client.get(f"/staff/applications/{app_id}/certificate"))
+    ru = certificate.select_one("article[lang=ru]").get_text(" ", strip=True)
+    assert "с 24.11.2026" in ru and "от 26.11.2026" in ru  # §25.4: says since when
+    # A placement through a referral needs the referral.
+    refused = post(
+        client,
+        f"/staff/applications/{app_id}/employment",
+        token,
+        {"end_kind": "placed_referral", "ended_on": "2026-11-26", "end_reason": "Hired."},
+    )
+    assert refused.status_code == 409
+    assert "Choose the vacancy referral of this card." in soup(refused).get_text()
+    [referral] = [
+        o["value"] for o in card.select("#referral option") if o["value"]
+    ]  # the one vacancy referral of the card
+    done = post(
+        client,
+        f"/staff/applications/{app_id}/employment",
+        token,
+        {
+            "end_kind": "placed_referral",
+            "referral": referral,
+            "ended_on": "2026-11-25",
+            "end_reason": "Hired as a welder.",
+        },
+    )
+    card = soup(done)
+    assert card.select_one(".registration.ended").get_text(strip=True) == (
+        "Placed into work through a vacancy referral on 25.11.2026: Hired as a welder."
+    )
+    assert card.select_one("#employment") is None
+    assert card.find("a", string="Certificate of registration as unemployed (§25.4)") is None
+    gone = client.get(f"/staff/applications/{app_id}/certificate")
+    assert gone.status_code == 409
+    assert soup(gone).select_one(".flash-error").get_text(strip=True) == (
+        "No certificate: the registration as unemployed ended on 25.11.2026 (placed into work"
+        " through a vacancy referral); the person is no longer registered."
+    )
+    login(client, engine, office_id, "head", "supervisor")
+    trail = soup(client.get(f"/staff/audit?card={card_id}")).get_text(" ", strip=True)
+    assert "recorded the end of the registration" in trail
+
+
+def test_de_registration_needs_a_reason_and_a_date_within_the_registration(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    card_id, app_id = register(client, engine, token)
+    url = f"/staff/applications/{app_id}/employment"
+    early = post(
+        client,
+        url,
+        token,
+        {"end_kind": "deregistered", "ended_on": "2026-11-23", "end_reason": "x"},
+    )
+    assert early.status_code == 409
+    assert "The date must be between the registration and today." in soup(early).get_text()
+    bare = post(client, url, token, {"end_kind": "deregistered", "ended_on": "2026-11-24"})
+    assert "Write the reason." in soup(bare).get_text()
+    post(
+        client,
+        url,
+        token,
+        {"end_kind": "deregistered", "ended_on": "2026-11-24", "end_reason": "Moved away."},
+    )
+    ended = soup(client.get(f"/staff/cards/{card_id}")).select_one(".registration.ended")
+    assert ended.get_text(strip=True) == "De-registered on 24.11.2026: Moved away."
+    assert client.get(f"/staff/applications/{app_id}/certificate").status_code == 409
+
+
+def test_results_not_collected_in_time_are_listed_until_collected(
+    client: TestClient, engine: Engine, office_id: int, now: ManualClock
+) -> None:
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    card_id, app_id = register(client, engine, token)
+    result = soup(client.get(f"/staff/cards/{card_id}")).select_one("td.result")
+    assert result.get_text(" ", strip=True).startswith("prepared on 24.11.2026")
+    now.advance(days=30)  # 24 December: 30 days, not more than 30
+    login(client, engine, office_id, "head", "supervisor")
+    shown = soup(client.get("/staff/cases")).select_one("#uncollected")
+    assert "(§18.2): 0" in shown.h2.get_text()
+    now.advance(days=1)
+    login(client, engine, office_id, "head", "supervisor", create=False)
+    shown = soup(client.get("/staff/cases")).select_one("#uncollected")
+    assert "Results not collected for more than 30 days (§18.2): 1" in shown.h2.get_text()
+    [row] = shown.select("tbody tr")
+    assert row.select_one(".prepared").get_text(strip=True) == "24.11.2026"
+    assert "Registered as unemployed" in row.get_text()
+    token = login(client, engine, office_id, create=False)
+    post(client, f"/staff/applications/{app_id}/collected", token, {"collected_on": "2026-12-25"})
+    result = soup(client.get(f"/staff/cards/{card_id}")).select_one("td.result")
+    assert result.get_text(" ", strip=True) == "prepared on 24.11.2026 collected on 25.12.2026"
+    login(client, engine, office_id, "head", "supervisor", create=False)
+    shown = soup(client.get("/staff/cases")).select_one("#uncollected")
+    assert "(§18.2): 0" in shown.h2.get_text()

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
 from kezek.i18n import N_
-from kezek.intake import applications, cards, decisions, documents, referrals
+from kezek.intake import applications, cards, decisions, documents, employment, referrals
 from kezek.intake.cards import CardInput, CardInvalid, IntakeError
 from kezek.intake.models import Card
 from kezek.queue.models import Role
@@ -131,6 +131,8 @@ def show_card(
             "history": history,
             "registered": applications.registered(session, card),
             "grounds": decisions.GROUND_NAMES,
+            "end_names": employment.END_NAMES,
+            "vacancies": employment.vacancies(session, card),
             "referral_kinds": referrals.REFERRAL_NAMES,
             "may_correct": who.may(Role.supervisor),
             "today": st.clock.business_day(),

@@ -267,3 +267,25 @@ def test_results_not_collected_in_time_are_listed_until_collected(
     login(client, engine, office_id, "head", "supervisor", create=False)
     shown = soup(client.get("/staff/cases")).select_one("#uncollected")
     assert "(§18.2): 0" in shown.h2.get_text()
+
+
+def test_the_migration_keeps_the_cases_and_dates_the_results_of_decisions(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    """Revision 8e4f2a6c1d37 down and up again on a database with a decided case: every row
+    stays, and the decided application's result is prepared on the day of its decision."""
+    from alembic import command
+
+    from kezek import migrate
+
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    card_id, app_id = register(client, engine, token)
+    command.downgrade(migrate.config(engine), "5d1e7a2c9b60")
+    migrate.upgrade(engine)
+    card = soup(client.get(f"/staff/cards/{card_id}"))
+    assert card.select_one(".registration").get_text(strip=True) == (
+        "Registered as unemployed since 24.11.2026"
+    )
+    result = card.select_one("td.result").get_text(" ", strip=True)
+    assert result.startswith("prepared on 24.11.2026")

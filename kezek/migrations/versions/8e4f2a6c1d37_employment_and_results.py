@@ -33,25 +33,36 @@ COLUMNS = [
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("applications") as batch_op:
-        batch_op.add_column(sa.Column("ended_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("end_kind", sa.String(length=32), nullable=True))
-        batch_op.add_column(
-            sa.Column("end_reason", sa.String(length=1000), nullable=False, server_default="")
-        )
-        batch_op.add_column(sa.Column("end_referral_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("ended_by", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("result_prepared_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("result_collected_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("result_collected_by", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_applications_end_referral_id", "referrals", ["end_referral_id"], ["id"]
-        )
-        batch_op.create_foreign_key("fk_applications_ended_by", "users", ["ended_by"], ["id"])
-        batch_op.create_foreign_key(
-            "fk_applications_result_collected_by", "users", ["result_collected_by"], ["id"]
-        )
+    # Plain ADD COLUMNs (a foreign key inline): SQLite keeps the table, so the rows that
+    # refer to an application (documents, audit entries) never see it dropped and copied.
+    fk = sa.ForeignKey
+    for column in (
+        sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.Column("end_kind", sa.String(length=32), nullable=True),
+        sa.Column("end_reason", sa.String(length=1000), nullable=False, server_default=""),
+        sa.Column("end_referral_id", sa.Integer(), fk("referrals.id"), nullable=True),
+        sa.Column("ended_by", sa.Integer(), fk("users.id"), nullable=True),
+        sa.Column("result_prepared_on", sa.Date(), nullable=True),
+        sa.Column("result_collected_on", sa.Date(), nullable=True),
+        sa.Column("result_collected_by", sa.Integer(), fk("users.id"), nullable=True),
+    ):
+        _add(column)
     _backfill_prepared()
+
+
+def _add(column: sa.Column[object]) -> None:
+    """ADD COLUMN; on SQLite with its foreign key written inline, as SQLite allows (Alembic
+    would copy the table, which fails while documents and audit entries refer to it)."""
+    if column.name in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("applications")}:
+        return  # kept by a SQLite downgrade (below)
+    if op.get_context().dialect.name != "sqlite" or not column.foreign_keys:
+        op.add_column("applications", column)
+        return
+    [key] = column.foreign_keys
+    table, target = key.target_fullname.split(".")
+    op.execute(
+        f"ALTER TABLE applications ADD COLUMN {column.name} INTEGER REFERENCES {table}({target})"
+    )
 
 
 def _backfill_prepared() -> None:
@@ -73,9 +84,13 @@ def _backfill_prepared() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("applications") as batch_op:
-        batch_op.drop_constraint("fk_applications_result_collected_by", type_="foreignkey")
-        batch_op.drop_constraint("fk_applications_ended_by", type_="foreignkey")
-        batch_op.drop_constraint("fk_applications_end_referral_id", type_="foreignkey")
+    if op.get_context().dialect.name != "sqlite":
         for column in COLUMNS:
-            batch_op.drop_column(column)
+            op.drop_column("applications", column)
+        return
+    # SQLite drops a column in place unless a foreign key is on it, and copying the table
+    # fails while documents and audit entries refer to it: the three columns with a foreign
+    # key stay (nullable, unknown to the older code), and the upgrade keeps them.
+    for column in COLUMNS:
+        if column not in ("result_collected_by", "ended_by", "end_referral_id"):
+            op.execute(f"ALTER TABLE applications DROP COLUMN {column}")

@@ -289,3 +289,25 @@ def test_the_migration_keeps_the_cases_and_dates_the_results_of_decisions(
     )
     result = card.select_one("td.result").get_text(" ", strip=True)
     assert result.startswith("prepared on 24.11.2026")
+
+
+def test_kezek_report_counts_the_suspended_applications(
+    client: TestClient, engine: Engine, office_id: int, database_url: str, tmp_path: Path
+) -> None:
+    from tests.test_profile_cli import kezek
+
+    token = login(client, engine, office_id)
+    post(client, "/staff/point", token, {"point": "cab1"})
+    card_id = new_card(client, token, good_iin(date(1990, 3, 15), "f"))
+    app = start_app(client, engine, token, card_id)
+    post(client, f"/staff/applications/{app.id}/documents", token, {"do": "missing"})
+    done = kezek(
+        tmp_path,
+        *("report", "--from", "2026-11-01", "--to", "2026-11-30", "--lang", "en", "--quiet"),
+        KEZEK_PROFILE="kyzylzhar",
+        KEZEK_DATABASE_URL=database_url,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    assert "Suspended: documents missing (§17.1): 1" in lines
+    assert "Documents being collected: 0" in lines

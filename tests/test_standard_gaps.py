@@ -139,6 +139,11 @@ def test_complaint_talon_names_where_and_from_whom_the_answer_comes(
     assert same(image, render_complaint_talon(expected, 576))
     bare = dataclasses.replace(expected, answer_place=None, answer_from=None, answer_phone="")
     assert not same(image, render_complaint_talon(bare, 576))
+    page = soup(done)
+    assert page.select_one("#answer-place").get_text(strip=True) == f"{address.en}, Room 1"
+    assert page.select_one("#answer-from").get_text(strip=True) == (
+        "The head of the department or the deputy, 2-16-50"
+    )
 
 
 def register(client: TestClient, engine: Engine, token: str, serial: int = 1) -> tuple[int, int]:

@@ -104,6 +104,10 @@ class Contacts(_Strict):
     email: Email | None = None
     site: WebAddress | None = None
     reception: Names | None = None  # the head's hours of reception of citizens
+    # §23: who answers a complaint (the head or the deputy), and their phone; the complaint
+    # talon names them with the place (the office's address, the head's cabinet).
+    answer_by: Names | None = None
+    answer_phone: Text | None = None
     higher: HigherBody | None = None
 
 
@@ -166,6 +170,9 @@ class Profile(_Strict):
         False  # whether the kiosk still issues when the wait runs past closing
     )
     warn_wait_minutes: int = Field(default=30, ge=1, le=600)
+    # §18.2: a decision's result not collected this many days after it was prepared is
+    # listed for the supervisor (and kept).
+    uncollected_days: int = Field(default=30, ge=1, le=365)
     complaint_term: ComplaintTerm = Field(default_factory=ComplaintTerm)
     # A staff session ends after this long without a user action (a shared desk computer).
     staff_idle_minutes: int = Field(default=60, ge=5, le=720)

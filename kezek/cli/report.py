@@ -16,6 +16,7 @@ from kezek import db, i18n, profile_sync
 from kezek.cli.common import add_office_option, engine, ensure_office, pick, progress_bar
 from kezek.indicators import export, table
 from kezek.indicators import period as period_mod
+from kezek.intake import states
 from kezek.public import info
 from kezek.settings import Settings
 
@@ -69,6 +70,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             published=info.coverage(profile),
             as_of=today,
         )
+        # §17: the applications by state, suspension on its own line.
+        counted = states.counts(session, office_id, period.start, period.end, profile.zone)
         if args.format == "xlsx":
             data = export.workbook(
                 session,
@@ -91,5 +94,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{row.code:4} {export.value_text(row, _):>10}  {counts}")
         for label, count in row.parts:  # the lines beside 1.2
             print(f"       {_(label)}: {count}")
+    print(_("Applications opened in the period, by state"))
+    for code, label in states.STATE_NAMES.items():
+        print(f"       {_(label)}: {counted[code]}")
     print(f"written: {out}", file=sys.stderr)
     return 0

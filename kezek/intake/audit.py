@@ -31,6 +31,8 @@ ACTIONS = {
     "print": N_("printed at the desk"),
     "visit": N_("linked a visit"),
     "indicator_list": N_("opened the list behind an indicator"),
+    "employment": N_("recorded the end of the registration"),
+    "collected": N_("recorded that the result was collected"),
 }
 
 

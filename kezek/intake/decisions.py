@@ -71,6 +71,8 @@ def decide(
         raise IntakeError(N_("Choose the decision."), field="outcome")
     app.status, app.decided_at, app.decided_by = outcome, now, actor_id
     app.decision_comment = comment
+    # §18.2: the result (the certificate or the decision letter) is ready from today.
+    app.result_prepared_on, app.result_collected_on, app.result_collected_by = today, None, None
     # Indicator 1.1: decided within the term, counted for accepted applications only.
     app.decided_in_term = today <= app.deadline if app.deadline else None
     audit.save(

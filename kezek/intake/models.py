@@ -38,6 +38,14 @@ class RefusalGround(enum.StrEnum):
     employed = "employed"  # (2) the person is employed under Article 2 of the Employment law
 
 
+class EndKind(enum.StrEnum):
+    """How a registration as unemployed ends (the title's "placement into work", §1)."""
+
+    placed_referral = "placed_referral"  # placed into work through a vacancy referral (§25.1)
+    placed_other = "placed_other"  # placed into work otherwise (found work themselves, …)
+    deregistered = "deregistered"  # taken off the register for another reason
+
+
 class ReferralKind(enum.StrEnum):
     """§25: other useful services."""
 
@@ -112,6 +120,17 @@ class Application(SQLModel, table=True):
     corrected_at: datetime | None = utc_field()  # indicator 2.2
     corrected_by: int | None = Field(default=None, foreign_key="users.id")
     correction_reason: str = Field(default="", max_length=1000)
+    # The end of the registration (placed into work, or de-registered): date, kind, reason.
+    ended_on: date | None = None
+    end_kind: str | None = Field(default=None, max_length=32)  # EndKind
+    end_reason: str = Field(default="", max_length=1000)
+    end_referral_id: int | None = Field(default=None, foreign_key="referrals.id")
+    ended_by: int | None = Field(default=None, foreign_key="users.id")
+    # §18.2: the decision's result (the certificate or the decision letter) is kept until it
+    # is collected: the day it was ready, the day the applicant took it, who handed it over.
+    result_prepared_on: date | None = None
+    result_collected_on: date | None = None
+    result_collected_by: int | None = Field(default=None, foreign_key="users.id")
     # The last desk print for this application: the acceptance talon or the missing list.
     print_kind: str | None = Field(default=None, max_length=16)  # talon, missing
     print_status: str = Field(default="none", max_length=16)  # none, printed, failed

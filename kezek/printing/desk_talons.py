@@ -35,6 +35,8 @@ class AcceptanceTalon:
     cabinet: str
     phones: tuple[str, ...]
     office: LocalizedText
+    # §7, §10: the deadline falls on a day the office is closed: the next day it is open.
+    open_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +58,11 @@ class ComplaintTalon:
     answer_due: date
     office: LocalizedText
     phones: tuple[str, ...]
+    # §23: where and from whom the answer is received: the place (address, cabinet), the
+    # official and their phone.
+    answer_place: LocalizedText | None = None
+    answer_from: LocalizedText | None = None
+    answer_phone: str = ""
 
 
 Talon = QueueTalon | AcceptanceTalon | MissingDocumentsSlip | ComplaintTalon
@@ -66,6 +73,7 @@ T_APPLICATION_NUMBER = N_("Application number")
 T_ACCEPTED_ON = N_("Date of acceptance")
 T_DEADLINE = N_("Decision due by")
 T_DEADLINE_NOTE = N_("Come in person for the result by the deadline")
+T_CLOSED_THEN = N_("The office is closed that day; it is open on")
 T_PHONE = N_("Phone")
 T_MISSING_TITLE = N_("Missing documents")
 T_BRING = N_("Please bring these documents to cabinet %(cabinet)s")
@@ -73,6 +81,8 @@ T_COMPLAINT_ACCEPTED = N_("Complaint accepted")
 T_COMPLAINT_NUMBER = N_("Complaint number")
 T_RECEIVED_ON = N_("Date received")
 T_ANSWER_DUE = N_("Answer due by")
+T_ANSWER_WHERE = N_("The answer is received at")
+T_ANSWER_FROM = N_("The answer is given by")
 
 
 def _title_and_number(
@@ -100,6 +110,9 @@ def render_acceptance_talon(talon: AcceptanceTalon, width: int = WIDTH_80MM) -> 
     sheet.space(8)
     # §7: the deadline is what the applicant must remember; it gets the boldest line.
     sheet.row(translations(langs, T_DEADLINE), day_text(talon.deadline), value_points=34)
+    if talon.open_on is not None:  # §7, §10: the deadline falls on a closed day
+        sheet.space(8)
+        sheet.row(translations(langs, T_CLOSED_THEN), day_text(talon.open_on), value_points=30)
     sheet.space(8)
     sheet.row(translations(langs, T_CABINET), talon.cabinet, value_points=30)
     if talon.phones:
@@ -149,7 +162,22 @@ def render_complaint_talon(talon: ComplaintTalon, width: int = WIDTH_80MM) -> Im
     if talon.phones:
         sheet.space(8)
         sheet.row(translations(langs, T_PHONE), phones_text(talon.phones), value_points=26)
+    _answer_source(sheet, langs, talon)
     return sheet.image()
+
+
+def _answer_source(sheet: Sheet, langs: tuple[str, ...], talon: ComplaintTalon) -> None:
+    """§23: where and from whom the complainant receives the answer."""
+    for label, text in ((T_ANSWER_WHERE, talon.answer_place), (T_ANSWER_FROM, talon.answer_from)):
+        if text is None:
+            continue
+        sheet.rule(dashed=True)
+        sheet.text(" / ".join(translations(langs, label)), 20, 600)
+        sheet.space(4)
+        sheet.texts(names(langs, text), 22)
+    if talon.answer_phone:
+        sheet.space(8)
+        sheet.row(translations(langs, T_PHONE), talon.answer_phone, value_points=26)
 
 
 def render(talon: Talon, width: int = WIDTH_80MM) -> Image.Image:

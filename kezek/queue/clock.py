@@ -54,6 +54,13 @@ class Clock:
             return None
         return self.schedule.week.get(day.weekday())
 
+    def open_day_from(self, day: date) -> date | None:
+        """``day`` when the office is open on it, else the next day it is (None within a year)."""
+        for offset in range(370):
+            if self.hours_on(day + timedelta(days=offset)) is not None:
+                return day + timedelta(days=offset)
+        return None
+
     def _at(self, day: date, moment: time) -> datetime:
         return datetime.combine(day, moment, tzinfo=self.schedule.zone).astimezone(UTC)
 

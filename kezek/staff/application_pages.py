@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
-from kezek.i18n import N_, Translator
-from kezek.intake import applications, audit, decisions, documents
+from kezek.i18n import N_, Translator, gettext
+from kezek.intake import applications, audit, decisions, documents, employment, results
 from kezek.intake.cards import IntakeError
-from kezek.intake.models import Application, AppStatus, Card
+from kezek.intake.models import Application, AppStatus, Card, EndKind
 from kezek.queue.models import Role
 from kezek.staff import desk
 from kezek.staff.access import Staff, refuse, staff
@@ -176,6 +176,8 @@ def certificate(request: Request, who: Staff) -> Response:
             return refuse(
                 request, N_("A certificate is given only for a registration as unemployed."), 404
             )
+        if app.ended_on is not None:  # §25.4: only while registered
+            return refuse(request, _ended(request, app), 409)
         card = session.get_one(Card, app.card_id)
         audit.write(
             session,
@@ -198,4 +200,60 @@ def certificate(request: Request, who: Staff) -> Response:
             "clerk": who.user,
             "registered": CERTIFICATE_REGISTERED.get(card.sex, CERTIFICATE_TEXT[2]),
         },
+    )
+
+
+def _ended(request: Request, app: Application) -> str:
+    """The refusal of a certificate for a registration that ended, in the page's language."""
+    assert app.ended_on is not None and app.end_kind is not None
+    message = N_(
+        "No certificate: the registration as unemployed ended on %(date)s (%(how)s); the "
+        "person is no longer registered."
+    )
+    how = gettext(web.lang(request), employment.END_NAMES[EndKind(app.end_kind)])
+    return gettext(web.lang(request), message) % {
+        "date": app.ended_on.strftime("%d.%m.%Y"),
+        "how": how.lower(),
+    }
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@staff()
+def end_registration(request: Request, who: Staff) -> Response:
+    """Placed into work (through a vacancy referral or otherwise) or de-registered: the date
+    and the reason, through ``kezek.intake.employment`` (audited)."""
+    st = who.st
+    kind, raw = who.field("end_kind", 32), who.field("ended_on", 10)
+    reason, raw_referral = who.field("end_reason"), who.field("referral", 12)
+    referral_id = int(raw_referral) if raw_referral.isdigit() else None
+    return _with_app(
+        request,
+        who,
+        lambda s, c, a: employment.end(
+            s,
+            st.clock,
+            c,
+            a,
+            who.user_id,
+            kind=kind,
+            on=_day(raw),
+            reason=reason,
+            referral_id=referral_id,
+        ),
+    )
+
+
+@staff()
+def collected(request: Request, who: Staff) -> Response:
+    """§18.2: the applicant took the decision's result (the certificate or the letter)."""
+    st = who.st
+    on = _day(who.field("collected_on", 10))
+    return _with_app(
+        request, who, lambda s, c, a: results.collect(s, st.clock, c, a, who.user_id, on)
     )

@@ -12,10 +12,11 @@ from starlette.responses import RedirectResponse, Response
 
 from kezek import db, web
 from kezek.i18n import N_
-from kezek.intake import applications, cards, decisions, documents, referrals
+from kezek.intake import applications, cards, decisions, documents, employment, referrals
 from kezek.intake.cards import CardInput, CardInvalid, IntakeError
 from kezek.intake.models import Card
 from kezek.queue.models import Role
+from kezek.staff import desk
 from kezek.staff.access import Staff, refuse
 
 Message = tuple[str, dict[str, Any]]
@@ -130,9 +131,13 @@ def show_card(
             "history": history,
             "registered": applications.registered(session, card),
             "grounds": decisions.GROUND_NAMES,
+            "end_names": employment.END_NAMES,
+            "vacancies": employment.vacancies(session, card),
             "referral_kinds": referrals.REFERRAL_NAMES,
             "may_correct": who.may(Role.supervisor),
             "today": st.clock.business_day(),
+            # §7, §10: a deadline on a closed day is shown with the next day the office opens.
+            "open_after": lambda day: desk.open_after(st, day),
             "status_names": web.STATUS_NAMES,
         }
     return web.render(request, "staff/card.html", ctx, status_code=status_code)

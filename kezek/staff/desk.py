@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from kezek import web
 from kezek.i18n import gettext
@@ -56,7 +57,34 @@ def acceptance_talon(st: web.State, app: Application, point: ServicePoint) -> Ac
         cabinet=cabinet(point),
         phones=tuple(st.profile.phones),
         office=office(st),
+        open_on=open_after(st, app.deadline),
     )
+
+
+def open_after(st: web.State, deadline: date) -> date | None:
+    """§7, §10: the next day the office is open when the deadline falls on a closed day."""
+    open_on = st.clock.open_day_from(deadline)
+    return open_on if open_on != deadline else None
+
+
+def answer_source(st: web.State) -> dict[str, Any]:
+    """§23: the complaint talon's place (the office's address, the head's cabinet) and the
+    official who answers, with their phone, from the profile's ``[contacts]``."""
+    profile, contacts = st.profile, st.profile.contacts
+    point = next((p for p in profile.points if p.code == contacts.head_point), None)
+    where: dict[str, str] = {}
+    for lang in ("kk", "ru", "en"):
+        address = profile.address.get(lang)
+        cabinet_name = point.names.get(lang) if point else ""
+        where[lang] = ", ".join(part for part in (address, cabinet_name) if part)
+    official = contacts.answer_by
+    return {
+        "answer_place": LocalizedText(**where),
+        "answer_from": LocalizedText(kk=official.kk, ru=official.ru, en=official.en)
+        if official
+        else None,
+        "answer_phone": contacts.answer_phone or "",
+    }
 
 
 def missing_slip(

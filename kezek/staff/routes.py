@@ -87,6 +87,18 @@ routes: list[BaseRoute] = [
         name="staff_corrected",
     ),
     Route(
+        "/applications/{app_id:int}/employment",
+        application_pages.end_registration,
+        methods=POST,
+        name="staff_end_registration",
+    ),
+    Route(
+        "/applications/{app_id:int}/collected",
+        application_pages.collected,
+        methods=POST,
+        name="staff_result_collected",
+    ),
+    Route(
         "/applications/{app_id:int}/certificate",
         application_pages.certificate,
         name="staff_certificate",

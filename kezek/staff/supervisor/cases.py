@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kezek import db, web, web_bounds
-from kezek.intake import applications, audit, iin
+from kezek.intake import applications, audit, iin, results, states
 from kezek.intake.models import AuditEntry, Card
 from kezek.queue.models import Role, User
 from kezek.staff import audit_words
@@ -21,12 +21,18 @@ def cases(request: Request, who: Staff) -> Response:
     st = who.st
     with db.reading(st.engine) as session:
         soon, overdue = applications.due(session, st.clock, st.office_id)
+        suspended = states.suspended(session, st.office_id)
+        days = st.profile.uncollected_days  # §18.2
+        uncollected = results.uncollected(session, st.clock, st.office_id, days)
     return web.render(
         request,
         "staff/cases.html",
         {
             "soon": soon,
             "overdue": overdue,
+            "suspended": suspended,
+            "uncollected": uncollected,
+            "uncollected_days": days,
             "mask": iin.mask,
             "today": st.clock.business_day(),
             "soon_days": applications.DUE_SOON_DAYS,

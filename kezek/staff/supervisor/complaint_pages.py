@@ -14,6 +14,7 @@ from kezek.indicators import complaints
 from kezek.indicators.models import Complaint
 from kezek.queue.models import Role, User
 from kezek.queue.tickets import QueueError
+from kezek.staff import desk
 from kezek.staff.access import Staff, refuse, staff
 from kezek.staff.supervisor.report_pages import period_of
 
@@ -94,7 +95,6 @@ def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
     printed second: a printer fault loses nothing and the talon can be printed again."""
     from kezek.printing import send
     from kezek.printing.desk_talons import ComplaintTalon, render_complaint_talon
-    from kezek.staff import desk
 
     code = _desk_point(st, who)
     url = desk.printer_url(st, code) if code else None
@@ -106,6 +106,7 @@ def _print_complaint(st: web.State, who: Staff, row: Complaint) -> str | None:
         answer_due=row.answer_due,
         office=desk.office(st),
         phones=tuple(st.profile.phones),
+        **desk.answer_source(st),
     )
     image = render_complaint_talon(talon, st.profile.printers.paper_width)
     # The job is named by the journal number and the time (a reprint is a new job): no
@@ -205,6 +206,7 @@ def _page(
             "names": names,
             "zone": st.profile.zone,
             "error": error,
+            "answer_source": desk.answer_source(st),  # §23: as the talon says
         },
         status_code=status,
     )

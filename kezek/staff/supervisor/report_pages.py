@@ -13,6 +13,7 @@ from starlette.responses import Response, StreamingResponse
 from kezek import db, i18n, web
 from kezek.indicators import charts, export, table
 from kezek.indicators import period as period_mod
+from kezek.intake import states
 from kezek.public import info
 from kezek.queue.models import Role, Service
 from kezek.staff.access import Staff, staff
@@ -107,8 +108,17 @@ def report_page(request: Request, who: Staff) -> Response:
         "today": web.state(request).clock.business_day(),
         "services": services,
         "service": request.query_params.get("service", ""),
+        "states": _states(request, period),
+        "state_names": states.STATE_NAMES,
     }
     return web.render(request, "supervisor/report.html", ctx, status_code=422 if problem else 200)
+
+
+def _states(request: Request, period: period_mod.Period) -> dict[str, int]:
+    """Applications opened in the period by state, suspension (§17) on its own line."""
+    st = web.state(request)
+    with db.reading(st.engine) as session:
+        return states.counts(session, st.office_id, period.start, period.end, st.profile.zone)
 
 
 def _download(name: str, period: period_mod.Period, extension: str) -> dict[str, str]:

@@ -127,7 +127,7 @@ def test_complaint_talon_names_where_and_from_whom_the_answer_comes(
         answer_place=LocalizedText(
             kk=f"{address.kk}, №1 кабинет",
             ru=f"{address.ru}, Кабинет №1",
-            en=f"{address.en}, Room 1",
+            en=f"{address.en}, Cabinet No. 1",
         ),
         answer_from=LocalizedText(
             kk="Бөлім басшысы немесе оның орынбасары",
@@ -140,7 +140,7 @@ def test_complaint_talon_names_where_and_from_whom_the_answer_comes(
     bare = dataclasses.replace(expected, answer_place=None, answer_from=None, answer_phone="")
     assert not same(image, render_complaint_talon(bare, 576))
     page = soup(done)
-    assert page.select_one("#answer-place").get_text(strip=True) == f"{address.en}, Room 1"
+    assert page.select_one("#answer-place").get_text(strip=True) == f"{address.en}, Cabinet No. 1"
     assert page.select_one("#answer-from").get_text(strip=True) == (
         "The head of the department or the deputy, 2-16-50"
     )

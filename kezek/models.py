@@ -6,6 +6,7 @@ from kezek.indicators.models import (  # noqa: F401
     ComplaintAmendment,
     Feedback,
     FeedbackMark,
+    IndicatorListView,
     IndicatorTarget,
 )
 from kezek.intake.models import (  # noqa: F401  (issue 4: personal record cards)

@@ -133,6 +133,34 @@ def test_the_cases_behind_1_1_are_masked_and_audited(
     assert "opened the list behind an indicator" in trail
 
 
+def test_every_opening_of_a_list_is_in_the_audit_trail(
+    client: TestClient, engine: Engine, office_id: int, month: None
+) -> None:
+    """Issue 13: the lists without cards too (1.2's visits, feedback, complaints) — who,
+    when, which indicator and period, how many entries; the database keeps them."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    login(client, engine, office_id, "head", "supervisor")
+    for code in ("1.2", "4.2", "5.1"):
+        assert client.get(f"/staff/supervisor/report/{code}?{MAY}").status_code == 200
+    page = soup(client.get("/staff/audit"))
+    opened = [
+        [td.get_text(strip=True) for td in tr.select("td")]
+        for tr in page.select("tr[data-indicator]")
+    ]
+    assert [row[2] for row in opened] == ["5.1", "4.2", "1.2"]  # newest first
+    assert opened[2][1] == "Head" and opened[2][3] == "01.05.2026 – 31.05.2026"
+    assert int(opened[2][4]) >= 11  # 1.2's eleven visits and the ones left out
+    for statement in (
+        "UPDATE indicator_list_views SET entries = 0",
+        "DELETE FROM indicator_list_views",
+    ):
+        with pytest.raises((IntegrityError, ProgrammingError)), db.transaction(engine) as session:
+            session.execute(sa.text(statement))
+
+
 def test_complaints_and_answers_behind_4_2_and_5_1(
     client: TestClient, engine: Engine, office_id: int, month: None
 ) -> None:

@@ -58,6 +58,8 @@ def test_the_workbook_holds_numbers_and_names(downloads: TestClient, lang: str) 
     assert rows["2.1"][3].value is None  # no target: an empty cell, not empty text
     assert rows["1.2"][4].value == 75.0 and rows["1.2"][4].data_type == "n"
     assert [c.value for c in rows["1.2"][5:7]] == [3, 4]
+    link = str(rows["1.2"][8].value)  # issue 13: each figure opens the list behind it
+    assert link.startswith('=HYPERLINK("http://testserver/staff/supervisor/report/1.2?')
     tickets = list(book.worksheets[1].iter_rows(values_only=True))
     first = next(r for r in tickets if r[1] == "А-001")
     assert first[2] == service and first[12] == point

@@ -35,8 +35,12 @@ def value_text(row: IndicatorRow, _: Translator) -> str:
     return _("no data") if value is None else i18n.percent(_.lang, value)
 
 
-def table_header(_: Translator, next_year: int) -> list[str]:
-    """The appendix's columns: normative value, next year's target, current value."""
+Links = Callable[[str], str]  # indicator code -> the address of the list behind its figure
+
+
+def table_header(_: Translator, next_year: int, links: Links | None = None) -> list[str]:
+    """The appendix's columns: normative value, next year's target, current value (and,
+    where the files know the office's address, the list behind each figure)."""
     return [
         _("No."),
         _("Indicator"),
@@ -46,10 +50,13 @@ def table_header(_: Translator, next_year: int) -> list[str]:
         _("Counted"),
         _("Out of"),
         _("Met"),
+        *([_("The list behind the figure")] if links else []),
     ]
 
 
-def table_records(rows: list[IndicatorRow], _: Translator, typed: bool = False) -> list[list[Any]]:
+def table_records(
+    rows: list[IndicatorRow], _: Translator, typed: bool = False, links: Links | None = None
+) -> list[list[Any]]:
     """One list per indicator; the value is a number rounded to 0.1, or 'no data'. Typed
     (the workbook): the norm is the number itself (``workbook`` writes "at most" as its
     format), and missing figures are empty cells, not empty text (issue 15, defect 12)."""
@@ -67,11 +74,19 @@ def table_records(rows: list[IndicatorRow], _: Translator, typed: bool = False) 
                 blank if row.numerator is None else row.numerator,
                 blank if row.denominator is None else row.denominator,
                 blank if met is None else (_("yes") if met else _("no")),
+                *([_link(links(row.code), _, typed)] if links else []),
             ]
         )
         for label, count in row.parts:  # the lines beside 1.2
-            records.append(["", "— " + _(label), blank, blank, blank, count, blank, blank])
+            part: list[Any] = ["", "— " + _(label), blank, blank, blank, count, blank, blank]
+            records.append(part + ([blank] if links else []))
     return records
+
+
+def _link(url: str, _: Translator, typed: bool) -> str:
+    """The workbook: a link Excel opens; the CSV: the address."""
+    shown = _("open the list").replace('"', "")
+    return f'=HYPERLINK("{url}","{shown}")' if typed else url
 
 
 def _target(value: float, typed: bool, _: Translator) -> float | str:
@@ -203,12 +218,14 @@ def _local(value: Any, zone: ZoneInfo) -> str:
     return str(value.astimezone(zone).strftime("%H:%M:%S"))
 
 
-def table_csv(rows: list[IndicatorRow], period: Period, _: Translator) -> str:
+def table_csv(
+    rows: list[IndicatorRow], period: Period, _: Translator, links: Links | None = None
+) -> str:
     out = io.StringIO()
     writer = excel_csv.writer(out, _.lang)
     writer.writerow([_("Period"), period.start.isoformat(), period.end.isoformat()])
-    writer.writerow(table_header(_, period.end.year + 1))
-    writer.writerows(table_records(rows, _))
+    writer.writerow(table_header(_, period.end.year + 1, links))
+    writer.writerows(table_records(rows, _, links=links))
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 Cyrillic
 
 
@@ -244,6 +261,7 @@ def workbook(
     office_name: str,
     _: Translator,
     progress: Progress | None = None,
+    links: Links | None = None,
 ) -> bytes:
     """An .xlsx with two sheets: the appendix table and the ticket rows."""
     book = Workbook(write_only=True)
@@ -252,9 +270,9 @@ def workbook(
     sheet.append([office_name])
     sheet.append([_("Period"), period.start, period.end])
     sheet.append([])
-    sheet.append(_bold_row(sheet, table_header(_, period.end.year + 1), bold))
+    sheet.append(_bold_row(sheet, table_header(_, period.end.year + 1, links), bold))
     at_most = _at_most_format(_)
-    for record in table_records(rows, _, typed=True):
+    for record in table_records(rows, _, typed=True, links=links):
         row = BY_CODE.get(record[0])
         if row is not None and row.at_most:  # 4.1: a number, shown as "at most 4"
             record[2] = WriteOnlyCell(sheet, value=record[2])

@@ -106,3 +106,21 @@ class IndicatorTarget(SQLModel, table=True):
     value: float
     set_by: int | None = Field(default=None, foreign_key="users.id")
     set_at: datetime | None = utc_field()
+
+
+class IndicatorListView(SQLModel, table=True):
+    """§18.2, issue 13: every opening of the list behind an indicator — who, when, which
+    indicator and period, how many entries it showed. Append-only, as the card audit is
+    (the migration's triggers refuse UPDATE and DELETE); lists that show cards also write
+    one card-audit entry per card."""
+
+    __tablename__ = "indicator_list_views"
+    __table_args__ = (sa.Index("ix_indicator_list_views_office_at", "office_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="offices.id")
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    at: datetime | None = utc_field(nullable=False)
+    indicator: str = Field(max_length=8)
+    period_start: date
+    period_end: date
+    entries: int

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kezek import db, web, web_bounds
+from kezek.indicators.models import IndicatorListView
 from kezek.intake import applications, audit, iin, results, states
 from kezek.intake.models import AuditEntry, Card
 from kezek.queue.models import Role, User
@@ -57,6 +58,12 @@ def audit_trail(request: Request, who: Staff) -> Response:
             )
         }
         users = {u.id: u for u in session.exec(select(User).where(User.office_id == st.office_id))}
+        lists = session.exec(  # the lists behind the indicators opened (§18.2, issue 13)
+            select(IndicatorListView)
+            .where(IndicatorListView.office_id == st.office_id)
+            .order_by(col(IndicatorListView.id).desc())
+            .limit(100)
+        ).all()
     return web.render(
         request,
         "staff/audit.html",
@@ -68,6 +75,7 @@ def audit_trail(request: Request, who: Staff) -> Response:
             "actions": audit.ACTIONS,
             "changes_of": _shown_changes(web.lang(request)),
             "card_id": card_id,
+            "lists": [] if card_id else lists,
         },
     )
 

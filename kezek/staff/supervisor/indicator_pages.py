@@ -21,6 +21,7 @@ from kezek.indicators.listing import (
     Entry,
     Listing,
 )
+from kezek.indicators.models import IndicatorListView
 from kezek.intake import audit, iin
 from kezek.public import info
 from kezek.queue.models import Role
@@ -77,6 +78,17 @@ def indicator_list(request: Request, who: Staff) -> Response:
                 session, st.office_id, period.start, period.end, today, st.profile.zone, lang
             )
         now = st.clock.now()
+        session.add(  # every opening, whatever the list shows (§18.2, issue 13)
+            IndicatorListView(
+                office_id=st.office_id,
+                actor_id=who.user_id,
+                at=now,
+                indicator=code,
+                period_start=period.start,
+                period_end=period.end,
+                entries=len(listing.entries),
+            )
+        )
         opened = {"indicator": code, "period": f"{period.start} – {period.end}"}
         for card in listing.cards:  # the personal data this list shows (§18.2)
             audit.write(session, card, who.user_id, now, "indicator_list", opened)

@@ -126,6 +126,17 @@ def _download(name: str, period: period_mod.Period, extension: str) -> dict[str,
     return {"content-disposition": f'attachment; filename="{filename}"'}
 
 
+def _links(request: Request) -> export.Links:
+    """The address of the list behind each figure, for the same period (issue 13)."""
+    query = request.url.query
+
+    def link(code: str) -> str:
+        url = str(request.url_for("indicator_list", code=code))
+        return f"{url}?{query}" if query else url
+
+    return link
+
+
 @staff(Role.supervisor)
 def report_csv(request: Request, who: Staff) -> Response:
     st = web.state(request)
@@ -134,7 +145,7 @@ def report_csv(request: Request, who: Staff) -> Response:
         return refused(request, problem)
     with db.reading(st.engine) as session:
         rows = _rows(session, st, period, request)
-    text = export.table_csv(rows, period, i18n.Translator(web.lang(request)))
+    text = export.table_csv(rows, period, i18n.Translator(web.lang(request)), _links(request))
     return Response(
         text, media_type="text/csv; charset=utf-8", headers=_download("indicators", period, "csv")
     )
@@ -157,6 +168,7 @@ def report_xlsx(request: Request, who: Staff) -> Response:
             st.profile.zone,
             st.profile.name.get(language),
             i18n.Translator(language),
+            links=_links(request),
         )
     return Response(data, media_type=XLSX, headers=_download("indicators", period, "xlsx"))
 

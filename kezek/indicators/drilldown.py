@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.indicators import visit_lists
+from kezek.indicators import complaints, visit_lists
 from kezek.indicators.data import FEEDBACK_COLUMNS
 from kezek.indicators.listing import (
     ABOVE,
@@ -147,18 +147,8 @@ def _complaint_entry(c: Complaint, part: str, rule: str) -> Entry:
 
 
 def _complaints(session: Session, office_id: int, start: date, end: date) -> list[Complaint]:
-    return list(
-        session.exec(
-            select(Complaint)
-            .where(
-                Complaint.office_id == office_id,
-                Complaint.received_on >= start,
-                Complaint.received_on <= end,
-            )
-            .order_by(col(Complaint.received_on), col(Complaint.number))
-            .limit(LIMIT)
-        ).all()
-    )
+    """The journal of the period, oldest first (the journal page shows it newest first)."""
+    return list(reversed(complaints.journal(session, office_id, start, end)))
 
 
 def in_term(session: Session, office_id: int, start: date, end: date, as_of: date) -> Listing:

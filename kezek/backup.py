@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kezek import backup_pg
+from kezek.backup_pg import BackupError
 
-class BackupError(ValueError):
-    pass
+__all__ = ["BackupError", "backup", "restore", "sqlite_path"]
 
 
 def sqlite_path(database_url: str) -> Path:
@@ -33,8 +34,6 @@ def backup(database_url: str, target: Path) -> int:
 
     Returns the number of tickets in the copy."""
     if _postgres(database_url):
-        from kezek import backup_pg
-
         return backup_pg.backup(make_url(database_url), target)
     source_path = sqlite_path(database_url)
     if not source_path.exists():
@@ -64,8 +63,6 @@ def restore(database_url: str, source: Path) -> int:
     under a lock, so open connections see either the old or the restored database; on
     PostgreSQL in one transaction)."""
     if _postgres(database_url):
-        from kezek import backup_pg
-
         return backup_pg.restore(make_url(database_url), source)
     check(source)
     target_path = sqlite_path(database_url)

@@ -17,7 +17,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from kezek.backup import BackupError
+
+class BackupError(ValueError):
+    """A backup or a restore that cannot be done (``kezek.backup`` re-exports it)."""
+
 
 TIMEOUT = 3600  # seconds: a year of tickets dumps in seconds; a slow disk must not hang us
 

@@ -4,6 +4,7 @@ Every test runs ``python -m kezek`` in a process of its own, as the person would
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -315,3 +316,28 @@ def test_serve_refuses_without_assets_migrations_or_catalogs(tmp_path: Path) -> 
     copy = tmp_path / "migrations-versions"
     upgraded = one_line(kezek(tmp_path, "db", "upgrade", PYTHONPATH=str(copy)))
     assert "database migrations are missing" in upgraded
+
+
+def test_ctrl_c_at_the_password_prompt_ends_in_one_line(tmp_path: Path) -> None:
+    """Issue 16: an interrupted command prints no traceback."""
+    import signal
+    import time
+
+    env = {
+        **os.environ,
+        "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path}/k.sqlite3",
+        "KEZEK_PROFILE": "demo",
+    }
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kezek", "user", "add", "head", "--role", "supervisor"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    time.sleep(3)  # the schema is made, then the password is read from standard input
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "Traceback" not in err and "kezek: interrupted" in err

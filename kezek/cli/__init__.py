@@ -106,4 +106,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (ProfileError, auth.AuthError, ValueError) as exc:  # BackupError is a ValueError
         print(f"kezek: {exc}", file=sys.stderr)
         code = 2
+    except KeyboardInterrupt:  # Ctrl-C at a prompt or during a long command: no traceback
+        print("\nkezek: interrupted", file=sys.stderr)
+        code = 130
     sys.exit(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session, select
@@ -233,50 +234,58 @@ def complaint_review(request: Request, who: Staff) -> Response:
             request.url_for("complaint", complaint_id=request.path_params["complaint_id"]),
             status_code=303,
         )
-    try:
-        with db.transaction(st.engine) as session:
-            row = _complaint(session, st, request)
-            if row is None:
-                return _missing(request)
-            complaints.review(
-                session,
-                st.clock,
-                row,
-                verdict,
-                who.field("answer", 4000),
-                who.user_id,
-                _yes_no(who.field("satisfied", 3)),
-            )
-    except QueueError as exc:
-        with db.reading(st.engine) as session:
-            again = _complaint(session, st, request)
-        assert again is not None
-        return _page(request, who, again, web.queue_text(request, exc), 409)
-    return RedirectResponse(request.url_for("complaint", complaint_id=row.id), status_code=303)
+    return _act(
+        request,
+        who,
+        409,
+        lambda session, row: complaints.review(
+            session,
+            st.clock,
+            row,
+            verdict,
+            who.field("answer", 4000),
+            who.user_id,
+            _yes_no(who.field("satisfied", 3)),
+        ),
+    )
 
 
 @staff(Role.supervisor)
 def complaint_amend(request: Request, who: Staff) -> Response:
     """Correct an answered complaint: a new audited amendment that keeps the answer's date."""
     st = web.state(request)
+    return _act(
+        request,
+        who,
+        422,
+        lambda session, row: complaints.amend(
+            session,
+            st.clock,
+            row,
+            who.user_id,
+            who.field("reason", 1000),
+            justified=_yes_no(who.field("justified", 3)),
+            satisfied=_yes_no(who.field("satisfied", 3)),
+            answer=who.field("answer", 4000),
+        ),
+    )
+
+
+def _act(
+    request: Request, who: Staff, refused: int, act: Callable[[Session, Complaint], object]
+) -> Response:
+    """Load the complaint of this office, change it in one transaction, back to its page;
+    a refusal shows the page again with the reason (status ``refused``)."""
+    st = web.state(request)
     try:
         with db.transaction(st.engine) as session:
             row = _complaint(session, st, request)
             if row is None:
                 return _missing(request)
-            complaints.amend(
-                session,
-                st.clock,
-                row,
-                who.user_id,
-                who.field("reason", 1000),
-                justified=_yes_no(who.field("justified", 3)),
-                satisfied=_yes_no(who.field("satisfied", 3)),
-                answer=who.field("answer", 4000),
-            )
+            act(session, row)
     except QueueError as exc:
         with db.reading(st.engine) as session:
             again = _complaint(session, st, request)
         assert again is not None
-        return _page(request, who, again, web.queue_text(request, exc), 422)
+        return _page(request, who, again, web.queue_text(request, exc), refused)
     return RedirectResponse(request.url_for("complaint", complaint_id=row.id), status_code=303)

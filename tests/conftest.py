@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -431,3 +433,29 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_kezek(
+    cwd: Path, *args: str, stdin: str = "", timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m kezek ARGS`` as an operator runs it, with this checkout's kezek, the demo
+    office on an SQLite file in ``cwd`` unless ``env`` says otherwise."""
+    environ = {
+        "KEZEK_PROFILE": "demo",
+        "KEZEK_DATABASE_URL": f"sqlite:///{cwd / 'k.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "kezek", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=cwd,
+        input=stdin,
+        timeout=timeout,
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kezek.settings import Settings
-from tests.conftest import POSTGRES, free_port
+from tests.conftest import POSTGRES, free_port, run_kezek
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,22 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def kezek(
     tmp_path: Path, *args: str, stdin: str = "", timeout: float = 120, **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        "KEZEK_PROFILE": "demo",
-        "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}",
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),  # this checkout's kezek
-        **extra,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "kezek", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        input=stdin,
-        timeout=timeout,
-    )
+    return run_kezek(tmp_path, *args, stdin=stdin, timeout=timeout, **extra)
 
 
 def one_line(done: subprocess.CompletedProcess[str]) -> str:

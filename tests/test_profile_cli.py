@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kezek.settings import ProfileError, Settings, SettingsError, load_profile
+from tests.conftest import run_kezek
 
 SHIPPED = Path(__file__).resolve().parent.parent / "kezek" / "profiles" / "kyzylzhar.toml"
 
@@ -93,21 +93,7 @@ def test_the_cli_says_which_setting_is_wrong(tmp_path: Path) -> None:
 
 
 def kezek(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        "KEZEK_PROFILE": "demo",
-        "KEZEK_DATABASE_URL": f"sqlite:///{tmp_path / 'k.sqlite3'}",
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),  # this checkout's kezek
-        **extra,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "kezek", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    return run_kezek(tmp_path, *args, **extra)
 
 
 def test_cli_users_tokens_and_demo(tmp_path: Path) -> None:

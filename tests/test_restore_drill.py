@@ -5,7 +5,6 @@ on working, restore with ``kezek db restore``, and the office serves what was sa
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -14,25 +13,12 @@ from starlette.testclient import TestClient
 from kezek.app import create_app
 from kezek.queue.clock import Clock
 from kezek.settings import Settings
-from tests.conftest import make_token, make_user
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import make_token, make_user, run_kezek
 
 
 def kezek(tmp_path: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        "KEZEK_PROFILE": "kyzylzhar",
-        "KEZEK_DATABASE_URL": database_url,
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),  # this checkout's kezek
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "kezek", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
+    return run_kezek(
+        tmp_path, *args, timeout=300, KEZEK_PROFILE="kyzylzhar", KEZEK_DATABASE_URL=database_url
     )
 
 

@@ -39,7 +39,7 @@ def _render(request: Request, who: Staff, said: web.Said = web.Said()) -> Respon
 
 def _fragment(request: Request) -> bool:
     """htmx asks for the panel alone (refresh, or an action inside it)."""
-    return web.is_htmx(request) and request.headers.get("hx-target") == "queue-panel"
+    return web.asks_for(request, "queue-panel")
 
 
 def _picker(request: Request, who: Staff, session: Session, said: web.Said) -> Response:

@@ -21,15 +21,18 @@ TESTS = [
     "tests/test_display_browser.py::test_two_calls_are_announced_in_order_without_cutting_off",
     "tests/test_staff_browser.py",
 ]
-CHOSEN = {  # docs/screens/<name>.png  <-  test-artifacts/<file>
-    "kiosk": "journey-visitor-03-kiosk.png",
-    "kiosk-ticket": "journey-visitor-04-talon.png",
-    "phone": "journey-visitor-05-phone-page-served.png",
-    "console": "journey-clerk-02-serving.png",
-    "card": "staff-card-accepted.png",
+VISITOR = "test_the_visitor_from_the_kiosk_to_the_survey"
+CLERK = "test_the_clerk_works_a_whole_visit_without_the_mouse"
+SUPERVISOR = "test_the_supervisor_from_the_console_to_the_exports"
+CHOSEN = {  # docs/screens/<name>.png  <-  test-artifacts/<file> (a journey's steps: <test>/NN-…)
+    "kiosk": f"{VISITOR}/03-kiosk.png",
+    "kiosk-ticket": f"{VISITOR}/04-talon.png",
+    "phone": f"{VISITOR}/05-phone-page-served.png",
+    "console": f"{CLERK}/06-serving.png",
+    "card": "test_clerk_accepts_an_application_in_chromium/08-card-accepted.png",
     "display": "display-1080p-two-calls.png",
-    "dashboard": "journey-supervisor-02-dashboard.png",
-    "report": "journey-supervisor-03-indicators.png",
+    "dashboard": f"{SUPERVISOR}/04-dashboard.png",
+    "report": f"{SUPERVISOR}/05-indicators.png",
 }
 WIDTH = 960
 

@@ -4,6 +4,7 @@ the app with its lifespan, and staff users. PostgreSQL: set KEZEK_TEST_DATABASE_
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -433,6 +434,105 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+class Journey:
+    """One page watched through a journey (issue 15). Console errors, failed requests and
+    answers >= 400 fail it, apart from those the coming step provokes on purpose
+    (``allow``); ``step`` keeps a screenshot (``<artifacts>/<test>/NN-step.png``), runs
+    axe-core and checks what was seen so far. At the end every address the page reached
+    (loads and boosted clicks alike) must have had a step of its own."""
+
+    def __init__(self, page: Any, folder: Path) -> None:
+        self.page, self.folder = page, folder
+        self.problems: list[str] = []
+        self.aborted: list[str] = []
+        self.allowed: list[tuple[int, str]] = []
+        self.reached: list[str] = []
+        self.checked: set[str] = set()
+        self.steps = 0
+        page.on("console", self._console)
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+        page.on("framenavigated", self._navigated)
+
+    def allow(self, status: int, path: str) -> None:
+        """An answer ``status`` from an address containing ``path`` is what the next step
+        provokes (a form sent with a wrong field): it does not fail the journey."""
+        self.allowed.append((status, path))
+
+    def _navigated(self, frame: Any) -> None:
+        if frame != self.page.main_frame:
+            return
+        self.aborted = []  # what the page left behind was cut off by leaving it, not failed
+        if frame.url not in self.reached:
+            self.reached.append(frame.url)
+
+    def _failed(self, request: Any) -> None:
+        failure = f"failed: {request.url} {request.failure}"
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(failure)
+        elif not request.url.endswith("/events"):  # a live stream ends with its page
+            self.aborted.append(failure)
+
+    def _judged(self) -> list[str]:
+        """The problems, with the aborted requests no navigation explained."""
+        return self.problems + self.aborted
+
+    def _console(self, message: Any) -> None:
+        # "Failed to load resource" repeats an answer the two other listeners judge.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console: {message.text} at {message.location}")
+
+    def _response(self, response: Any) -> None:
+        status, url = response.status, response.url
+        if status >= 400 and not any(status == s and p in url for s, p in self.allowed):
+            self.problems.append(f"{status}: {url}")
+
+    def step(self, what: str) -> None:
+        """The page as it is now: screenshot, axe-core, no unexpected error since the last."""
+        self.page.wait_for_load_state("networkidle")
+        self.steps += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
+        self.page.screenshot(path=str(self.folder / f"{self.steps:02d}-{slug}.png"), full_page=True)
+        found = axe_violations(self.page)
+        assert found == [], (what, [(v["id"], v["nodes"][0]["target"]) for v in found])
+        assert self._judged() == [], (what, self._judged())
+        self.checked.add(self.page.url)
+        self.allowed = []
+
+    def finish(self) -> None:
+        assert self._judged() == [], ("after the last step", self._judged())
+        unseen = [url for url in self.reached if url not in self.checked and url != "about:blank"]
+        assert unseen == [], ("pages reached without a step", unseen)
+
+    def sheets(self) -> list[str]:
+        """The file names of the stylesheets the page has now."""
+        hrefs = self.page.evaluate(
+            "() => [...document.styleSheets].map(s => s.href || '').filter(Boolean)"
+        )
+        return [href.rsplit("/", 1)[-1].split("?")[0] for href in hrefs]
+
+
+@pytest.fixture
+def journey(page: Any, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Journey]:
+    """The test's page as a ``Journey``; its screenshots in test-artifacts/<test name>/."""
+    folder = artifacts / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    trip = Journey(page, folder)
+    yield trip
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.passed:  # a failed test has said what went wrong
+        trip.finish()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Each phase's report on the test item (``item.rep_call``), for fixtures' teardown."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
 
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,21 +15,17 @@ from kezek.printing.decode import decode_image
 from kezek.printing.desk_talons import AcceptanceTalon, render_acceptance_talon
 from kezek.printing.talons import LocalizedText
 from kezek.settings import load_profile
-from tests.conftest import PASSWORD, LiveServer, axe_violations, make_user, wait_until
+from tests.conftest import PASSWORD, Journey, LiveServer, make_user, wait_until
 from tests.test_staff_flow import good_iin
 
 pytestmark = pytest.mark.browser
-
-
-def no_serious(page, what: str) -> None:  # type: ignore[no-untyped-def]
-    found = axe_violations(page)
-    assert found == [], (what, [(v["id"], v["nodes"][0]["target"]) for v in found])
 
 
 def test_clerk_accepts_an_application_in_chromium(
     live_server: LiveServer,
     page,
     artifacts: Path,
+    journey: Journey,
     engine: Engine,
     office_id: int,  # type: ignore[no-untyped-def]
     settings,
@@ -40,9 +36,12 @@ def test_clerk_accepts_an_application_in_chromium(
 
     page.goto(live_server.url + "/staff/?lang=ru")
     assert "/staff/login" in page.url
+    journey.step("login")
     page.fill("#username", "clerk1")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_selector(".points")
+    journey.step("choose the cabinet")
     page.locator(".points button").first.click()  # Кабинет №1
     page.wait_for_selector("#queue-panel")
     assert page.locator("#point-title").inner_text() == "Кабинет №1"
@@ -54,8 +53,7 @@ def test_clerk_accepts_an_application_in_chromium(
     assert wait_until(
         lambda: rows.count() == 2, seconds=5
     )  # within 5 s; the fallback poll is every 30 s
-    page.screenshot(path=str(artifacts / "staff-console.png"), full_page=True)
-    no_serious(page, "console")
+    journey.step("console")
 
     page.keyboard.press("n")  # N alone does nothing (WCAG 2.1.4: no single-key shortcut)
     page.wait_for_timeout(500)
@@ -67,34 +65,36 @@ def test_clerk_accepts_an_application_in_chromium(
 
     page.click(".card-link a")
     page.wait_for_selector("#iin")
+    journey.step("find the card")
     number = good_iin(date(1990, 3, 15), "f")
     wrong = number[:11] + str((int(number[11]) + 1) % 10)
     page.fill("#iin", wrong)
+    journey.allow(422, "/staff/cards")
     page.click("form button[type=submit].primary")
     error = page.wait_for_selector("#iin-error", timeout=5000)
     assert "контрольная цифра" in error.inner_text()
     assert page.locator("#iin").get_attribute("aria-invalid") == "true"
-    page.screenshot(path=str(artifacts / "staff-iin-error.png"), full_page=True)
-    no_serious(page, "wrong IIN")
+    journey.step("wrong IIN")
 
     page.fill("#iin", number)
     page.click("form button[type=submit].primary")
     page.wait_for_selector("#surname")
     assert page.locator("#birth_date").input_value() == "1990-03-15"  # read off the IIN
+    journey.step("new card")
     page.fill("#surname", "Әбілқасымова")
     page.fill("#name", "Гүлнұр")
     page.check('input[name="category"][value="citizen"]')
     page.fill("#address", "Қызылжар ауданы, Бесқөл ауылы, Мира к-сі 5")
     page.click(".card-form button[type=submit]")
     page.wait_for_selector(".checklist")
+    journey.step("the card")
     for box in page.locator('input[name="documents"]').all():
         box.check()
     page.click('button[name="do"][value="accept"]')
     page.wait_for_selector(".app-number", timeout=5000)
     assert page.locator(".app-number").inner_text() == "2026-0001"
     assert page.locator(".deadline").inner_text().startswith("04.12.2026")
-    page.screenshot(path=str(artifacts / "staff-card-accepted.png"), full_page=True)
-    no_serious(page, "card")
+    journey.step("card accepted")
 
     spool = Path(settings.spool_dir) / "cab1"
     [talon] = wait_until(lambda: sorted(spool.glob("*.bin")), seconds=5)

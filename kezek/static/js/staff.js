@@ -65,10 +65,31 @@
     }
     var same = focusWas && config.verb !== "post" ?
       panel.querySelector('[data-key="' + focusWas + '"], [id="' + focusWas + '"]') : null;
-    var next = same || panel.querySelector(".in-hand .actions button:not([disabled])") ||
-      document.getElementById("call-next");
+    var next = same || nextAction(panel);
     if (next && !next.disabled) { next.focus(); }
     focusWas = null;
+  });
+
+  function nextAction(panel) {
+    return panel.querySelector(".in-hand .actions button:not([disabled])") ||
+      document.getElementById("call-next");
+  }
+
+  // A boosted click brings a whole page, but htmx puts the focus back on an element of the
+  // same id (the card's address field after creating the card, at the foot of the page):
+  // instead, the page's own [autofocus], the console's next action, else the page's content
+  // (the next Tab goes to its first control, as after a page load past the menu).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!event.detail.boosted || event.detail.target !== document.body) {
+      return;
+    }
+    var active = document.activeElement;
+    if (active && active !== document.body && active.hasAttribute("autofocus")) {
+      return;
+    }
+    var panel = document.getElementById("queue-panel");
+    var next = (panel && nextAction(panel)) || document.getElementById("main");
+    if (next && !next.disabled) { next.focus({ preventScroll: true }); }
   });
 
   document.addEventListener("click", function (event) {

@@ -10,24 +10,27 @@ from sqlalchemy.engine import Engine
 
 from kezek import db
 from kezek.queue.clock import Clock, ManualClock
-from tests.conftest import PASSWORD, LiveServer, axe_violations, enrol_browser, make_user
+from tests.conftest import PASSWORD, Journey, LiveServer, enrol_browser, make_user
 from tests.test_indicators_table import at, history
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, live_server: LiveServer, username: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server: LiveServer, username: str, journey: Journey) -> None:  # type: ignore[no-untyped-def]
     page.goto(live_server.url + "/staff/login?lang=ru")
+    journey.step("login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_selector(".points")
+    journey.step("after login")
 
 
 def test_dashboard_and_report_in_chromium(
     live_server: LiveServer,
     page,
     artifacts,  # type: ignore[no-untyped-def]
+    journey: Journey,
     engine: Engine,
     clock: Clock,
     now: ManualClock,
@@ -42,12 +45,11 @@ def test_dashboard_and_report_in_chromium(
     for service in ("registration", "registration", "vacancies"):
         page.request.post(live_server.url + "/api/tickets", data={"service": service})
     now.advance(minutes=33)
-    log_in(page, live_server, "head")
+    log_in(page, live_server, "head", journey)
     page.goto(live_server.url + "/staff/supervisor/?lang=ru")
     assert page.locator("#waiting tbody tr").count() == 3
     assert "А-001, А-002" in page.locator("#early-warning").inner_text()
-    page.screenshot(path=str(artifacts / "indicators-dashboard.png"), full_page=True)
-    assert axe_violations(page) == []
+    journey.step("dashboard")
 
     page.goto(live_server.url + "/staff/supervisor/report?period=month&year=2026&month=11&lang=ru")
     row = page.locator("tr[data-code='1.2']")
@@ -56,17 +58,16 @@ def test_dashboard_and_report_in_chromium(
     assert "75,0\xa0%" in row.locator("td.value").inner_text()
     assert row.locator("td.counts").inner_text().strip() == "3 из 4"
     assert page.locator("svg.chart").count() == 3
-    page.screenshot(path=str(artifacts / "indicators-report.png"), full_page=True)
+    journey.step("report")
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts / "indicators-report-print.png"), full_page=True)
     page.emulate_media(media="screen")
-    assert axe_violations(page) == []
 
 
 def test_feedback_tablet_in_chromium(
     live_server: LiveServer,
     page,
-    artifacts,  # type: ignore[no-untyped-def]
+    journey: Journey,
     engine: Engine,
     clock: Clock,
     now: ManualClock,
@@ -86,14 +87,14 @@ def test_feedback_tablet_in_chromium(
     served_ticket(Client(), engine, clock, now, lang="kk", point="cab1")  # type: ignore[arg-type]
     enrol_browser(page, live_server.url, engine, "tablet")
     page.goto(live_server.url + "/feedback/point/cab1")
-    page.screenshot(path=str(artifacts / "feedback-question.png"))
-    assert axe_violations(page) == []
+    journey.step("question 1")
     for answered in range(1, 5):  # hx-boost swaps the page: wait for the next question
         page.click("button.fb-yes")
         page.wait_for_selector(
             f"input[name=given][value='{'y' * answered}']", state="attached", timeout=5000
         )
+        journey.step(f"question {answered + 1}")
     page.click("button.fb-yes")
     page.wait_for_selector(".fb-thanks", timeout=5000)
     assert "Рахмет" in page.locator("h1").inner_text()
-    page.screenshot(path=str(artifacts / "feedback-thanks.png"))
+    journey.step("thanks")

@@ -13,7 +13,7 @@ from sqlmodel import select
 from kezek import db
 from kezek.queue.models import Office
 from kezek.settings import PROFILES_DIR
-from tests.conftest import PASSWORD, LiveServer, make_user
+from tests.conftest import PASSWORD, Journey, LiveServer, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_log_in_and_call_a_ticket_in_the_second_office(
     live_server: LiveServer,
     page,  # type: ignore[no-untyped-def]
     engine: Engine,
-    artifacts: Path,
+    journey: Journey,
 ) -> None:
     with db.reading(engine) as session:
         ids = {o.slug: o.id for o in session.exec(select(Office))}
@@ -50,12 +50,16 @@ def test_log_in_and_call_a_ticket_in_the_second_office(
 
     page.goto(live_server.url + "/o/beskol/?lang=ru")
     assert page.locator("h1").inner_text() == SECOND
+    journey.step("home")
     page.click(".home-links a[href$='/staff/']")
     page.wait_for_selector("#username")
+    journey.step("login")
     assert page.url.startswith(live_server.url + "/o/beskol/staff/login")
     page.fill("#username", "bclerk")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_selector(".points")
+    journey.step("choose the cabinet")
     page.locator(".points button").first.click()  # Кабинет №1
     page.wait_for_selector("#queue-panel")
     assert page.url.startswith(live_server.url + "/o/beskol/staff/")
@@ -64,7 +68,7 @@ def test_log_in_and_call_a_ticket_in_the_second_office(
 
     page.click("#call-next")
     page.wait_for_selector(f'.in-hand .code[data-code="{ours["code"]}"]', timeout=5000)
-    page.screenshot(path=str(artifacts / "office-second-console.png"), full_page=True)
+    journey.step("called")
     assert FIRST not in page.content()
     waiting = {
         s["service"]: s["waiting"]
@@ -77,3 +81,4 @@ def test_log_in_and_call_a_ticket_in_the_second_office(
     page.goto(live_server.url + "/staff/?lang=ru")
     assert page.url.startswith(live_server.url + "/staff/login")
     assert SECOND not in page.content()
+    journey.step("the first office's login")

@@ -335,6 +335,12 @@ def test_the_hall_display_and_the_kiosk_in_landscape_by_clicking(
     page.wait_for_selector(".kiosk-badge")
     code = page.locator(".kiosk-code").inner_text()
     journey.step("priority ticket")
+    # Defect 11: the phone page (the talon's QR code) says the ticket is a priority one.
+    with db.reading(engine) as session:
+        mine = session.exec(select(Ticket.public_token).where(Ticket.code == code)).one()
+    page.goto(f"{live_server.url}/t/{mine}")
+    page.wait_for_selector(".phone-priority")
+    journey.step("phone page, priority")
     page.goto(f"{live_server.url}/?lang={lang}")
     page.locator(".home-links a").nth(1).click()  # the hall display
     page.wait_for_selector("body[data-link=live]", state="attached")
@@ -342,7 +348,8 @@ def test_the_hall_display_and_the_kiosk_in_landscape_by_clicking(
     with httpx.Client(
         base_url=live_server.url, headers={"authorization": f"Bearer {token}"}
     ) as api:
-        assert api.post("/api/service-points/cab1/call-next").json()["code"] == code
+        called = api.post("/api/service-points/cab1/call-next").json()
+        assert called.get("code") == code, called
     page.wait_for_selector(f'#board .calls [data-call^="{code}@"]', timeout=3000)
     journey.step("the call on the hall display")
 

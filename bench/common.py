@@ -58,7 +58,7 @@ def server(
     proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a start on a busy shared machine took over 30 s
         while True:
             try:
                 httpx.get(url + "/", timeout=1)

@@ -1,4 +1,11 @@
-"""The baseline: a bare Starlette endpoint that inserts one SQLite row (same pragmas as Kezek)."""
+"""The baseline: a bare Starlette endpoint that inserts one SQLite row (same pragmas as Kezek).
+
+WAL is a property of the database file: it is set once, when the app is made, before any
+request thread opens a connection. Setting it again on every thread's new connection needs
+a lock that a writer in another thread may hold, and ``PRAGMA journal_mode`` does not wait
+for it: ``make bench`` crashed here with "database is locked". Each connection only sets its
+busy timeout (per connection in SQLite) and ``synchronous``.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +19,28 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 PATH = os.environ.get("BARE_DB", "/tmp/kezek-bare.sqlite3")
+BUSY_MS = 10_000
 _local = threading.local()
+
+
+def prepare(path: str = PATH) -> None:
+    """The file, its table and WAL mode, once, while nothing else has it open."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_MS / 1000)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, service TEXT, at TEXT)"
+        )
+    finally:
+        conn.close()
 
 
 def connection() -> sqlite3.Connection:
     conn = getattr(_local, "conn", None)
     if conn is None:
-        conn = sqlite3.connect(PATH, isolation_level=None, timeout=10)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite3.connect(PATH, isolation_level=None, timeout=BUSY_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, service TEXT, at TEXT)"
-        )
         _local.conn = conn
     return conn
 
@@ -41,4 +58,5 @@ def home(request: Request) -> PlainTextResponse:
 
 
 def create_app() -> Starlette:
+    prepare()
     return Starlette(routes=[Route("/", home), Route("/insert", insert, methods=["POST"])])

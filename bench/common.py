@@ -30,9 +30,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(
-    app: str, env: dict[str, str] | None = None, workers: int = 1, factory: bool = True
+    app: str,
+    env: dict[str, str] | None = None,
+    workers: int = 1,
+    factory: bool = True,
+    cwd: Path = ROOT,
 ) -> Iterator[str]:
-    """Run ``uvicorn app`` on a free loopback port; yields the base URL."""
+    """Run ``uvicorn app`` (imported from ``cwd``) on a free loopback port; yields the URL."""
     port = free_port()
     args = [
         sys.executable,
@@ -51,10 +55,10 @@ def server(
     ]
     if factory:
         args.append("--factory")
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a start on a busy shared machine took over 30 s
         while True:
             try:
                 httpx.get(url + "/", timeout=1)

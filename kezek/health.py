@@ -181,9 +181,9 @@ def last_known(st: State, name: str) -> str:
     outcome of its last job."""
     from kezek.kiosk.printer_state import kiosk_printer
 
-    kiosks = list(st.profile.printers.kiosk)
-    if kiosks and name == f"kiosk/{kiosks[0]}":  # the one the kiosk prints on
-        return kiosk_printer(st)
+    kiosk = name.removeprefix("kiosk/")
+    if name.startswith("kiosk/") and kiosk in st.profile.printers.kiosk:  # a kiosk's own
+        return kiosk_printer(st, kiosk)
     return st.printer_last.get(name, "unknown")
 
 

@@ -51,9 +51,10 @@ class State:
     printers: Printers = _printers
     print_queue: PrintQueue | None = None
     text_talons: TextTalons | None = None  # in text mode
-    paper: Paper = (None, "unknown")
-    talons_failing: bool = False  # the kiosk's talons fail: only a printed one clears it
-    status_lock: threading.Lock | None = None  # one printer status reading at a time
+    # Each kiosk printer by its URL (issue 20: every kiosk prints on its own printer):
+    paper: dict[str, Paper] = field(default_factory=dict)  # its last known condition
+    talons_failing: set[str] = field(default_factory=set)  # only a printed talon clears it
+    status_locks: dict[str, threading.Lock] = field(default_factory=dict)  # one reading each
     status_url: str | None = None  # the phone page URL with {token} in place of the token
     # The kiosk's gentle limit on taps (kiosk/routes.py).
     limiter: RateLimiter = field(default_factory=RateLimiter)

@@ -8,8 +8,13 @@ may do at a point is the console's rule, ``kezek.queue.ownership``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -125,9 +130,67 @@ def listed(session: Session, office_id: int, username: str = "") -> list[tuple[A
 
 
 def revoke(session: Session, office_id: int, token_id: int) -> bool:
+    RECENT.forget()
     row = session.get(ApiToken, token_id)
     if row is None or row.office_id != office_id or row.revoked:
         return False
     row.revoked = True
     session.add(row)
     return True
+
+
+class _Recent:
+    """Grants found in the last ``TTL`` seconds (issue 20: a clerk's call-next and its finish
+    cost no database session for the token), like ``kezek.staff.sessions.RECENT``. Revoking
+    a token, or every token of a user, empties it at once in this process; another worker
+    process sees it within ``TTL`` seconds."""
+
+    TTL = 3.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[str, tuple[float, Grant, datetime | None]] = {}
+
+    def get(self, key: str, now: datetime) -> Grant | None:
+        with self._lock:
+            hit = self._found.get(key)
+        if hit is None or time.monotonic() - hit[0] > self.TTL:
+            return None
+        _, found, expires = hit
+        return None if expires is not None and expires <= now else found
+
+    def put(self, key: str, found: Grant, expires: datetime | None) -> None:
+        with self._lock:
+            if len(self._found) > 10_000:  # bounded
+                self._found.clear()
+            self._found[key] = (time.monotonic(), found, expires)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
+RECENT = _Recent()
+
+
+def find(
+    session_for: Callable[[], ContextManager[Session]], token: str, now: datetime
+) -> Grant | None:
+    """``grant`` through the short cache; ``session_for()`` opens a read session on a miss.
+
+    The grant handed out first says ``stale`` (its caller records the use); the cached copy
+    does not, so a token's use is written at most once a ``TTL`` per process."""
+    if not token or len(token) > 200 or not token.isascii():
+        return None
+    key = digest(token)
+    found = RECENT.get(key, now)
+    if found is not None:
+        return found
+    with session_for() as session:
+        found = grant(session, token, now)
+        if found is None:
+            return None
+        expires = session.get_one(ApiToken, found.token_id).expires_at
+        session.expunge_all()  # kept beyond the session, read only
+    RECENT.put(key, dataclasses.replace(found, stale=False), expires)
+    return found

@@ -409,21 +409,21 @@ def test_the_kiosk_keeps_warning_while_every_talon_fails_until_one_prints(
         return None if found is None else found.get_text()
 
     def reading_done() -> bool:  # the status reading in the background has finished
-        lock = st.status_lock
-        assert lock is not None
+        lock = st.status_locks[printer_url]
         if not lock.acquire(blocking=False):
             return False
         lock.release()
         return True
 
+    printer_url = f"tcp://127.0.0.1:{printer.port}"
     _, code = take(client, "en")
     assert wait_until(lambda: ticket_row(engine, code).print_status == "failed")
     assert "is not working" in (warning() or "")
     # 30 s later the status poll runs: this printer answers it ("ok"), yet fails every job.
     for _ in range(2):
-        checked, condition = st.paper
+        checked, condition = st.paper[printer_url]
         assert checked is not None
-        st.paper = (checked - printer_state.STATUS_EVERY - 1, condition)
+        st.paper[printer_url] = (checked - printer_state.STATUS_EVERY - 1, condition)
         assert "is not working" in (warning() or "")  # starts the reading
         assert wait_until(reading_done)
         assert "is not working" in (warning() or ""), "the next visitor must be warned"

@@ -190,3 +190,23 @@ def test_the_admin_pages_create_list_and_revoke_tokens(
     assert bad.status_code == 422
     clerk = login(client, engine, office_id, "clerk9", "clerk")
     assert post(client, "/staff/admin/tokens", clerk, {"user": "1", "days": "7"}).status_code == 403
+
+
+def test_a_disabled_users_token_stops_at_once_though_grants_are_cached(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    """Issue 20: a token's grant is kept a few seconds (one database session less per
+    request); disabling its user, or revoking it, still ends it on the next request."""
+    from tests.conftest import make_token
+
+    user_id = make_user(engine, office_id, "clerk4", "clerk")
+    secret = make_token(engine, "clerk4")
+    url = "/api/service-points/cab1/call-next"
+    assert client.post(url, headers=bearer(secret)).status_code == 204
+    assert client.post(url, headers=bearer(secret)).status_code == 204  # from the cache
+    csrf = login(client, engine, office_id, "boss", "admin")
+    assert (
+        post(client, f"/staff/admin/users/{user_id}", csrf, {"action": "disable"}).status_code
+        == 200
+    )
+    assert client.post(url, headers=bearer(secret)).status_code == 401

@@ -20,8 +20,7 @@ def bearer(request: Request) -> tokens.Grant | None:
         return None
     st = state(request)
     now = st.clock.now()
-    with db.reading(st.engine) as session:
-        found = tokens.grant(session, token.strip(), now)
+    found = tokens.find(lambda: db.reading(st.engine), token.strip(), now)
     if found is None or found.user.office_id != st.office_id:
         return None
     if found.stale:

@@ -118,10 +118,18 @@ def _act(
             if own_ticket:
                 ownership.own_ticket(session, st.clock, ticket, grant.user.id or 0, grant.points)
             result = action(session, ticket, grant.user)
+            answer = _answer(request, session, result)
     except QueueError as exc:
         return queue_error(request, exc)
-    with db.reading(st.engine) as session:
-        return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, result)))
+    return JSONResponse(answer)
+
+
+def _answer(request: Request, session: Session, ticket: Ticket) -> dict[str, object]:
+    """The ticket as the API shows it, from the row in hand, in the action's own session
+    (issue 20: one database session per request). A ticket acted on is no longer waiting,
+    so this reads nothing more under the write lock; a waiting one (a transfer's new row)
+    costs the two small reads of its place."""
+    return schemas.view(schemas.Ticket, ticket_json(request, session, ticket))
 
 
 def _point(request: Request) -> ServicePoint | None:
@@ -147,12 +155,12 @@ def _calling(request: Request, call: Callable[..., Ticket | None]) -> Response:
         with db.transaction(st.engine, st.broker) as session:
             mine = ownership.claim(session, st.clock, point.id, user_id, grant.points)
             ticket = call(session, st.clock, mine, user_id)
+            answer = None if ticket is None else _answer(request, session, ticket)
     except QueueError as exc:
         return queue_error(request, exc)
-    if ticket is None:
+    if answer is None:
         return Response(status_code=204)
-    with db.reading(st.engine) as session:
-        return JSONResponse(schemas.view(schemas.Ticket, ticket_json(request, session, ticket)))
+    return JSONResponse(answer)
 
 
 def call_next(request: Request) -> Response:

@@ -25,6 +25,8 @@ COOKIE_DAYS = 5 * 365  # a kiosk stays enrolled until an admin revokes it
 
 def device(request: Request, kind: str | None = None) -> Device | None:
     """The enrolled device this request comes from (of ``kind``, if given)."""
+    if "device" not in request.state._state and not request.cookies.get(COOKIE):
+        request.state.device = None  # no cookie, no device: no database session
     if "device" not in request.state._state:
         st = web.state(request)
         with db.reading(st.engine) as session:

@@ -20,6 +20,7 @@ from kezek import db, i18n, web
 from kezek.devices import gate
 from kezek.i18n import N_
 from kezek.kiosk import issuing, printer_state, qr, status, talon_jobs
+from kezek.kiosk.naming import kiosk_base, kiosk_name, known_kiosk
 from kezek.kiosk.status import NO_STORE, TALON_POLLS
 from kezek.queue import tickets
 from kezek.queue.models import Service, Ticket
@@ -47,14 +48,15 @@ def _screen(request: Request, name: str, ctx: dict[str, Any], status_code: int =
 
 
 def _home_url(request: Request, language: str | None = None) -> str:
-    return f"{request.url_for('kiosk')}?lang={language or i18n.DEFAULT_LANGUAGE}"
+    return f"{kiosk_base(request)}?lang={language or i18n.DEFAULT_LANGUAGE}"
 
 
 def _base(request: Request, st: web.State, language: str, idle: int) -> dict[str, Any]:
     return {
         "home_url": _home_url(request),
+        "kiosk_base": kiosk_base(request),
         "idle": idle,
-        "printer_down": printer_state.kiosk_printer_down(st),
+        "printer_down": printer_state.kiosk_printer_down(st, kiosk_name(request)),
         "lang_home": _home_url(request, language),
     }
 
@@ -120,6 +122,7 @@ def _start(
 
 
 def home(request: Request) -> Response:
+    known_kiosk(request)
     cookie = gate.enrol_local_kiosk(request)
     response = _start(request, web.lang(request))
     if cookie:
@@ -133,6 +136,7 @@ def ping(request: Request) -> Response:
 
 
 async def take_ticket(request: Request) -> Response:
+    known_kiosk(request)
     form = await request.form()
     language = str(form.get("lang") or "")
     request.state.lang = language if language in i18n.LANGUAGES else web.lang(request)
@@ -197,6 +201,7 @@ def _take(
                         url,
                         position=ahead.position,
                         wait_minutes=ahead.minutes,
+                        kiosk=kiosk_name(request),
                     )
                 ctx = _ticket_context(request, st, session, taken.ticket, language, url, ahead)
     except tickets.OfficeClosed:
@@ -287,4 +292,8 @@ routes: list[BaseRoute] = [
     Route("/ticket", take_ticket, methods=["POST"], name="kiosk_take"),
     Route("/talon/{token}", status.talon_status, name="kiosk_talon_status"),
     Route("/ping", ping, name="kiosk_ping"),
+    # A kiosk by its name, printing on the printer [printers.kiosk] gives it (issue 20).
+    Route("/{kiosk}/", home, name="kiosk_named"),
+    Route("/{kiosk}/ticket", take_ticket, methods=["POST"], name="kiosk_take_named"),
+    Route("/{kiosk}/talon/{token}", status.talon_status, name="kiosk_talon_status_named"),
 ]

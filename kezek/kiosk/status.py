@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
 from kezek.kiosk import issuing, printer_state
+from kezek.kiosk.naming import kiosk_base, kiosk_name
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
 from kezek.web_bounds import number
@@ -44,7 +45,8 @@ def talon_status(request: Request) -> Response:
         "print_status": ticket.print_status,
         "poll": poll + 1,
         "poll_limit": TALON_POLLS,
-        "printer_down": printer_state.kiosk_printer_down(st),
+        "printer_down": printer_state.kiosk_printer_down(st, kiosk_name(request)),
+        "kiosk_base": kiosk_base(request),
     }
     return web.render(request, "kiosk/ticket.html", ctx, block="talon_status", headers=NO_STORE)
 

@@ -61,7 +61,7 @@ async def startup(st: State) -> None:
         st.print_queue = st.printers(print_fn=text)
     else:
         st.print_queue = st.printers()
-    st.status_lock = threading.Lock()
+    st.status_locks = {url: threading.Lock() for url in kiosk_printers(st).values()}
 
 
 async def shutdown(st: State) -> None:
@@ -102,10 +102,23 @@ def printer_name(st: State, url: str) -> str:
     return "other"
 
 
-def kiosk_printer_url(st: State) -> str | None:
-    """The lobby kiosk's printer: the first entry of ``[printers.kiosk]``, or None."""
-    urls = list(st.profile.printers.kiosk.values())
-    return resolve_spool(urls[0], st.settings.spool_dir) if urls else None
+def kiosk_printers(st: State) -> dict[str, str]:
+    """``[printers.kiosk]``: each kiosk's name and its printer's (resolved) URL."""
+    table = st.profile.printers.kiosk
+    return {name: resolve_spool(url, st.settings.spool_dir) for name, url in table.items()}
+
+
+def kiosk_printer_url(st: State, kiosk: str | None = None) -> str | None:
+    """The printer of the kiosk named ``kiosk`` (issue 20: each kiosk prints on its own).
+
+    A kiosk is named by its address (``/kiosk/<name>/``) or by its enrolled device's name;
+    a kiosk whose name the profile does not list (or an unnamed one) prints on the first
+    entry of ``[printers.kiosk]``. None when there is no kiosk printer.
+    """
+    printers = kiosk_printers(st)
+    if kiosk is not None and kiosk in printers:
+        return printers[kiosk]
+    return next(iter(printers.values()), None)
 
 
 # --- printing ---------------------------------------------------------------------------------
@@ -119,12 +132,14 @@ def prepare(
     *,
     position: int | None = None,
     wait_minutes: int | None = None,
+    kiosk: str | None = None,
 ) -> TalonJob | None:
-    """Inside the issuing transaction: mark the ticket *pending* and build its talon.
+    """Inside the issuing transaction: mark the ticket *pending* and build its talon, for
+    the printer of the kiosk named ``kiosk``.
 
     None when the office has no kiosk printer (the ticket stays ``print_status="none"``).
     """
-    url = kiosk_printer_url(st)
+    url = kiosk_printer_url(st, kiosk)
     if url is None:
         return None
     assert ticket.id is not None
@@ -141,9 +156,11 @@ def prepare(
 
 
 def submit(st: State, job: TalonJob) -> None:
-    """After the commit: render the talon and queue it. Returns at once."""
+    """After the commit: queue the talon. Returns at once: the printer's worker thread
+    renders it (issue 20: not the request thread, which holds the GIL for other requests)."""
     queue = st.print_queue
-    record = partial(record_outcome, st, job.ticket_id, kiosk=job.url == kiosk_printer_url(st))
+    kiosk = job.url in kiosk_printers(st).values()
+    record = partial(record_outcome, st, job.ticket_id, kiosk=kiosk, url=job.url)
     printer = printer_name(st, job.url)
 
     def on_done(outcome: PrintOutcome) -> None:
@@ -165,21 +182,23 @@ def submit(st: State, job: TalonJob) -> None:
 
         queue.submit(job.url, TextTalons.PLACEHOLDER, name=name, on_done=done)
         return
-    image = render_queue_talon(job.talon, st.profile.printers.paper_width)
-    queue.submit(job.url, image, name=name, on_done=on_done)
+    render = partial(render_queue_talon, job.talon, st.profile.printers.paper_width)
+    queue.submit(job.url, render, name=name, on_done=on_done)
 
 
-def record_outcome(st: State, ticket_id: int, outcome: PrintOutcome, *, kiosk: bool = True) -> None:
+def record_outcome(
+    st: State, ticket_id: int, outcome: PrintOutcome, *, kiosk: bool = True, url: str = ""
+) -> None:
     """The print job's callback (on the worker thread): record what became of the talon,
-    and, for the kiosk's printer, what that says about it."""
+    and, for a kiosk's printer (``url``), what that says about it."""
     # A talon that printed proves the printer works; one that failed for another reason than
     # the paper says it cannot be used now (refused, silent, jammed).
     if kiosk and outcome.ok:
-        st.paper = (time.monotonic(), outcome.paper.replace("unknown", "ok"))
-        st.talons_failing = False
+        st.paper[url] = (time.monotonic(), outcome.paper.replace("unknown", "ok"))
+        st.talons_failing.discard(url)
     elif kiosk:
-        st.paper = (time.monotonic(), "out" if outcome.paper == "out" else "offline")
-        st.talons_failing = True  # until a talon prints, whatever the status poll says
+        st.paper[url] = (time.monotonic(), "out" if outcome.paper == "out" else "offline")
+        st.talons_failing.add(url)  # until a talon prints, whatever the status poll says
     error = None if outcome.ok else (outcome.error or "unknown error")[:200]
     with db.transaction(st.engine) as session:
         ticket = session.get(Ticket, ticket_id)

@@ -28,12 +28,18 @@ log = logging.getLogger("kezek.printing")
 # print_image's shape: (url, image, *, name, timeout) -> PrintOutcome
 PrintFunction = Callable[..., PrintOutcome]
 Callback = Callable[[PrintOutcome], None]
+# A talon, or how to render it: the printer's worker renders it, not the request (issue 20).
+Talon = Image.Image | Callable[[], Image.Image]
+# A printer's queue holds what a real one prints in a few minutes (a talon takes 1–3 s):
+# a burst at the kiosks waits for the paper instead of being refused. Beyond it the printer
+# is taken for dead, and its talons are refused (listed for reprint, kezek/staff).
+MAX_PENDING = 200
 
 
 @dataclass(slots=True)
 class _Job:
     url: str
-    image: Image.Image
+    image: Talon
     name: str
     on_done: Callback | None
     future: Future[PrintOutcome] = field(default_factory=Future)
@@ -44,7 +50,8 @@ class PrintQueue:
     """Print jobs in the background, one worker thread per printer URL (made on first use).
 
     ``stale_after``: a job that waited longer than this for its printer is dropped, not
-    printed: a talon that comes out minutes late is taken by the next person in the lobby.
+    printed: a talon that comes out minutes late is taken by the next person in the lobby
+    (three minutes: a burst the queue holds prints within it).
     The visitor has the number on screen, and staff can reprint.
     """
 
@@ -52,8 +59,8 @@ class PrintQueue:
         self,
         *,
         timeout: float = DEFAULT_TIMEOUT,
-        stale_after: float | None = 60.0,
-        max_pending: int = 50,
+        stale_after: float | None = 180.0,
+        max_pending: int = MAX_PENDING,
         print_fn: PrintFunction = print_image,
     ) -> None:
         self.timeout = timeout
@@ -68,11 +75,12 @@ class PrintQueue:
     def submit(
         self,
         url: str,
-        image: Image.Image,
+        image: Talon,
         name: str,
         on_done: Callback | None = None,
     ) -> Future[PrintOutcome]:
-        """Queue a talon for ``url``; ``on_done`` runs on the worker thread with the outcome.
+        """Queue a talon (an image, or a function that renders it, called by the worker) for
+        ``url``; ``on_done`` runs on the worker thread with the outcome.
 
         Never raises and never blocks: a closed or overfull queue fails the job at once.
         """
@@ -150,7 +158,8 @@ class PrintQueue:
             log.warning("print %s on %s dropped: waited %.0f s", job.name, job.url, waited)
             return PrintOutcome(False, f"not printed: waited {waited:.0f} s", "unknown", 0)
         try:
-            return self._print_fn(job.url, job.image, name=job.name, timeout=self.timeout)
+            image = job.image if isinstance(job.image, Image.Image) else job.image()
+            return self._print_fn(job.url, image, name=job.name, timeout=self.timeout)
         except Exception as exc:  # a bad URL or a bug must not end the worker
             log.exception("print %s on %s raised", job.name, job.url)
             return PrintOutcome(False, f"{type(exc).__name__}: {exc}", "unknown", 0)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, update
 
-from kezek import db
+from kezek import db, tokens
 from kezek.queue.models import ApiToken, Role, User
 from kezek.staff.models import LoginThrottle, StaffSession
 
@@ -179,6 +179,7 @@ def end_all(session: Session, user_id: int) -> None:
     """Every session and every API token of a user: after a password change, a reset, a role
     change or a disable (re-enabling the user brings no old token back)."""
     RECENT.forget()
+    tokens.RECENT.forget()
     session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
     session.exec(update(ApiToken).where(col(ApiToken.user_id) == user_id).values(revoked=True))
 

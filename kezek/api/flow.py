@@ -93,6 +93,7 @@ def return_ticket(request: Request) -> Response:
             ticket = session.get(Ticket, raw) if 0 < raw < 2**31 else None
             if ticket is None or ticket.office_id != st.office_id:
                 return error_json(request, 404, "not_found", N_("No such ticket."))
+            returns.require_no_show(ticket)
             ownership.may_return(session, st.clock, ticket, grant.user, grant.points)
             window = st.profile.return_window_minutes
             back = returns.return_to_queue(session, st.clock, ticket, grant.user.id, window)

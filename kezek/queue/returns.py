@@ -52,6 +52,11 @@ def bounded_recall(
     return recall(session, clock, ticket, actor_id)
 
 
+def require_no_show(ticket: Ticket) -> None:
+    """Only a no-show comes back (checked before whose it is: the clearer refusal)."""
+    _require(ticket, [Status.no_show], "returned")
+
+
 def returnable(session: Session, clock: Clock, ticket: Ticket, window: int) -> bool:
     """Whether ``ticket`` may come back now (the console offers it only then)."""
     now = clock.now()

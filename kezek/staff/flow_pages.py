@@ -34,6 +34,7 @@ def return_ticket(request: Request, who: Staff) -> Response:
 
     def act(session: Session, point: ServicePoint, ticket: Ticket | None) -> Ticket:
         assert ticket is not None
+        returns.require_no_show(ticket)
         ownership.may_return(session, st.clock, ticket, who.user)
         window = st.profile.return_window_minutes
         return returns.return_to_queue(session, st.clock, ticket, who.user_id, window)

@@ -68,14 +68,24 @@ def test_the_api_refuses_bad_pauses(client: TestClient, clerk_token: str) -> Non
     no_note = client.post(pause, json={"reason": "other", "note": "  "}, headers=staff)
     assert no_note.status_code == 422 and "why" in no_note.json()["message"]
     assert client.post(pause, json={"reason": "break"}).status_code == 401
-    assert client.post("/api/service-points/nope/pause", json={"reason": "break"}, headers=staff).status_code == 404
+    assert (
+        client.post(
+            "/api/service-points/nope/pause", json={"reason": "break"}, headers=staff
+        ).status_code
+        == 404
+    )
 
 
 def test_another_clerks_point_cannot_be_paused(
     client: TestClient, engine: Engine, office_id: int, clerk_token: str
 ) -> None:
     staff = {"authorization": f"Bearer {clerk_token}", "accept-language": "en"}
-    assert client.post("/api/service-points/cab1/pause", json={"reason": "break"}, headers=staff).status_code == 200
+    assert (
+        client.post(
+            "/api/service-points/cab1/pause", json={"reason": "break"}, headers=staff
+        ).status_code
+        == 200
+    )
     make_user(engine, office_id, "clerk2", "clerk")
     other = {"authorization": f"Bearer {make_token(engine, 'clerk2')}"}
     refused = client.post("/api/service-points/cab1/resume", headers=other)
@@ -157,7 +167,9 @@ def test_pause_time_counts_by_reason_and_a_pause_ends_at_closing(
     assert part == {(point.id, user_id): {"break": 180.0}}
 
 
-def test_an_open_pause_counts_until_now(engine: Engine, office_id: int, clock: Clock, now: ManualClock) -> None:
+def test_an_open_pause_counts_until_now(
+    engine: Engine, office_id: int, clock: Clock, now: ManualClock
+) -> None:
     with db.reading(engine) as session:
         point = session.exec(select(ServicePoint).where(ServicePoint.code == "cab4")).one()
     start = clock.now()

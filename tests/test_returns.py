@@ -158,4 +158,3 @@ def test_the_console_bounds_recalls_and_brings_a_no_show_back(
     assert panel.select_one(".returnable") is None
     codes = [c.get_text(" ", strip=True) for c in panel.select("table.queue .code-cell")]
     assert codes == [first["code"]]
-

@@ -106,7 +106,5 @@ def return_ticket(request: Request) -> Response:
 routes = [
     Route("/service-points/{code}/pause", pause, methods=["POST"], name="api_pause"),
     Route("/service-points/{code}/resume", resume, methods=["POST"], name="api_resume"),
-    Route(
-        "/tickets/{ticket_id:int}/return", return_ticket, methods=["POST"], name="api_return"
-    ),
+    Route("/tickets/{ticket_id:int}/return", return_ticket, methods=["POST"], name="api_return"),
 ]

@@ -68,9 +68,10 @@ _LOCK_POINT = (
 
 
 def _check_free(session: Session, point: ServicePoint) -> None:
-    """Refuse a call while the point has a ticket in hand or is paused. On PostgreSQL the point's row is
-    locked first, so two calls at once for one point (a double click, two tabs) take turns
-    and the second sees the first's ticket; SQLite writers take turns anyway."""
+    """Refuse a call while the point has a ticket in hand or is paused (issue 17). On
+    PostgreSQL the point's row is locked first, so two calls at once for one point (a double
+    click, two tabs) take turns and the second sees the first's ticket; SQLite writers take
+    turns anyway."""
     session.flush()  # core SQL does not autoflush: pending ORM changes go first
     conn = session.connection()
     if conn.dialect.name == "postgresql":

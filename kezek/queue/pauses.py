@@ -69,7 +69,9 @@ def check_not_paused(conn: sa.Connection, point_id: int | None) -> None:
 
 def open_pause(session: Session, point_id: int | None) -> PointPause | None:
     return session.exec(
-        select(PointPause).where(PointPause.point_id == point_id, col(PointPause.ended_at).is_(None))
+        select(PointPause).where(
+            PointPause.point_id == point_id, col(PointPause.ended_at).is_(None)
+        )
     ).first()
 
 
@@ -86,8 +88,10 @@ def open_pauses(session: Session, office_id: int) -> dict[int, PointPause]:
 def _announce(session: Session, point: ServicePoint, kind: str) -> None:
     """The live screens refresh on it; a pause has no ticket (id 0) and no history row."""
     record(
-        session, Event(kind=kind, office_id=point.office_id, ticket_id=0, code="", service="",
-                       point=point.code)
+        session,
+        Event(
+            kind=kind, office_id=point.office_id, ticket_id=0, code="", service="", point=point.code
+        ),
     )
 
 

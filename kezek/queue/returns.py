@@ -80,7 +80,9 @@ def return_to_queue(
     if conn.dialect.name == "postgresql":  # two returns at once: the second sees the first
         conn.execute(_LOCK, {"ticket_id": ticket.id})
     if conn.execute(_CHILD, {"ticket_id": ticket.id}).first() is not None:
-        raise IllegalTransition(N_("Ticket %(code)s is back in the queue already."), code=ticket.code)
+        raise IllegalTransition(
+            N_("Ticket %(code)s is back in the queue already."), code=ticket.code
+        )
     if not returnable(session, clock, ticket, window):
         raise IllegalTransition(
             N_("Ticket %(code)s can come back only within %(minutes)s minutes of its no-show."),
@@ -116,4 +118,3 @@ def return_to_queue(
     codes = (service.code if service else "", None)
     _event(session, child, "issued", now, actor_id, codes, f"returned from {ticket.id}")
     return child
-

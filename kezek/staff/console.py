@@ -195,9 +195,12 @@ def ticket_action(request: Request, who: Staff) -> Response:
         return _after(request, who, web.refusal(N_("No such action.")))
     clock, most = who.st.clock, who.st.profile.max_recalls
     if action is tickets.recall:  # issue 17: bounded by the profile
-        return _act(
-            request, who, lambda s, p, t: returns.bounded_recall(s, clock, t, who.user_id, most)
-        )
+
+        def bounded(session: Session, point: ServicePoint, ticket: Ticket | None) -> Ticket:
+            assert ticket is not None
+            return returns.bounded_recall(session, clock, ticket, who.user_id, most)
+
+        return _act(request, who, bounded)
     return _act(request, who, lambda s, p, t: action(s, clock, t, who.user_id))
 
 

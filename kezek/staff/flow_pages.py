@@ -13,13 +13,12 @@ from kezek.queue.models import ServicePoint, Ticket
 from kezek.staff.access import Staff, staff
 from kezek.staff.console import _act
 
+
 @staff()
 def pause_point(request: Request, who: Staff) -> Response:
     reason, note = who.field("reason", 16), who.field("note", pauses.MAX_NOTE + 1)
     clock = who.st.clock
-    return _act(
-        request, who, lambda s, p, _: pauses.pause(s, clock, p, who.user_id, reason, note)
-    )
+    return _act(request, who, lambda s, p, _: pauses.pause(s, clock, p, who.user_id, reason, note))
 
 
 @staff()

@@ -93,9 +93,7 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
 SUPERVISING = ("supervisor", "admin")
 
 
-def flow_panel(
-    session: Session, st: web.State, point: ServicePoint, user: User
-) -> dict[str, Any]:
+def flow_panel(session: Session, st: web.State, point: ServicePoint, user: User) -> dict[str, Any]:
     """What the panel shows of the flow: the pause, and the no-shows that may come back
     (the clerk's point's; a supervisor's: the office's)."""
     window = st.profile.return_window_minutes

@@ -29,4 +29,5 @@ from kezek.queue.models import (  # noqa: F401
     TicketEvent,
     User,
 )
+from kezek.queue.pauses import PointPause  # noqa: F401  (issue 17)
 from kezek.staff.models import LoginThrottle, StaffSession  # noqa: F401

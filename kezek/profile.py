@@ -182,6 +182,10 @@ class Profile(_Strict):
     # The demo: a kiosk opened from this machine (127.0.0.1) enrols itself.
     enrol_local_kiosk: bool = False
     contacts: Contacts = Field(default_factory=Contacts)
+    # Issue 17: a called ticket may be called again this many times; then "did not come".
+    max_recalls: int = Field(default=3, ge=1, le=20)
+    # Issue 17: a no-show may be returned to its queue this many minutes after (0: never).
+    return_window_minutes: int = Field(default=30, ge=0, le=240)
 
     @model_validator(mode="after")
     def _references(self) -> Profile:

@@ -86,6 +86,22 @@ def test_every_answer_matches_its_documented_schema(client: TestClient, clerk_to
             client.post(f"/api/tickets/{fresh['id']}/{action}", headers=staff),
         )
 
+    # Issue 17: pause and resume the point; a no-show comes back.
+    pz, rs = "/api/service-points/{code}/pause", "/api/service-points/{code}/resume"
+    at_cab1 = "/api/service-points/cab1"
+    check("post", pz, client.post(f"{at_cab1}/pause", json={"reason": "break"}, headers=staff))
+    check("post", pz, client.post(f"{at_cab1}/pause", json={"reason": "break"}, headers=staff))
+    check("post", pz, client.post(f"{at_cab1}/pause", json={"reason": "nap"}, headers=staff))
+    check("post", rs, client.post(f"{at_cab1}/resume", headers=staff))
+    check("post", rs, client.post(f"{at_cab1}/resume", headers=staff))
+    late = client.post("/api/tickets", json={"service": "registration"}).json()
+    client.post(f"{at_cab1}/call/{late['id']}", json={"reason": "late one"}, headers=staff)
+    client.post(f"/api/tickets/{late['id']}/no-show", headers=staff)
+    back = client.post(f"/api/tickets/{late['id']}/return", headers=staff)
+    assert back.status_code == 200, back.text
+    check("post", f"{t}/return", back)
+    check("post", f"{t}/return", client.post(f"/api/tickets/{late['id']}/return", headers=staff))
+
     documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert documented - check.seen == set(), "documented operations never called"  # type: ignore[attr-defined]
 

@@ -62,6 +62,9 @@ STAFF_API = {
     "api_call_specific",
     "api_transfer",
     "api_ticket_action",
+    "api_pause",  # issue 17
+    "api_resume",
+    "api_return",
     "metrics",  # a supervisor's or an admin's token
 }
 STREAMS = {"display_events", "display_point_events", "staff_events"}

@@ -23,9 +23,9 @@ _ERROR = _ref(schemas.Error)
 _TICKET = _ref(schemas.Ticket)  # staff answers: priority, no token
 _ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
 _PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
-_BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn)
+_BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn, schemas.PauseIn)
 _ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
-_ANSWERS += (schemas.Queue, schemas.Error)
+_ANSWERS += (schemas.Queue, schemas.PointState, schemas.Error)
 
 
 def _components() -> dict[str, Any]:
@@ -47,7 +47,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     text = {
         401: "no valid staff token",
         404: "no such ticket, service point or action",
-        409: "not allowed now (illegal transition, office closed)",
+        409: "not allowed now (illegal transition, office closed, the point paused, too "
+        "many recalls, past the return window)",
         413: "body too large",
         422: "invalid input",
         403: "not this client's to do: a priority ticket without staff or an enrolled kiosk, a "
@@ -181,6 +182,30 @@ def openapi() -> dict[str, Any]:
                 body=schemas.TransferIn,
             )
         },
+    }
+    state = _json(_ref(schemas.PointState), "the service point's pause now")
+    paths["/api/service-points/{code}/pause"] = {
+        "post": {
+            **_staff_action(
+                "Pause this service point with a reason (break, paperwork, other + note); "
+                "refused with a ticket in hand or when paused already",
+                body=schemas.PauseIn,
+                params=[point],
+            ),
+            "responses": {"200": state, **_errors(401, 403, 404, 409, 413, 422)},
+        }
+    }
+    paths["/api/service-points/{code}/resume"] = {
+        "post": {
+            **_staff_action("End this service point's pause", params=[point]),
+            "responses": {"200": state, **_errors(401, 403, 404, 409)},
+        }
+    }
+    paths["/api/tickets/{ticket_id}/return"] = {
+        "post": _staff_action(
+            "A no-show comes back: a new waiting row behind those waiting now, within the "
+            "profile's return_window_minutes of the no-show (else 409); the answer is that row"
+        )
     }
     for action, summary in (
         ("recall", "Call the ticket again"),

@@ -14,13 +14,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kezek import db, tokens
-from kezek.api import guards, schemas
+from kezek.api import flow, guards, schemas
 from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TransferIn, parse
 from kezek.api.shape import ticket_json
 from kezek.i18n import N_
-from kezek.queue import ownership, tickets
+from kezek.queue import ownership, returns, tickets
 from kezek.queue.models import ServicePoint, Status, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.web import clean_text, error_json, lang, queue_error, state
@@ -208,7 +208,10 @@ def ticket_action(request: Request) -> Response:
     grant = guards.bearer(request)
     if grant is None:
         return unauthorized(request)
-    clock = state(request).clock
+    st = state(request)
+    clock, most = st.clock, st.profile.max_recalls
+    if action is tickets.recall:  # issue 17: bounded by the profile
+        return _act(request, grant, lambda s, t, u: returns.bounded_recall(s, clock, t, u.id, most))
     return _act(request, grant, lambda s, t, u: action(s, clock, t, u.id))
 
 
@@ -247,6 +250,7 @@ routes = [
         name="api_call_specific",
     ),
     Route("/tickets/{ticket_id:int}/transfer", transfer, methods=["POST"], name="api_transfer"),
+    *flow.routes,  # issue 17: pause, resume, return
     Route(
         "/tickets/{ticket_id:int}/{action}",
         ticket_action,

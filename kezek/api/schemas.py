@@ -38,6 +38,14 @@ class CallIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class PauseIn(BaseModel):
+    """Issue 17: why the service point pauses; "other" needs a note."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    reason: Literal["break", "paperwork", "other"]
+    note: str | None = Field(default=None, max_length=200)
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,6 +76,16 @@ class Ticket(PublicTicket):
     """What staff see: the priority too, never the visitor's token."""
 
     priority: bool
+
+
+class PointState(_Out):
+    """A service point's pause (issue 17): paused or not, why, since when (ISO 8601)."""
+
+    point: str
+    paused: bool
+    reason: Literal["break", "paperwork", "other"] | None
+    note: str | None
+    since: str | None
 
 
 class QueueService(_Out):

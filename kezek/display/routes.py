@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 from kezek import db, i18n, templating, web
 from kezek.display import board as boards
 from kezek.display import stream, voice
-from kezek.queue import tickets
+from kezek.queue import pauses, tickets
 from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint
 
@@ -54,6 +54,7 @@ def _context(st: web.State, point: ServicePoint | None) -> dict[str, Any]:
     renders one board for every display of a group."""
     with db.reading(st.engine) as session:
         board = boards.board(session, st.clock, st.office_id, point_id=point.id if point else None)
+        paused = pauses.open_pauses(session, st.office_id)  # issue 17: the reason, no note
     points = {p.id: p for p in st.points.values()}
     services = list(st.services.values())
     if point is not None:
@@ -64,6 +65,8 @@ def _context(st: web.State, point: ServicePoint | None) -> dict[str, Any]:
         "board": board,
         "point": point,
         "points": points,
+        "paused": paused,
+        "pause_reasons": pauses.REASONS,
         "services": services,
         "now_calling": [c for c in board.now_calling if c.point_id in points],
         "recent": [c for c in board.recent if c.point_id in points],

@@ -78,7 +78,8 @@ def ticket_status(request: Request) -> Response:
             "token": token,
             "service_name": service.name(language),
             "point_name": point.name(language) if point else None,
-            "transferred": first.id != ticket.id,
+            # A no-show returned to its queue keeps its service (issue 17): not "sent".
+            "transferred": ticket.service_id != first.service_id,
             "cabinets": issuing.cabinets(session, ticket.service_id, language),
             "outlook": issuing.current_outlook(session, st.clock, ticket),
             "final": ticket.status in FINAL,

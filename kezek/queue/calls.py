@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.queue import visits
+from kezek.queue import pauses, visits
 from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition
 from kezek.queue.history import _SERVICE_CODE, _T, _event
@@ -68,9 +68,10 @@ _LOCK_POINT = (
 
 
 def _check_free(session: Session, point: ServicePoint) -> None:
-    """Refuse a call while the point has a ticket in hand. On PostgreSQL the point's row is
-    locked first, so two calls at once for one point (a double click, two tabs) take turns
-    and the second sees the first's ticket; SQLite writers take turns anyway."""
+    """Refuse a call while the point has a ticket in hand or is paused (issue 17). On
+    PostgreSQL the point's row is locked first, so two calls at once for one point (a double
+    click, two tabs) take turns and the second sees the first's ticket; SQLite writers take
+    turns anyway."""
     session.flush()  # core SQL does not autoflush: pending ORM changes go first
     conn = session.connection()
     if conn.dialect.name == "postgresql":
@@ -81,6 +82,7 @@ def _check_free(session: Session, point: ServicePoint) -> None:
             N_("Ticket %(code)s is still in hand: finish it or mark it a no-show first."),
             code=code,
         )
+    pauses.check_not_paused(conn, point.id)  # issue 17: a paused point is not called to
 
 
 def _candidates(postgres: bool) -> sa.Select[Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.queue import visits
+from kezek.queue import pauses, visits
 from kezek.queue.calls import (
     _attach,
     _check_free,
@@ -260,6 +260,7 @@ def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:
         if _write_move(session, ticket, "closed", at, None, values):
             closed += 1
             visits.settle(session, ticket, wait)
+    pauses.end_open(session, office_id, day, at)  # issue 17: a pause ends at closing
     return closed
 
 

@@ -100,3 +100,25 @@ def own_ticket(
     if ticket.service_point_id != point.id:
         raise NotYours(N_("This ticket is handled at another service point."))
     return point
+
+
+def may_return(
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    user: User,
+    scope: Collection[str] | None = None,
+) -> None:
+    """Issue 17: a no-show comes back by the clerk at whose point it was called (the one who
+    marked it), or by a supervisor or an administrator, whose office it is."""
+    if user.role in ("supervisor", "admin"):
+        at = session.get(ServicePoint, ticket.service_point_id or 0)
+        if at is not None:
+            _in_scope(at, scope)
+        return
+    point = held(session, clock, ticket.office_id, user.id or 0)
+    if point is None:
+        raise NotYours(N_("Choose your service point first."))
+    _in_scope(point, scope)
+    if ticket.service_point_id != point.id:
+        raise NotYours(N_("This ticket is handled at another service point."))

@@ -51,7 +51,10 @@ def current_period(
     # The root's own wait columns hold the visit's figures (cleared by the transfer): its
     # period is its call − its issue. A middle row holds the running sum at its call.
     before = _seconds(p_called, p_issued) if grand is None else int(p_wait or 0)
-    return p_finished or issued_at, before
+    # A transfer's row keeps the first issue time: its period begins as its parent ends.
+    # A no-show returned to the queue (``returns``) is issued at its return: its period
+    # begins then, so the time the visitor was away is not waiting (issue 17).
+    return max(p_finished or issued_at, issued_at), before
 
 
 def visit_wait(session: Session, ticket: Ticket, at: datetime) -> int:

@@ -26,6 +26,10 @@ Act = Callable[[Replay, Any, Any, int | None], None]
 ACTS: dict[str, Act] = {
     "issue": queue_acts.issue,
     "call": queue_acts.call,
+    "next": queue_acts.next_visitor,
+    "pause": queue_acts.pause,
+    "resume": queue_acts.resume,
+    "return": queue_acts.return_ticket,
     **dict.fromkeys(lines.MOVES, queue_acts.move),
     "transfer": queue_acts.transfer,
     "close_day": queue_acts.close_day,

@@ -53,6 +53,33 @@ class Call(Line):
     expect: Label | None = None  # the ticket that must come; another one fails the line
 
 
+class Next(Line):
+    """Issue 17: finish the ticket in hand (served) and call the next, in one action."""
+
+    do: Literal["next"]
+    point: Code
+    expect: Label | None = None  # the ticket that must come; nobody waiting fails the line
+
+
+class Pause(Line):
+    do: Literal["pause"]
+    point: Code
+    reason: Literal["break", "paperwork", "other"]
+    note: Annotated[str, Field(max_length=200)] | None = None  # needed for "other"
+
+
+class Resume(Line):
+    do: Literal["resume"]
+    point: Code
+
+
+class Return(Line):
+    """A no-show back in its queue (within the profile's window); the label follows it."""
+
+    do: Literal["return"]
+    ticket: Label
+
+
 class Move(Line):
     do: Literal["recall", "start", "finish", "no_show", "cancel"]
     ticket: Label
@@ -141,6 +168,10 @@ class AnswerComplaint(Line):
 Action = Annotated[
     Issue
     | Call
+    | Next
+    | Pause
+    | Resume
+    | Return
     | Move
     | Transfer
     | CloseDay

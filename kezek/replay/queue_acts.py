@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from kezek.kiosk import issuing
-from kezek.queue import tickets
+from kezek.queue import pauses, returns, tickets
 from kezek.queue.models import Ticket
 from kezek.replay import lines
 from kezek.replay.context import Replay, ReplayError
@@ -59,7 +59,38 @@ MOVES: dict[str, Callable[..., Ticket]] = {
 
 
 def move(run: Replay, session: Session, line: lines.Move, actor: int | None) -> None:
-    MOVES[line.do](session, run.clock, run.ticket(session, line.ticket), actor)
+    ticket = run.ticket(session, line.ticket)
+    if line.do == "recall":  # bounded by the profile (issue 17)
+        returns.bounded_recall(session, run.clock, ticket, actor, run.profile.max_recalls)
+        return
+    MOVES[line.do](session, run.clock, ticket, actor)
+
+
+def next_visitor(run: Replay, session: Session, line: lines.Next, actor: int | None) -> None:
+    """Issue 17: the one in hand finished (served), the next one called."""
+    point = run.point(session, line.point)
+    expected = run.row_id("ticket", line.expect) if line.expect is not None else None
+    if not point.active or not run.clock.is_open():
+        raise ReplayError(f"the cabinet {point.code!r} is closed at this time (§10)")
+    ticket = tickets.finish_and_call_next(session, run.clock, point, actor)
+    if expected is not None and (ticket is None or ticket.id != expected):
+        brought = ticket.code if ticket else "nobody"
+        raise ReplayError(f"the call brought {brought}, not {line.expect!r}")
+
+
+def pause(run: Replay, session: Session, line: lines.Pause, actor: int | None) -> None:
+    pauses.pause(session, run.clock, run.point(session, line.point), actor, line.reason, line.note)
+
+
+def resume(run: Replay, session: Session, line: lines.Resume, actor: int | None) -> None:
+    pauses.resume(session, run.clock, run.point(session, line.point))
+
+
+def return_ticket(run: Replay, session: Session, line: lines.Return, actor: int | None) -> None:
+    ticket = run.ticket(session, line.ticket)
+    window = run.profile.return_window_minutes
+    back = returns.return_to_queue(session, run.clock, ticket, actor, window)
+    run.name("ticket", line.ticket, back.id)  # the label follows the visit to its new row
 
 
 def transfer(run: Replay, session: Session, line: lines.Transfer, actor: int | None) -> None:

@@ -19,11 +19,11 @@ from starlette.responses import RedirectResponse, Response
 from kezek import db, web
 from kezek.i18n import N_
 from kezek.kiosk import talon_jobs
-from kezek.queue import ownership, tickets
+from kezek.queue import ownership, pauses, returns, tickets
 from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
-from kezek.staff.panel import my_point, panel
+from kezek.staff.panel import flow_panel, my_point, panel
 
 
 def _render(request: Request, who: Staff, said: web.Said = web.Said()) -> Response:
@@ -32,7 +32,8 @@ def _render(request: Request, who: Staff, said: web.Said = web.Said()) -> Respon
         point = my_point(session, st, who.user_id)
         if point is None:
             return _picker(request, who, session, said)
-        ctx = {**panel(session, st, point), "error": said.error, "notice": said.notice}
+        ctx = {**panel(session, st, point), **flow_panel(session, st, point, who.user)}
+        ctx |= {"error": said.error, "notice": said.notice}
     block = "panel" if _fragment(request) else None
     return web.render(request, "staff/console.html", ctx, block=block, status_code=said.status_code)
 
@@ -107,9 +108,11 @@ def take_point(request: Request, who: Staff) -> Response:
 @staff()
 def leave_point(request: Request, who: Staff) -> Response:
     st = who.st
-    with db.transaction(st.engine) as session:
+    with db.transaction(st.engine, st.broker) as session:
         point = my_point(session, st, who.user_id)
         if point is not None:
+            if pauses.open_pause(session, point.id) is not None:  # the clerk's pause ends
+                pauses.resume(session, st.clock, point)
             point.clerk_id, point.opened_at = None, None
             session.add(point)
     return RedirectResponse(request.url_for("staff"), status_code=303)
@@ -190,7 +193,14 @@ def ticket_action(request: Request, who: Staff) -> Response:
     action = ACTIONS.get(request.path_params["action"])
     if action is None:
         return _after(request, who, web.refusal(N_("No such action.")))
-    clock = who.st.clock
+    clock, most = who.st.clock, who.st.profile.max_recalls
+    if action is tickets.recall:  # issue 17: bounded by the profile
+
+        def bounded(session: Session, point: ServicePoint, ticket: Ticket | None) -> Ticket:
+            assert ticket is not None
+            return returns.bounded_recall(session, clock, ticket, who.user_id, most)
+
+        return _act(request, who, bounded)
     return _act(request, who, lambda s, p, t: action(s, clock, t, who.user_id))
 
 

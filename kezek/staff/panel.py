@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -10,8 +11,8 @@ from sqlmodel import Session, col, select
 from kezek import web
 from kezek.intake.models import CardVisit
 from kezek.kiosk import talon_jobs
-from kezek.queue import ownership, tickets
-from kezek.queue.models import Service, ServicePoint, Status, Ticket
+from kezek.queue import ownership, pauses, returns, tickets
+from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
 
 
 def my_point(session: Session, st: web.State, user_id: int) -> ServicePoint | None:
@@ -86,4 +87,30 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
         "transfer_to": [
             s for s in st.services.values() if current is None or s.id != current.service_id
         ],
+    }
+
+
+SUPERVISING = ("supervisor", "admin")
+
+
+def flow_panel(session: Session, st: web.State, point: ServicePoint, user: User) -> dict[str, Any]:
+    """What the panel shows of the flow: the pause, and the no-shows that may come back
+    (the clerk's point's; a supervisor's: the office's)."""
+    window = st.profile.return_window_minutes
+    now = st.clock.now()
+    query = select(Ticket).where(
+        Ticket.office_id == st.office_id,
+        Ticket.business_day == st.clock.business_day(now),
+        Ticket.status == Status.no_show,
+        col(Ticket.finished_at) >= now - timedelta(minutes=window),
+    )
+    if user.role not in SUPERVISING:
+        query = query.where(Ticket.service_point_id == point.id)
+    found = session.exec(query.order_by(col(Ticket.finished_at).desc()).limit(20)).all()
+    return {
+        "pause": pauses.open_pause(session, point.id),
+        "pause_reasons": pauses.REASONS,
+        "returnable": [t for t in found if returns.returnable(session, st.clock, t, window)],
+        "return_window": window,
+        "max_recalls": st.profile.max_recalls,
     }

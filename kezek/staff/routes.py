@@ -16,6 +16,7 @@ from kezek.staff import (
     cards,
     console,
     console_events,
+    flow_pages,
     login,
     sessions,
 )
@@ -45,6 +46,14 @@ routes: list[BaseRoute] = [
         "/tickets/{ticket_id:int}/transfer", console.transfer, methods=POST, name="staff_transfer"
     ),
     Route("/tickets/{ticket_id:int}/reprint", console.reprint, methods=POST, name="staff_reprint"),
+    Route("/pause", flow_pages.pause_point, methods=POST, name="staff_pause"),
+    Route("/resume", flow_pages.resume_point, methods=POST, name="staff_resume"),
+    Route(
+        "/tickets/{ticket_id:int}/return",
+        flow_pages.return_ticket,
+        methods=POST,
+        name="staff_return",
+    ),
     Route(
         "/tickets/{ticket_id:int}/{action}",
         console.ticket_action,

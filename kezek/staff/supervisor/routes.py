@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, web, web_bounds
 from kezek.indicators import complaints, live, table, targets
+from kezek.queue import pauses
 from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
@@ -33,7 +34,10 @@ def dashboard(request: Request, who: Staff) -> Response:
     with db.reading(st.engine) as session:
         board = live.dashboard(session, st.clock, st.office_id, st.profile.warn_wait_minutes)
         due = complaints.open_complaints(session, st.office_id)
+        paused = pauses.open_pauses(session, st.office_id)  # issue 17
     ctx = {
+        "paused": paused,
+        "pause_reasons": pauses.REASONS,
         "board": board,
         "open_complaints": due,
         "today": st.clock.business_day(),

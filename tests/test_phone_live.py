@@ -151,7 +151,9 @@ def test_cancel_my_ticket_asks_first_and_works_once(
     assert _status(engine, mine["id"]) == Status.cancelled
     with db.reading(engine) as session:
         event = session.exec(
-            select(TicketEvent).where(TicketEvent.ticket_id == mine["id"]).order_by(TicketEvent.id.desc())  # type: ignore[union-attr]
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == mine["id"])
+            .order_by(TicketEvent.id.desc())  # type: ignore[union-attr]
         ).first()
     assert event is not None and event.kind == "cancelled" and event.actor_id is None
     again = client.post(form["action"])

@@ -63,6 +63,9 @@ class State:
     # The displays (display/routes.py).
     live: Live | None = None
     phones: PhoneHub | None = None  # the phone pages' live stream (kiosk/phone_stream.py)
+    # The Telegram bot's username and the follow tokens' key, while the bot runs (kezek/notify).
+    follow_bot: str | None = None
+    follow_key: bytes | None = None
     voice: Voice | None = None
     signals: dict[int, Any] = field(default_factory=dict)  # signal -> (uvicorn's, ours)
     point_services: dict[str, list[int]] = field(default_factory=dict)  # by point code

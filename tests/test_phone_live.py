@@ -118,6 +118,12 @@ def test_one_subscription_wakes_only_the_phones_an_event_concerns() -> None:
     assert (left, after) == (0, 0)  # nobody listens: neither does the hub
 
 
+def test_without_a_token_there_is_no_bot(client: TestClient) -> None:
+    ticket = client.post("/api/tickets", json={"service": "registration"}).json()
+    page = soup(client.get(ticket["status_url"]).text)
+    assert page.select_one("a.phone-telegram") is None
+
+
 # --- "Cancel my ticket" ----------------------------------------------------------------------
 
 

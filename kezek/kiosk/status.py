@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
 from kezek.kiosk import issuing, phone_stream, printer_state, visitor_actions
+from kezek.notify import follow
 from kezek.queue import tickets
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
 from kezek.web_bounds import number
@@ -87,7 +88,15 @@ def _context(request: Request, session: Session, token: str) -> dict[str, Any] |
         "poll_url": f"{request.url_for('ticket_status', token=token)}?lang={language}",
         "events_url": f"{request.url_for('ticket_events', token=token)}?lang={language}",
         **visitor_actions.offers(st, session, ticket, language),
+        "follow_url": _follow_url(st, first.id),
     }
+
+
+def _follow_url(st: web.State, ticket_id: int | None) -> str | None:
+    """The deep link to the office's bot, while it runs: a follow token, not the page's."""
+    if not (st.follow_bot and st.follow_key and ticket_id):
+        return None
+    return f"https://t.me/{st.follow_bot}?start={follow.follow_token(st.follow_key, ticket_id)}"
 
 
 def phase(status: str, position: int | None) -> str:

@@ -163,3 +163,20 @@ def test_a_bad_token_is_refused_without_showing_it() -> None:
         Settings.from_env({"KEZEK_TELEGRAM_TOKEN": "not-a-token-secret"})
     assert "KEZEK_TELEGRAM_TOKEN" in str(refused.value)
     assert "secret" not in str(refused.value)
+
+
+def test_followers_are_forgotten_at_the_close_of_day(
+    client: Any, engine: Engine, clock: Any
+) -> None:
+    from datetime import timedelta
+
+    from kezek.queue import tickets
+    from kezek.queue.models import Service
+
+    with db.transaction(engine) as session:
+        service = session.exec(select(Service).where(Service.code == "registration")).one()
+        ticket = tickets.issue(session, clock, service, priority=False, lang="ru")
+        assert follow.follow(session, ticket, "telegram", "77", "ru") is not None
+        assert follow.sweep(session, clock.business_day()) == 0  # today's stay
+        assert follow.sweep(session, clock.business_day() + timedelta(days=1)) == 1
+        assert follow.followed(session, "telegram", "77") is None

@@ -155,10 +155,21 @@ def due(session: Session, office_id: int, services: set[str], tickets: set[int])
         stage = _stage(ticket, position)
         if stage <= row.stage:
             continue
+        if not _advance(session, row, stage):
+            continue  # another worker heard the same event and said it
         point = session.get(ServicePoint, ticket.service_point_id or 0)
         name = point.name(row.lang) if point else ""
         text = _words(row.lang, stage, ticket.code, (position or 1) - 1, name)
         notices.append(Notice(row.channel, row.address, text))
-        row.stage = stage
-        session.add(row)
     return notices
+
+
+def _advance(session: Session, row: Follower, stage: int) -> bool:
+    """Move the row to ``stage`` unless it is there already: on PostgreSQL every worker hears
+    every event, and only the one whose UPDATE changed the row sends the message."""
+    result = session.execute(
+        sa.update(Follower)
+        .where(col(Follower.id) == row.id, col(Follower.stage) < stage)
+        .values(stage=stage)
+    )
+    return bool(getattr(result, "rowcount", 0))

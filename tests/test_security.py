@@ -49,7 +49,7 @@ PUBLIC = {  # route name -> why anyone may open it
     "display_voice": "a code and a cabinet, spoken",
     "ticket_status": "the visitor's phone page, by unguessable token",
     "ticket_events": "its live stream, by the same token",
-    "ticket_cancel_page": "the visitor's \"cancel?\" question, by the same token",
+    "ticket_cancel_page": 'the visitor\'s "cancel?" question, by the same token',
     "ticket_cancel": "the visitor cancels their own ticket: POST, by the same token",
     "info": "the standard's public information (§9)",
     "feedback_ticket": "anonymous feedback, by unguessable token",

@@ -27,6 +27,7 @@ from kezek.headers import SECURITY_HEADERS, Headers
 from kezek.kiosk import routes as kiosk
 from kezek.kiosk import status as kiosk_status
 from kezek.kiosk.limits import RateLimiter
+from kezek.notify import service as telegram_follow
 from kezek.public import routes as info
 from kezek.queue import tickets
 from kezek.queue.clock import Clock
@@ -166,9 +167,12 @@ def create_app(
             tasks.append(asyncio.create_task(_closer(st)))
             for feature in FEATURES:
                 await _hook(feature, "startup", st)
+        bot = await telegram_follow.start(states, settings)  # None unless a token is set
         try:
             yield
         finally:
+            if bot is not None:
+                await bot.stop()
             for task in tasks:
                 task.cancel()
             for st in states:

@@ -18,6 +18,7 @@ from kezek.intake.models import (  # noqa: F401  (issue 4: personal record cards
     IntakeCounter,
     Referral,
 )
+from kezek.notify.models import Follower  # noqa: F401  (issue 17: Telegram)
 from kezek.queue.models import (  # noqa: F401
     ApiToken,
     DayCounter,

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # kiosk reached, which is no use to a phone when the kiosk talks to 127.0.0.1.
     public_url: str = _var("public_url", "")
     voice_engine: str = _var("voice_engine", "espeak-ng")  # the display's speech program, or "off"
+    # The office's Telegram bot (issue 17): off while empty. The API's address is a setting so
+    # tests run a fake Bot API on 127.0.0.1 (and an office can go through its own proxy).
+    telegram_token: str = _var("telegram_token", "")
+    telegram_api_url: str = _var("telegram_api_url", "https://api.telegram.org")
 
     @classmethod
     def settings_customise_sources(
@@ -87,6 +91,8 @@ class Settings(BaseSettings):
             name = str(first["loc"][0]) if first["loc"] else "KEZEK_*"
             message = str(first["ctx"]["error"]) if "ctx" in first else _plain(first["type"])
             value = hide_password(str(first["input"]))  # an error line carries no password
+            if name == "KEZEK_TELEGRAM_TOKEN":
+                value = "***"  # nor the bot's token
             raise SettingsError(f"{name}={value!r}: {message}") from None
 
     @property
@@ -134,6 +140,18 @@ class Settings(BaseSettings):
     @classmethod
     def _public_url(cls, raw: str) -> str:
         return public_url(raw)
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _telegram_token(cls, raw: str) -> str:
+        if raw.strip() and not re.fullmatch(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,100}", raw.strip()):
+            raise ValueError("expected a bot token from @BotFather (digits:letters)")
+        return raw.strip()
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _telegram_api_url(cls, raw: str) -> str:
+        return public_url(raw) or "https://api.telegram.org"
 
 
 def hide_password(url: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from kezek.display.stream import Live
 from kezek.display.voice import Voice
 from kezek.kiosk.limits import RateLimiter
+from kezek.kiosk.phone_stream import PhoneHub
 from kezek.printing.jobs import PrintFunction, PrintQueue
 from kezek.printing.text_queue import TextTalons
 from kezek.queue.clock import Clock
@@ -62,6 +63,10 @@ class State:
     public_limiter: RateLimiter = field(default_factory=RateLimiter)
     # The displays (display/routes.py).
     live: Live | None = None
+    phones: PhoneHub | None = None  # the phone pages' live stream (kiosk/phone_stream.py)
+    # The Telegram bot's username and the follow tokens' key, while the bot runs (kezek/notify).
+    follow_bot: str | None = None
+    follow_key: bytes | None = None
     voice: Voice | None = None
     signals: dict[int, Any] = field(default_factory=dict)  # signal -> (uvicorn's, ours)
     point_services: dict[str, list[int]] = field(default_factory=dict)  # by point code

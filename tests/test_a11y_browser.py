@@ -126,7 +126,7 @@ def test_the_phone_page_says_you_are_called_once(
         "() => document.getElementById('phone-announce').textContent !== ''", timeout=WAIT_MS
     )
     assert still_the_same(page, "#phone-announce")
-    assert region.text_content() == "Вас вызывают! Кабинет №1. Пожалуйста, пройдите туда сейчас."
+    assert region.text_content() == "Вас вызывают: Кабинет №1. Пожалуйста, пройдите туда сейчас."
     assert axe_violations(page) == []
 
 

@@ -423,7 +423,7 @@ def test_phone_page_follows_the_ticket_to_the_cabinet(
             f"/t/{token}?lang=kk", headers={"hx-request": "true", "hx-target": "ticket-live"}
         )
     )
-    assert text(fragment, ".phone-called") == "Сізді шақырып жатыр!"
+    assert text(fragment, ".phone-called") == "Сізді шақырып жатыр: №1 кабинет."
     assert text(fragment, ".phone-point") == "№1 кабинет"
     # In hand, then sent to another service: the same link follows the visitor there.
     moved = client.post(

@@ -48,6 +48,9 @@ PUBLIC = {  # route name -> why anyone may open it
     "display_silence": "a sound",
     "display_voice": "a code and a cabinet, spoken",
     "ticket_status": "the visitor's phone page, by unguessable token",
+    "ticket_events": "its live stream, by the same token",
+    "ticket_cancel_page": 'the visitor\'s "cancel?" question, by the same token',
+    "ticket_cancel": "the visitor cancels their own ticket: POST, by the same token",
     "info": "the standard's public information (§9)",
     "feedback_ticket": "anonymous feedback, by unguessable token",
     "feedback_point": "the feedback tablet by a cabinet door",
@@ -67,7 +70,7 @@ STAFF_API = {
     "api_return",
     "metrics",  # a supervisor's or an admin's token
 }
-STREAMS = {"display_events", "display_point_events", "staff_events"}
+STREAMS = {"display_events", "display_point_events", "staff_events", "ticket_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")
 # Clerks may see the early warning on their consoles and register a complaint at the desk
 # (§22, reviewed by the head); the rest of /staff/supervisor, complaints included, is the

@@ -196,11 +196,15 @@ class Live:
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
     heartbeat: float = HEARTBEAT
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Other streams of the app that end with the displays' (the phone pages').
+    also_stop: list[Callable[[], None]] = field(default_factory=list)
 
     def stop(self) -> None:
         """End every open stream now (server shutdown). In the event loop's thread."""
         self.stopping.set()
         self.hub.stop()
+        for stop in self.also_stop:
+            stop()
 
     def stop_threadsafe(self) -> None:
         self.loop.call_soon_threadsafe(self.stop)

@@ -1,0 +1,89 @@
+"""The phone page's buttons: "Cancel my ticket" (with a confirmation).
+
+The token in the path is the capability (nobody else has it: it is in no public answer);
+the change is a POST only, and a POST that a browser says came from another site is refused,
+so a page elsewhere cannot make a visitor's phone cancel their ticket (CSRF).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from kezek import db, i18n, web
+from kezek.queue import reads, visitor
+from kezek.queue.errors import QueueError
+from kezek.queue.models import Ticket
+
+NO_STORE = {"cache-control": "no-store"}
+
+
+def offers(st: web.State, session: Session, ticket: Ticket, language: str) -> dict[str, Any]:
+    """What the phone page offers for this ticket now."""
+    return {"can_cancel": visitor.can_cancel(ticket)}
+
+
+def _ticket(request: Request, session: Session) -> Ticket | None:
+    st = web.state(request)
+    first = reads.by_token(session, request.path_params["token"])
+    ticket = reads.latest(session, first) if first else None
+    return ticket if ticket is not None and ticket.office_id == st.office_id else None
+
+
+def _cross_site(request: Request) -> bool:
+    """The browser says another site sent this POST (Fetch Metadata, or the Origin)."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
+
+
+def _refused(request: Request, status_code: int, message: str) -> Response:
+    text = i18n.gettext(web.lang(request), message)
+    return web.render(
+        request,
+        "kiosk/phone_refused.html",
+        {"message": text, "back": _back(request)},
+        status_code=status_code,
+        headers=NO_STORE,
+    )
+
+
+def _back(request: Request) -> str:
+    return str(request.url_for("ticket_status", token=request.path_params["token"]))
+
+
+def cancel_page(request: Request) -> Response:
+    """The confirmation: "Cancel your ticket?" with "Yes" (a POST) and "No" (back)."""
+    with db.reading(web.state(request).engine) as session:
+        ticket = _ticket(request, session)
+    if ticket is None:
+        return web.render(request, "kiosk/status_missing.html", status_code=404, headers=NO_STORE)
+    request.state.lang = web.lang(request) if "lang" in request.query_params else ticket.lang
+    ctx = {"ticket": ticket, "back": _back(request), "can_cancel": visitor.can_cancel(ticket)}
+    return web.render(request, "kiosk/phone_cancel.html", ctx, headers=NO_STORE)
+
+
+def cancel(request: Request) -> Response:
+    if _cross_site(request):
+        return _refused(request, 403, i18n.N_("This request came from another site."))
+    st = web.state(request)
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            ticket = _ticket(request, session)
+            if ticket is None:
+                return _refused(request, 404, i18n.N_("No such ticket."))
+            visitor.cancel(session, st.clock, ticket)
+    except QueueError as exc:
+        return _refused(request, exc.status_code, exc.message)
+    return RedirectResponse(_back(request), status_code=303, headers=NO_STORE)
+
+
+routes: list[BaseRoute] = [
+    Route("/t/{token}/cancel", cancel_page, methods=["GET"], name="ticket_cancel_page"),
+    Route("/t/{token}/cancel", cancel, methods=["POST"], name="ticket_cancel"),
+]

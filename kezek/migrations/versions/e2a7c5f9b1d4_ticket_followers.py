@@ -1,7 +1,7 @@
 """ticket_followers: who follows a ticket in Telegram (issue 17); deleted at the close of day
 
 Revision ID: e2a7c5f9b1d4
-Revises: b7c3d9e1f5a2
+Revises: e2c8a4f6b1d9
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e2a7c5f9b1d4"
-down_revision: str | None = "b7c3d9e1f5a2"
+down_revision: str | None = "e2c8a4f6b1d9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

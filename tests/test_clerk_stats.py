@@ -95,3 +95,138 @@ def test_the_api_gives_the_figures_computed_by_hand(worked: TestClient, engine: 
     # One day only: Bolat's 6 May is out.
     one = worked.get("/api/stats/clerks?from=2026-05-05&to=2026-05-05", headers=staff).json()
     assert by_key(one["clerks"])["bolat"]["served"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("", 422, "Укажите период"),
+        ("from=2026-05-01", 422, "Укажите период"),
+        ("from=2026-05-31&to=2026-05-01", 422, "Период заканчивается раньше"),
+        ("from=2026-5-1&to=2026-05-31", 422, "Период указан неверно"),
+        ("from=2026-02-30&to=2026-05-31", 422, "Период указан неверно"),
+        ("from=1999-01-01&to=2026-05-31", 422, "2000"),
+        ("from=2020-01-01&to=2026-05-31", 422, "трёх лет"),
+        ("from=٢٠٢٦-05-01&to=2026-05-31", 422, "Период указан неверно"),
+    ],
+)
+def test_the_api_refuses_a_bad_period_in_the_request_language(
+    client: TestClient, engine: Engine, office_id: int, query: str, status: int, message: str
+) -> None:
+    staff = {**supervisor_token(engine, office_id), "accept-language": "ru"}
+    answer = client.get(f"/api/stats/clerks?{query}", headers=staff)
+    assert answer.status_code == status
+    assert answer.json()["error"] == "invalid"
+    assert message in answer.json()["message"]
+
+
+def test_the_api_is_for_supervisors_only(client: TestClient, engine: Engine, office_id: int) -> None:
+    url = "/api/stats/clerks?from=2026-05-01&to=2026-05-31"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"authorization": "Bearer nonsense"}).status_code == 401
+    make_user(engine, office_id, "clerk1", "clerk")
+    clerk = {"authorization": f"Bearer {make_token(engine, 'clerk1')}", "accept-language": "en"}
+    refused = client.get(url, headers=clerk)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "This needs a supervisor's token."
+
+
+def signed_in(client: TestClient, engine: Engine, office_id: int) -> TestClient:
+    from tests.test_staff_flow import login
+
+    login(client, engine, office_id, "head", "supervisor")
+    return client
+
+
+def cells(row: Any) -> dict[str, str]:
+    return {td["class"][-1]: td.get_text(strip=True) for td in row.find_all("td")}
+
+
+def test_the_page_is_reached_from_the_menu_and_shows_the_figures_in_russian(
+    worked: TestClient, engine: Engine, office_id: int
+) -> None:
+    client = signed_in(worked, engine, office_id)
+    home = BeautifulSoup(client.get("/staff/supervisor/?lang=ru").text, "html.parser")
+    link = home.select_one("nav.sv-nav a[href$='/staff/supervisor/clerks']")
+    assert link is not None and link.get_text(strip=True) == "Сотрудники и кабинеты"
+    page = client.get(link["href"] + "?from=2026-05-01&to=2026-05-31&lang=ru")
+    assert page.status_code == 200
+    html = BeautifulSoup(page.text, "html.parser")
+    cab1 = cells(html.select_one("#cabinet-figures tr[data-key=cab1]"))
+    assert cab1 == {
+        "served": "3",
+        "mean": "18,3",
+        "p90": "30,0",
+        "no-shows": "1",
+        "calls": "4",
+        "hours": "1,10",
+        "per-hour": "3,6",
+        "pauses": "—",  # PAUSES: wired at merge
+    }
+    aigul = html.select_one("#clerk-figures tr[data-key=aigul]")
+    assert aigul.th.get_text(strip=True) == "Aigul"
+    assert cells(aigul)["per-hour"] == "3,5"  # 3 calls in 51 minutes
+    chart = html.select_one("svg.chart")
+    assert chart is not None and "Aigul" in chart.get_text() and "20,0" in chart.get_text()
+    links = {a.get_text(strip=True): a["href"] for a in html.select(".exports a")}
+    assert all(href.endswith("?from=2026-05-01&to=2026-05-31") for href in links.values())
+
+
+def test_the_page_refuses_a_bad_period_and_shows_this_month(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
+    signed_in(client, engine, office_id)
+    page = client.get("/staff/supervisor/clerks?from=2026-05-31&to=2026-05-01")
+    assert page.status_code == 422
+    assert "The period ends before it starts. Showing this month." in page.text
+    assert client.get("/staff/supervisor/clerks.csv?from=2026-05-31&to=2026-05-01").status_code == 422
+
+
+def test_the_csv_is_in_the_readers_locale_and_the_xlsx_has_numbers(
+    worked: TestClient, engine: Engine, office_id: int
+) -> None:
+    client = signed_in(worked, engine, office_id)
+    query = "?from=2026-05-01&to=2026-05-31"
+    ru = client.get(f"/staff/supervisor/clerks.csv{query}&lang=ru")
+    assert ru.status_code == 200
+    assert 'filename="clerks-2026-05-01-2026-05-31.csv"' in ru.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(ru.content.decode("utf-8")), delimiter=";"))
+    aigul = next(r for r in rows if r and r[0] == "Aigul")
+    assert aigul[:8] == ["Aigul", "2", "20", "30", "1", "3", "0,85", "3,5"]
+    en = client.get(f"/staff/supervisor/clerks.csv{query}&lang=en").content.decode("utf-8")
+    cab1 = next(r for r in csv.reader(io.StringIO(en)) if r[:1] == ["Cabinet No. 1"])
+    assert cab1[1:8] == ["3", "18.3", "30.0", "1", "4", "1.1", "3.6"]
+    xlsx = client.get(f"/staff/supervisor/clerks.xlsx{query}&lang=en")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Clerks", "Cabinets"]
+    values = [list(r) for r in book["Clerks"].iter_rows(values_only=True)]
+    bolat = next(r for r in values if r[0] == "Bolat")
+    assert bolat[1:8] == [2, 17.5, 20.0, 0, 2, 0.58, 3.4]
+
+
+@pytest.mark.browser
+def test_a_supervisor_clicks_to_the_figures_in_chromium(  # type: ignore[no-untyped-def]
+    worked: TestClient, engine: Engine, office_id: int, live_server, page, artifacts
+) -> None:
+    from tests.conftest import axe_violations
+
+    make_user(engine, office_id, "head", "supervisor")
+    page.goto(live_server.url + "/staff/login?lang=kk")
+    page.fill("#username", "head")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/staff/supervisor/")  # the supervisor's entry page
+    page.click("nav.sv-nav >> text=Қызметкерлер мен кабинеттер")
+    page.fill("input[name=from]", "2026-05-01")
+    page.fill("input[name=to]", "2026-05-31")
+    page.click(".period-form button[type=submit]")
+    page.wait_for_load_state()
+    row = page.locator("#cabinet-figures tr[data-key=cab1]")
+    assert row.locator("td.mean").inner_text() == "18,3"
+    assert page.locator("svg.chart").count() == 1
+    with page.expect_download() as download:
+        page.click(".exports a[href*='clerks.xlsx']")
+    assert download.value.suggested_filename == "clerks-2026-05-01-2026-05-31.xlsx"
+    page.screenshot(path=str(artifacts / "clerk-stats.png"), full_page=True)
+    assert axe_violations(page) == []

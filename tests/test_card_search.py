@@ -139,7 +139,10 @@ def test_a_bad_phone_is_refused_with_a_clear_message(
 ) -> None:
     token = login(client, engine, office_id)
     refused = post(
-        client, "/staff/cards", token, {**CARD, "iin": good_iin(date(1990, 3, 15), 22), "phone": typed}
+        client,
+        "/staff/cards",
+        token,
+        {**CARD, "iin": good_iin(date(1990, 3, 15), 22), "phone": typed},
     )
     assert refused.status_code == 422
     assert message in flash(refused)

@@ -70,7 +70,9 @@ def by_key(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {line["key"]: line for line in lines}
 
 
-def test_the_api_gives_the_figures_computed_by_hand(worked: TestClient, engine: Engine, office_id: int) -> None:
+def test_the_api_gives_the_figures_computed_by_hand(
+    worked: TestClient, engine: Engine, office_id: int
+) -> None:
     staff = supervisor_token(engine, office_id)
     answer = worked.get("/api/stats/clerks?from=2026-05-01&to=2026-05-31", headers=staff)
     assert answer.status_code == 200, answer.text
@@ -120,7 +122,9 @@ def test_the_api_refuses_a_bad_period_in_the_request_language(
     assert message in answer.json()["message"]
 
 
-def test_the_api_is_for_supervisors_only(client: TestClient, engine: Engine, office_id: int) -> None:
+def test_the_api_is_for_supervisors_only(
+    client: TestClient, engine: Engine, office_id: int
+) -> None:
     url = "/api/stats/clerks?from=2026-05-01&to=2026-05-31"
     assert client.get(url).status_code == 401
     assert client.get(url, headers={"authorization": "Bearer nonsense"}).status_code == 401
@@ -179,7 +183,9 @@ def test_the_page_refuses_a_bad_period_and_shows_this_month(
     page = client.get("/staff/supervisor/clerks?from=2026-05-31&to=2026-05-01")
     assert page.status_code == 422
     assert "The period ends before it starts. Showing this month." in page.text
-    assert client.get("/staff/supervisor/clerks.csv?from=2026-05-31&to=2026-05-01").status_code == 422
+    assert (
+        client.get("/staff/supervisor/clerks.csv?from=2026-05-31&to=2026-05-01").status_code == 422
+    )
 
 
 def test_the_csv_is_in_the_readers_locale_and_the_xlsx_has_numbers(

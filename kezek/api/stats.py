@@ -43,9 +43,7 @@ def line_json(line: clerks.Figures) -> dict[str, object]:
         "calls_per_hour": rounded(line.calls_per_hour),
         # PAUSES: pause minutes by reason, wired to kezek.queue.pauses at merge.
         "pause_minutes_by_reason": (
-            None
-            if line.pauses is None
-            else {k: round(v / 60, 2) for k, v in line.pauses.items()}
+            None if line.pauses is None else {k: round(v / 60, 2) for k, v in line.pauses.items()}
         ),
     }
 

@@ -115,7 +115,9 @@ def _seconds(first: datetime | None, last: datetime | None) -> int:
     return max(0, int((last - first).total_seconds()))
 
 
-def _add_finished(line: Figures, status: str, began: datetime | None, ended: datetime | None) -> None:
+def _add_finished(
+    line: Figures, status: str, began: datetime | None, ended: datetime | None
+) -> None:
     if status == Status.no_show.value:
         line.no_shows += 1
         return

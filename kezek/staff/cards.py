@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kezek import db, i18n, web
-from kezek.intake import applications, card_search, cards, iin, referrals
+from kezek.intake import applications, card_search, cards, iin, names, referrals
 from kezek.intake.cards import CardInput, CardInvalid, IntakeError
 from kezek.intake.models import Card
 from kezek.queue import tickets
@@ -76,7 +76,7 @@ def search(request: Request, who: Staff) -> Response:
     """Issue 17: cards by surname and name, any spelling. A POST, so what was typed is in
     no URL and no access log; the search and each card shown go to the audit trail."""
     st = who.st
-    raw = who.field("q", card_search.names.MAX_QUERY + 1)
+    raw = who.field("q", names.MAX_QUERY + 1)
     try:
         with db.transaction(st.engine) as session:
             found = card_search.search(session, st.office_id, raw, who.user_id, st.clock.now())

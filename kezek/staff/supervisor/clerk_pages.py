@@ -34,9 +34,7 @@ def _period(request: Request) -> tuple[period_mod.Period, str | None]:
 def _stats(request: Request, period: period_mod.Period) -> clerks.Stats:
     st = web.state(request)
     with db.reading(st.engine) as session:
-        return clerks.statistics(
-            session, st.office_id, period.start, period.end, web.lang(request)
-        )
+        return clerks.statistics(session, st.office_id, period.start, period.end, web.lang(request))
 
 
 def _chart(stats: clerks.Stats, _: i18n.Translator) -> Markup:
@@ -58,9 +56,7 @@ def clerks_page(request: Request, who: Staff) -> Response:
         "chart": _chart(stats, i18n.Translator(web.lang(request))),
         "query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",
     }
-    return web.render(
-        request, "supervisor/clerks.html", ctx, status_code=422 if problem else 200
-    )
+    return web.render(request, "supervisor/clerks.html", ctx, status_code=422 if problem else 200)
 
 
 def _download(period: period_mod.Period, extension: str) -> dict[str, str]:
@@ -74,9 +70,7 @@ def clerks_csv(request: Request, who: Staff) -> Response:
     if problem:
         return refused(request, problem)
     text = clerk_export.as_csv(_stats(request, period), i18n.Translator(web.lang(request)))
-    return Response(
-        text, media_type="text/csv; charset=utf-8", headers=_download(period, "csv")
-    )
+    return Response(text, media_type="text/csv; charset=utf-8", headers=_download(period, "csv"))
 
 
 @staff(Role.supervisor)

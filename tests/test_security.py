@@ -63,6 +63,7 @@ STAFF_API = {
     "api_transfer",
     "api_ticket_action",
     "metrics",  # a supervisor's or an admin's token
+    "api_clerk_stats",  # a supervisor's or an admin's token (issue 17)
 }
 STREAMS = {"display_events", "display_point_events", "staff_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")

@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 import jsonschema_rs
+from sqlalchemy.engine import Engine
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from kezek.queue.models import Status
+from tests.conftest import make_token, make_user
 
 
 def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -35,7 +37,9 @@ def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
     return check
 
 
-def test_every_answer_matches_its_documented_schema(client: TestClient, clerk_token: str) -> None:
+def test_every_answer_matches_its_documented_schema(
+    client: TestClient, clerk_token: str, engine: Engine, office_id: int
+) -> None:
     doc = client.get("/api/openapi.json").json()
     check = _checker(doc)
     staff = {"authorization": f"Bearer {clerk_token}"}
@@ -101,6 +105,15 @@ def test_every_answer_matches_its_documented_schema(client: TestClient, clerk_to
     assert back.status_code == 200, back.text
     check("post", f"{t}/return", back)
     check("post", f"{t}/return", client.post(f"/api/tickets/{late['id']}/return", headers=staff))
+    # Issue 17: the statistics per clerk and per cabinet, for supervisors.
+    make_user(engine, office_id, "head", "supervisor")
+    head = {"authorization": f"Bearer {make_token(engine, 'head')}"}
+    stats = "/api/stats/clerks"
+    period = "?from=2026-01-01&to=2026-12-31"
+    check("get", stats, client.get(stats + period, headers=head))
+    check("get", stats, client.get(stats + period))  # 401
+    check("get", stats, client.get(stats + period, headers=staff))  # 403: a clerk's token
+    check("get", stats, client.get(stats + "?from=2026-12-31&to=2026-01-01", headers=head))
 
     documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert documented - check.seen == set(), "documented operations never called"  # type: ignore[attr-defined]

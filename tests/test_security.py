@@ -69,6 +69,7 @@ STAFF_API = {
     "api_resume",
     "api_return",
     "metrics",  # a supervisor's or an admin's token
+    "api_clerk_stats",  # a supervisor's or an admin's token (issue 17)
 }
 STREAMS = {"display_events", "display_point_events", "staff_events", "ticket_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")

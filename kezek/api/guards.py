@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from kezek import db, tokens
-from kezek.queue.models import User
+from kezek.queue.models import Role, User
 from kezek.staff import sessions
 from kezek.staff.access import COOKIE, idle_of
 from kezek.web import state
@@ -63,3 +63,14 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise TooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def supervisor(request: Request) -> tokens.Grant | None | bool:
+    """A valid token of a supervisor (or an admin): its grant; None: no valid token (401);
+    False: a valid token of a clerk (403). Issue 17: the statistics and the hall message."""
+    found = bearer(request)
+    if found is None:
+        return None
+    if sessions.rank(found.user.role) < sessions.rank(Role.supervisor):
+        return False
+    return found

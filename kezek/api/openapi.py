@@ -25,7 +25,7 @@ _ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
 _PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
 _BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn, schemas.PauseIn)
 _ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
-_ANSWERS += (schemas.Queue, schemas.PointState, schemas.Error)
+_ANSWERS += (schemas.Queue, schemas.PointState, schemas.ClerkStats, schemas.Error)
 
 
 def _components() -> dict[str, Any]:
@@ -53,7 +53,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         422: "invalid input",
         403: "not this client's to do: a priority ticket without staff or an enrolled kiosk, a "
         "service point someone else holds today, a ticket at another point, outside the "
-        "token's scope",
+        "token's scope, a clerk's token where a supervisor's is needed",
         429: "past the public limit of tickets per address (Retry-After says when)",
     }
     return {str(code): _json(_ERROR, text[code]) for code in codes}
@@ -95,6 +95,23 @@ def _staff_action(
     if body is not None:
         op["requestBody"] = _body(body)
     return op
+
+
+def _stats() -> dict[str, Any]:
+    """Issue 17: the statistics per clerk and per cabinet, for a supervisor's token."""
+    day = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    return {
+        "summary": "Statistics per clerk and per cabinet for a period (a supervisor's token)",
+        "security": [{"bearer": []}],
+        "parameters": [
+            {"name": name, "in": "query", "required": True, "schema": day}
+            for name in ("from", "to")
+        ],
+        "responses": {
+            "200": _json(_ref(schemas.ClerkStats), "the figures of the period (both days in)"),
+            **_errors(401, 403, 422),
+        },
+    }
 
 
 @cache
@@ -182,6 +199,7 @@ def openapi() -> dict[str, Any]:
                 body=schemas.TransferIn,
             )
         },
+        "/api/stats/clerks": {"get": _stats()},
     }
     state = _json(_ref(schemas.PointState), "the service point's pause now")
     paths["/api/service-points/{code}/pause"] = {

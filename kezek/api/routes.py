@@ -19,6 +19,7 @@ from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TransferIn, parse
 from kezek.api.shape import ticket_json
+from kezek.api.stats import clerk_stats
 from kezek.i18n import N_
 from kezek.queue import ownership, returns, tickets
 from kezek.queue.models import ServicePoint, Status, Ticket, User
@@ -241,6 +242,7 @@ routes = [
     Route("/tickets/{ticket_id:int}", get_ticket, name="api_ticket"),
     Route("/tickets/by-token/{token}", get_ticket_by_token, name="api_ticket_by_token"),
     Route("/queue", get_queue, name="api_queue"),
+    Route("/stats/clerks", clerk_stats, name="api_clerk_stats"),
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
     Route("/service-points/{code}/next", next_visitor, methods=["POST"], name="api_next"),
     Route(

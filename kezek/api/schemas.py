@@ -101,6 +101,30 @@ class Queue(_Out):
     services: list[QueueService]
 
 
+class StatsLine(_Out):
+    """One clerk (``key``: the username) or one cabinet (``key``: its code) over the period
+    (issue 17; the rules are in ``kezek.indicators.clerks``)."""
+
+    key: str
+    name: str
+    served: int
+    mean_service_minutes: float | None
+    p90_service_minutes: float | None
+    no_shows: int
+    calls: int
+    hours_worked: float
+    calls_per_hour: float | None
+    pause_minutes_by_reason: dict[str, float] | None  # null until pauses are recorded
+
+
+class ClerkStats(_Out):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+    clerks: list[StatsLine]
+    service_points: list[StatsLine]
+
+
 class Error(BaseModel):
     """Every refusal; some carry more (the field at fault, the next opening)."""
 

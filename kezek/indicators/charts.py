@@ -224,3 +224,36 @@ def draw_daily(days: list[tuple[date, int, int]], _: Translate, norm: float = 10
             )
     body.append(_text(left + plot_w / 2, height - 14, _("Business day"), size=12))
     return _frame("daily", title, desc, width, height, body)
+
+
+def draw_clerks(lines: list[tuple[str, int, str | None]], _: Translate) -> Svg:
+    """Horizontal bars of visitors served per clerk (issue 17), the mean service time written
+    beside each bar; ``lines`` are (name, served, the mean in minutes as the reader writes
+    it, or None)."""
+    row_h, left, right, top = 30, 200, 150, 40
+    width, height = 760, top + row_h * max(1, len(lines)) + 16
+    plot_w = width - left - right
+    title = _("Visitors served by clerk")
+    served = sum(n for _name, n, _mean in lines)
+    desc = _plural(
+        "%(num)s visitor served in the period.",
+        "%(num)s visitors served in the period.",
+        served,
+        _,
+    )
+    body = [_text(16, 22, title, size=15, anchor="start", weight="bold")]
+    if not lines:
+        body.append(_text(width / 2, top + 12, _("no data"), size=14))
+    peak = max((n for _name, n, _mean in lines), default=0) or 1
+    for i, (name, count, mean) in enumerate(lines):
+        y = top + i * row_h
+        body.append(_text(left - 8, y + 19, name[:28], size=12, anchor="end"))
+        w = plot_w * count / peak
+        body.append(
+            f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{BAR}"/>'
+        )
+        label = str(count)
+        if mean is not None:
+            label += " · " + _("%(minutes)s min on average", minutes=mean)
+        body.append(_text(left + w + 6, y + 19, label, size=11, anchor="start"))
+    return _frame("clerks", title, desc, width, height, body)

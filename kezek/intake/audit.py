@@ -18,6 +18,7 @@ from kezek.intake.models import AuditEntry, Card
 
 ACTIONS = {
     "view": N_("viewed the card"),
+    "search": N_("found the card in a search by name"),
     "create": N_("opened the card"),
     "update": N_("changed the card"),
     "application": N_("started an application"),

@@ -3,7 +3,6 @@ written to the audit trail (§18.2)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.intake import audit, iin
+from kezek.intake import audit, iin, names, phones
 from kezek.intake.models import Application, Card, CardVisit, Category, Referral, Sex
 from kezek.queue.models import Service, Ticket
 
@@ -28,7 +27,6 @@ TEXT_LIMITS = {
     "last_employment": 300,
 }
 REQUIRED_TEXT = ("surname", "name", "address")
-PHONE = re.compile(r"^\+?[0-9 ()\-]{5,20}$")
 
 
 class IntakeError(ValueError):
@@ -89,8 +87,11 @@ def check(data: CardInput) -> dict[str, Any]:
         elif len(text) > limit:
             errors[name] = (N_("At most %(limit)s characters."), {"limit": limit})
         values[name] = text
-    if values["phone"] and not PHONE.match(values["phone"]):
-        errors["phone"] = (N_("Write the phone with digits, e.g. +7 715 221 6500."), {})
+    if values["phone"]:
+        try:  # issue 17: stored in E.164, parsed by libphonenumber (region KZ)
+            values["phone"] = phones.e164(values["phone"])
+        except phones.PhoneInvalid as exc:
+            errors["phone"] = (exc.message, {})
     try:
         born = date.fromisoformat(data.birth_date.strip())
         if not date(1900, 1, 1) <= born <= date(2100, 1, 1):
@@ -183,7 +184,8 @@ def create(
     values = check(data)
     if find(session, office_id, values["iin"]) is not None:
         raise IntakeError(N_("A card with this IIN already exists."), field="iin")
-    card = Card(office_id=office_id, created_at=at, created_by=actor_id, **values)
+    key = names.search_key(values["surname"], values["name"], values["patronymic"])
+    card = Card(office_id=office_id, created_at=at, created_by=actor_id, search_key=key, **values)
     audit.save(
         session,
         card,
@@ -208,6 +210,7 @@ def update(
         for key, (_, new) in changed.items():
             setattr(card, key, new)
         card.updated_at = at
+        card.search_key = names.search_key(card.surname, card.name, card.patronymic)
         audit.save(session, card, card, actor_id, at, "update", changed)
     return changed
 

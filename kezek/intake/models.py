@@ -76,6 +76,8 @@ class Card(SQLModel, table=True):
     created_at: datetime | None = utc_field(nullable=False)
     created_by: int | None = Field(default=None, foreign_key="users.id")
     updated_at: datetime | None = utc_field()
+    # Issue 17: the names folded to one Latin skeleton (kezek.intake.names), for the search.
+    search_key: str = Field(default="", max_length=400)
 
 
 class Application(SQLModel, table=True):
@@ -182,6 +184,20 @@ class Referral(SQLModel, table=True):
     consent: bool = False  # §25.2: public works only with the applicant's consent
     at: datetime | None = utc_field(nullable=False)
     by: int | None = Field(default=None, foreign_key="users.id")
+
+
+class CardSearch(SQLModel, table=True):
+    """Issue 17, §18.2: every search of cards by name — who, when, how many cards it showed;
+    never what was typed (a name is personal data). Append-only, as the card audit is; each
+    card shown also gets a card-audit entry."""
+
+    __tablename__ = "card_searches"
+    __table_args__ = (sa.Index("ix_card_searches_office_at", "office_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="offices.id")
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    at: datetime | None = utc_field(nullable=False)
+    results: int
 
 
 class AuditEntry(SQLModel, table=True):

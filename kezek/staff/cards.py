@@ -4,12 +4,14 @@ through ``kezek.intake``, which writes the audit trail (§18.2)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kezek import db, web
-from kezek.intake import applications, cards, iin, referrals
+from kezek import db, i18n, web
+from kezek.intake import applications, card_search, cards, iin, names, referrals
 from kezek.intake.cards import CardInput, CardInvalid, IntakeError
 from kezek.intake.models import Card
 from kezek.queue import tickets
@@ -38,20 +40,25 @@ def _visit(session: Session, st: web.State, who: Staff, card: Card) -> None:
         applications.start(session, card, who.user_id, now, ticket_id=ticket.id)
 
 
+def _find_page(request: Request, status_code: int = 200, **ctx: Any) -> Response:
+    base: dict[str, Any] = {"iin": "", "error": None, "q": "", "q_error": None, "results": None}
+    return web.render(
+        request, "staff/card_find.html", {**base, **ctx, "mask": iin.mask}, status_code=status_code
+    )
+
+
 @staff()
 def find(request: Request, who: Staff) -> Response:
     """GET: the IIN form. POST: the card of that IIN, or a new card form (the IIN is never
     put in a URL: §18.2)."""
     if request.method == "GET":
-        return web.render(request, "staff/card_find.html", {"iin": "", "error": None})
+        return _find_page(request)
     st = who.st
     raw = who.field("iin", 40)
     try:
         number = iin.validate(raw)
     except iin.IINError as exc:
-        return web.render(
-            request, "staff/card_find.html", {"iin": raw, "error": exc.message}, status_code=422
-        )
+        return _find_page(request, 422, iin=raw, error=exc.message)
     with db.transaction(st.engine, st.broker) as session:
         card = cards.find(session, st.office_id, number)
         if card is not None:
@@ -62,6 +69,22 @@ def find(request: Request, who: Staff) -> Response:
     born = iin.birth_date(number)
     data.birth_date = born.isoformat() if born else ""
     return new_form(request, who, data, {}, status_code=200)
+
+
+@staff()
+def search(request: Request, who: Staff) -> Response:
+    """Issue 17: cards by surname and name, any spelling. A POST, so what was typed is in
+    no URL and no access log; the search and each card shown go to the audit trail."""
+    st = who.st
+    raw = who.field("q", names.MAX_QUERY + 1)
+    try:
+        with db.transaction(st.engine) as session:
+            found = card_search.search(session, st.office_id, raw, who.user_id, st.clock.now())
+            rows = [(c.id, c.surname, c.name, c.patronymic, c.birth_date, c.iin) for c in found]
+    except IntakeError as exc:
+        message = i18n.gettext(web.lang(request), exc.message, **exc.params)
+        return _find_page(request, 422, q=raw, q_error=message)
+    return _find_page(request, q=raw, results=rows)
 
 
 @staff()

@@ -62,6 +62,7 @@ routes: list[BaseRoute] = [
     ),
     # intake: the personal record card
     Route("/cards/find", cards.find, methods=BOTH, name="staff_card_find"),
+    Route("/cards/search", cards.search, methods=POST, name="staff_card_search"),  # issue 17
     Route("/cards", cards.create, methods=POST, name="staff_card_create"),
     Route("/cards/{card_id:int}", cards.card_page, methods=BOTH, name="staff_card"),
     Route(

@@ -16,6 +16,7 @@ from kezek.queue import pauses
 from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
+from kezek.staff.supervisor.clerk_pages import clerks_csv, clerks_page, clerks_xlsx
 from kezek.staff.supervisor.complaint_pages import (
     complaint_amend,
     complaint_new,
@@ -135,4 +136,7 @@ routes: list[BaseRoute] = [
         name="complaint_amend",
     ),
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
+    Route("/clerks", clerks_page, name="supervisor_clerks"),  # issue 17
+    Route("/clerks.csv", clerks_csv, name="supervisor_clerks_csv"),
+    Route("/clerks.xlsx", clerks_xlsx, name="supervisor_clerks_xlsx"),
 ]

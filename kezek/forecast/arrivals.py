@@ -109,6 +109,7 @@ class Forecast:
     day: date
     slots: list[Slot]  # the open slots only
     factor: float  # day factor × trend
+    cv: float  # the day-to-day spread of totals, relative
 
     def hourly(self) -> dict[int, float]:
         hours: dict[int, float] = {}
@@ -218,12 +219,14 @@ def forecast(history: History, calendar: Calendar, day: date) -> Forecast:
     factor = (model.month_factor if month else 1.0) * (model.holiday_factor if holiday else 1.0)
     trend = min(1.3, max(0.7, 1 + model.slope * (day - model.center).days))
     factor *= trend
-    slots = []
-    for k in opened:
-        mean = shaped[k] * factor
-        spread = Z80 * math.sqrt(mean + (model.cv * mean) ** 2)
-        slots.append(Slot(k, mean, max(0, math.floor(mean - spread)), math.ceil(mean + spread)))
-    return Forecast(day, slots, factor)
+    slots = [Slot(k, shaped[k] * factor, *band(shaped[k] * factor, model.cv)) for k in opened]
+    return Forecast(day, slots, factor, model.cv)
+
+
+def band(mean: float, cv: float) -> tuple[int, int]:
+    """The 80 % band of a count with this mean: Poisson noise and the day-to-day spread."""
+    spread = Z80 * math.sqrt(mean + (cv * mean) ** 2)
+    return max(0, math.floor(mean - spread)), math.ceil(mean + spread)
 
 
 def _pooled(base: dict[int, list[float]]) -> list[float]:

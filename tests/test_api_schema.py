@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 import jsonschema_rs
+from sqlalchemy.engine import Engine
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from kezek.queue.models import Status
+from tests.conftest import make_token, make_user
 
 
 def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -35,7 +37,9 @@ def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
     return check
 
 
-def test_every_answer_matches_its_documented_schema(client: TestClient, clerk_token: str) -> None:
+def test_every_answer_matches_its_documented_schema(
+    client: TestClient, clerk_token: str, engine: Engine, office_id: int
+) -> None:
     doc = client.get("/api/openapi.json").json()
     check = _checker(doc)
     staff = {"authorization": f"Bearer {clerk_token}"}
@@ -85,6 +89,16 @@ def test_every_answer_matches_its_documented_schema(client: TestClient, clerk_to
             f"{t}/{action}",
             client.post(f"/api/tickets/{fresh['id']}/{action}", headers=staff),
         )
+
+    # Issue 19: the plan, for a supervisor's token only (no history here: a quiet day).
+    forecast = "/api/forecast?date=2026-11-27"
+    check("get", "/api/forecast", client.get(forecast))
+    check("get", "/api/forecast", client.get(forecast, headers=staff))
+    check("get", "/api/forecast", client.get("/api/forecast?date=x", headers=staff))
+    make_user(engine, office_id, "planner", "supervisor")
+    head = {"authorization": f"Bearer {make_token(engine, 'planner')}"}
+    check("get", "/api/forecast", client.get("/api/forecast?date=x", headers=head))
+    check("get", "/api/forecast", client.get(forecast, headers=head))
 
     documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert documented - check.seen == set(), "documented operations never called"  # type: ignore[attr-defined]

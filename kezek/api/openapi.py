@@ -25,7 +25,7 @@ _ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
 _PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
 _BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn)
 _ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
-_ANSWERS += (schemas.Queue, schemas.Error)
+_ANSWERS += (schemas.Queue, schemas.Forecast, schemas.Error)
 
 
 def _components() -> dict[str, Any]:
@@ -50,6 +50,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         409: "not allowed now (illegal transition, office closed)",
         413: "body too large",
         422: "invalid input",
+        503: "the plan took longer than its time limit",
         403: "not this client's to do: a priority ticket without staff or an enrolled kiosk, a "
         "service point someone else holds today, a ticket at another point, outside the "
         "token's scope",
@@ -143,6 +144,30 @@ def openapi() -> dict[str, Any]:
             "get": {
                 "summary": "Per service: waiting, being served, oldest wait",
                 "responses": {"200": _json(_ref(schemas.Queue), "the queue now")},
+            }
+        },
+        "/api/forecast": {
+            "get": {
+                "summary": "The hourly plan of a day: visits expected, cabinets, 1.2 (supervisors)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {
+                        "name": "date",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "target",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "number", "minimum": 1, "maximum": 100},
+                    },
+                ],
+                "responses": {
+                    "200": _json(_ref(schemas.Forecast), "the plan"),
+                    **_errors(401, 403, 422, 503),
+                },
             }
         },
         "/api/service-points/{code}/call-next": {

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from kezek import db, tokens
 from kezek.api import guards, schemas
+from kezek.api.forecast import get_forecast
 from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TransferIn, parse
@@ -230,6 +231,7 @@ routes = [
     Route("/tickets/{ticket_id:int}", get_ticket, name="api_ticket"),
     Route("/tickets/by-token/{token}", get_ticket_by_token, name="api_ticket_by_token"),
     Route("/queue", get_queue, name="api_queue"),
+    Route("/forecast", get_forecast, name="api_forecast"),  # issue 19
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
     Route("/service-points/{code}/next", next_visitor, methods=["POST"], name="api_next"),
     Route(

@@ -8,19 +8,24 @@ Long work reports progress through ``progress(done, total)``; a caller that must
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from kezek import db
 from kezek.forecast import arrivals, history, staffing
 from kezek.i18n import N_
 from kezek.indicators.data import targets
 from kezek.queue.clock import Clock
+from kezek.queue.errors import InvalidInput, QueueError
 
 HISTORY_WEEKS = 20  # what the forecast and the service times learn from
 MOST_CABINETS = 12  # the search stops here (an office borrows clerks, not rooms, past it)
+NOBODY = 0.05  # expected visits in an hour below which it is left unstaffed
 Progress = Callable[[int, int], None]
 
 # Why the two models part (shown beside the hour).
@@ -32,6 +37,39 @@ CARRY_OVER = N_(
     "The simulation asks for more: it carries the queue over from the hour before, into "
     "lunch or up to closing; Erlang C treats each hour alone."
 )
+
+
+class TimeUp(QueueError):
+    """The computation passed its time limit (the web server's worker stops it)."""
+
+    status_code = 503
+    kind = "busy"
+
+
+def check_day(clock: Clock, day: date, today: date) -> None:
+    """A day to plan: within a year of today, and one the office is open on (§10)."""
+    if abs((day - today).days) > 366:
+        raise InvalidInput(N_("Choose a day within a year of today."))
+    if clock.hours_on(day) is None:
+        raise InvalidInput(N_("The office is closed on %(day)s."), day=day.isoformat())
+
+
+def check_target(percent: float) -> None:
+    if not 1 <= percent <= 100:
+        raise InvalidInput(N_("The target is a percentage from 1 to 100."))
+
+
+def deadline(seconds: float, then: Progress | None = None) -> Progress:
+    """A progress callback that stops the work ``seconds`` from now."""
+    end = time.monotonic() + seconds
+
+    def tick(done: int, total: int) -> None:
+        if time.monotonic() > end:
+            raise TimeUp(N_("The plan took longer than %(seconds)s seconds."), seconds=seconds)
+        if then:
+            then(done, total)
+
+    return tick
 
 
 @dataclass(frozen=True)
@@ -71,7 +109,7 @@ class DayPlan:
         return f"{self.cv:.2f}"
 
 
-def target_percent(session: Session, office_id: int, year: int, default: float) -> float:
+def target_of(session: Session, office_id: int, year: int, default: float) -> float:
     """§20: the supervisor's target for 1.2 this year, else the profile's."""
     return targets(session, office_id, year).get("1.2", default)
 
@@ -93,7 +131,9 @@ def load_inputs(session: Session, clock: Clock, office_id: int, day: date) -> In
 
 
 def demand_of(inputs: Inputs, forecast: arrivals.Forecast) -> staffing.Demand:
-    hours = sorted(forecast.hourly())
+    # Hours nobody is expected in need no cabinet (an office open round the clock).
+    expected = forecast.hourly()
+    hours = sorted(h for h, mean in expected.items() if mean >= NOBODY) or sorted(expected)
     return staffing.Demand(
         hours=hours,
         mix=inputs.mix or {("-", False): 1.0},
@@ -205,3 +245,25 @@ def model_backtest(
         if progress:
             progress(index + 1, len(days))
     return result
+
+
+def compute(
+    engine: Engine,
+    clock: Clock,
+    office_id: int,
+    day: date,
+    target_percent: float | None,
+    default_percent: float,
+    target_minutes: int,
+    seconds: float,
+    runs: int = 12,
+) -> DayPlan:
+    """The plan of ``day`` for a page or the API: checked, from the database, stopped
+    after ``seconds`` (``TimeUp``)."""
+    check_day(clock, day, clock.business_day())
+    if target_percent is not None:
+        check_target(target_percent)
+    with db.reading(engine) as session:
+        percent = target_percent or target_of(session, office_id, day.year, default_percent)
+        inputs = load_inputs(session, clock, office_id, day)
+    return day_plan(inputs, clock, day, percent, target_minutes, runs, deadline(seconds))

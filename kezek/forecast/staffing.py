@@ -23,9 +23,7 @@ import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-
-import ciw
-from pyworkforce.queuing import ErlangC
+from typing import Any
 
 Plan = dict[int, int]  # local hour -> cabinets open
 Arrival = tuple[float, str, bool]  # minutes after local midnight, service, priority
@@ -87,6 +85,10 @@ def erlang_share(arrivals: float, service: float, cabinets: int, target_minutes:
     """The share of an hour's visits called within the target, by Erlang C."""
     if arrivals <= 0:
         return 1.0
+    # Imported here: pyworkforce brings pandas and OR-Tools (seconds), which no other
+    # command or page needs.
+    from pyworkforce.queuing import ErlangC
+
     model = ErlangC(transactions=arrivals, aht=service, asa=target_minutes, interval=60)
     if cabinets <= model.intensity:  # the queue grows without end: the formula has no answer
         return 0.0
@@ -128,8 +130,10 @@ class Outcome:
         return next((h for h in sorted(self.visits) if self.share(h) < target), None)
 
 
-def _arrival_dists(demand: Demand) -> dict[str, list[ciw.dists.Distribution]]:
-    dists: dict[str, list[ciw.dists.Distribution]] = {}
+def _arrival_dists(demand: Demand) -> dict[str, list[Any]]:
+    import ciw
+
+    dists: dict[str, list[Any]] = {}
     start = demand.opening
     if demand.arrivals is not None:
         for (service, priority), _share in demand.mix.items():
@@ -159,7 +163,10 @@ def _name(service: str, priority: bool) -> str:
     return f"{service}{'!' if priority else ''}"
 
 
-def _network(demand: Demand, plan: Plan) -> ciw.network.Network:
+def _network(demand: Demand, plan: Plan) -> Any:
+    import ciw  # a second of imports (numpy, networkx): only where a day is simulated
+
+    any_priority = any(p for _s, p in demand.mix)
     start = demand.opening
     counts, ends = [], []
     for hour in range(start // 60, demand.closing // 60):
@@ -175,7 +182,8 @@ def _network(demand: Demand, plan: Plan) -> ciw.network.Network:
         arrival_distributions=_arrival_dists(demand),
         service_distributions=service,
         number_of_servers=[ciw.Schedule(numbers_of_servers=counts, shift_end_dates=ends)],
-        priority_classes={_name(s, p): 0 if p else 1 for s, p in demand.mix},
+        # ciw numbers priorities 0, 1, … with none missing: 0 is §11's priority, if any.
+        priority_classes={_name(s, p): 0 if p or not any_priority else 1 for s, p in demand.mix},
     )
 
 
@@ -183,6 +191,8 @@ def simulate(
     demand: Demand, plan: Plan, target_minutes: int, runs: int = 12, seed: int = 19
 ) -> Outcome:
     """Run the day ``runs`` times with ``plan``; who waits past closing is not within."""
+    import ciw
+
     start = demand.opening
     horizon = float(AFTER_CLOSE)
     visits: dict[int, float] = dict.fromkeys(demand.hours, 0.0)
@@ -222,7 +232,9 @@ def recommend(
     """The fewest cabinets per hour (at most ``most``) that the simulation says reach the
     target in every hour: grow where the first hour breaks, then drop any cabinet that can go."""
     hours = list(demand.hours)
-    plan: Plan = dict.fromkeys(hours, 1)
+    # From one below Erlang C's answer (it rarely asks for less): fewer runs to grow.
+    erlang = erlang_plan(demand, target, target_minutes, most)
+    plan: Plan = {h: max(1, erlang[h] - 1) for h in hours}
     steps, budget = 0, len(hours) * (most + 1)
 
     def run(p: Plan) -> Outcome:

@@ -99,3 +99,9 @@ def test_the_plan_and_the_model_backtest_run_from_the_demo_history(
         assert found.cabinets and max(found.cabinets.values()) <= 2
     error = sum(abs(p.predicted - p.actual) for p in past) / len(past)
     assert error < 0.25
+
+
+def test_a_plan_past_its_time_limit_stops() -> None:
+    """The web server's limit: the work stops at the first step past it (503 there)."""
+    with pytest.raises(plan.TimeUp):
+        plan.day_plan(_inputs(), calendar(), TUESDAY, 90, 40, runs=2, progress=plan.deadline(0))

@@ -170,6 +170,9 @@ class Profile(_Strict):
         False  # whether the kiosk still issues when the wait runs past closing
     )
     warn_wait_minutes: int = Field(default=30, ge=1, le=600)
+    # Issue 19: the share of visits within 40 minutes (1.2, %) the Plan page staffs for
+    # while the supervisor has entered no target for the year (§20).
+    plan_target_percent: float = Field(default=90, ge=1, le=100)
     # §18.2: a decision's result not collected this many days after it was prepared is
     # listed for the supervisor (and kept).
     uncollected_days: int = Field(default=30, ge=1, le=365)

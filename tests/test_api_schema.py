@@ -114,6 +114,15 @@ def test_every_answer_matches_its_documented_schema(
     check("get", stats, client.get(stats + period))  # 401
     check("get", stats, client.get(stats + period, headers=staff))  # 403: a clerk's token
     check("get", stats, client.get(stats + "?from=2026-12-31&to=2026-01-01", headers=head))
+    # Issue 19: the plan, for a supervisor's token only (no history here: a quiet day).
+    forecast = "/api/forecast?date=2026-11-27"
+    check("get", "/api/forecast", client.get(forecast))
+    check("get", "/api/forecast", client.get(forecast, headers=staff))
+    check("get", "/api/forecast", client.get("/api/forecast?date=x", headers=staff))
+    make_user(engine, office_id, "planner", "supervisor")
+    head = {"authorization": f"Bearer {make_token(engine, 'planner')}"}
+    check("get", "/api/forecast", client.get("/api/forecast?date=x", headers=head))
+    check("get", "/api/forecast", client.get(forecast, headers=head))
 
     documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert documented - check.seen == set(), "documented operations never called"  # type: ignore[attr-defined]

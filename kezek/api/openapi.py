@@ -25,7 +25,8 @@ _ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
 _PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
 _BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn, schemas.PauseIn)
 _ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
-_ANSWERS += (schemas.Queue, schemas.PointState, schemas.ClerkStats, schemas.Error)
+_ANSWERS += (schemas.Queue, schemas.PointState, schemas.ClerkStats, schemas.Forecast)
+_ANSWERS += (schemas.Error,)
 
 
 def _components() -> dict[str, Any]:
@@ -51,6 +52,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         "many recalls, past the return window)",
         413: "body too large",
         422: "invalid input",
+        503: "the plan took longer than its time limit",
         403: "not this client's to do: a priority ticket without staff or an enrolled kiosk, a "
         "service point someone else holds today, a ticket at another point, outside the "
         "token's scope, a clerk's token where a supervisor's is needed",
@@ -161,6 +163,30 @@ def openapi() -> dict[str, Any]:
             "get": {
                 "summary": "Per service: waiting, being served, oldest wait",
                 "responses": {"200": _json(_ref(schemas.Queue), "the queue now")},
+            }
+        },
+        "/api/forecast": {
+            "get": {
+                "summary": "The hourly plan of a day: visits expected, cabinets, 1.2 (supervisors)",
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {
+                        "name": "date",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "target",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "number", "minimum": 1, "maximum": 100},
+                    },
+                ],
+                "responses": {
+                    "200": _json(_ref(schemas.Forecast), "the plan"),
+                    **_errors(401, 403, 422, 503),
+                },
             }
         },
         "/api/service-points/{code}/call-next": {

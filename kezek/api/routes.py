@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from kezek import db, tokens
 from kezek.api import flow, guards, schemas
+from kezek.api.forecast import get_forecast
 from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TransferIn, parse
@@ -243,6 +244,7 @@ routes = [
     Route("/tickets/by-token/{token}", get_ticket_by_token, name="api_ticket_by_token"),
     Route("/queue", get_queue, name="api_queue"),
     Route("/stats/clerks", clerk_stats, name="api_clerk_stats"),
+    Route("/forecast", get_forecast, name="api_forecast"),  # issue 19
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
     Route("/service-points/{code}/next", next_visitor, methods=["POST"], name="api_next"),
     Route(

@@ -123,6 +123,25 @@ class ClerkStats(_Out):
     end: str = Field(alias="to")
     clerks: list[StatsLine]
     service_points: list[StatsLine]
+class ForecastHour(_Out):
+    """One hour of the plan (issue 19): visits expected (80 % band), the cabinets the
+    simulation recommends (and Erlang C), the predicted share within 40 minutes, %."""
+
+    hour: int = Field(ge=0, le=23)
+    arrivals: float
+    low: int
+    high: int
+    cabinets: int
+    erlang_cabinets: int
+    within_target: float
+
+
+class Forecast(_Out):
+    date: str
+    target: float
+    within_target: float
+    longest_wait_minutes: int
+    hours: list[ForecastHour]
 
 
 class Error(BaseModel):

@@ -26,6 +26,7 @@ from kezek.staff.supervisor.complaint_pages import (
     journal,
 )
 from kezek.staff.supervisor.indicator_pages import indicator_definition, indicator_list
+from kezek.staff.supervisor.plan_pages import plan_page, what_if
 from kezek.staff.supervisor.report_pages import report_csv, report_page, report_xlsx, tickets_csv
 
 
@@ -135,6 +136,8 @@ routes: list[BaseRoute] = [
         methods=["POST"],
         name="complaint_amend",
     ),
+    Route("/plan", plan_page, name="plan"),  # issue 19
+    Route("/plan/what-if", what_if, name="plan_what_if"),
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
     Route("/clerks", clerks_page, name="supervisor_clerks"),  # issue 17
     Route("/clerks.csv", clerks_csv, name="supervisor_clerks_csv"),

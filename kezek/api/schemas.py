@@ -123,6 +123,8 @@ class ClerkStats(_Out):
     end: str = Field(alias="to")
     clerks: list[StatsLine]
     service_points: list[StatsLine]
+
+
 class ForecastHour(_Out):
     """One hour of the plan (issue 19): visits expected (80 % band), the cabinets the
     simulation recommends (and Erlang C), the predicted share within 40 minutes, %."""

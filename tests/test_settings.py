@@ -24,6 +24,7 @@ def test_every_kezek_variable_is_a_field_of_one_pydantic_settings_model() -> Non
         "KEZEK_BUSY_TIMEOUT_MS",
         "KEZEK_PUBLIC_URL",
         "KEZEK_VOICE_ENGINE",
+        "KEZEK_BOOKING_KEY",
     }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from altcha import v1
 from sqlmodel import select
+from starlette.testclient import TestClient
 
 from kezek import db
 from kezek.bookings import book
@@ -51,3 +53,16 @@ def make_booking(
             iin,
             lang=lang,
         )
+
+
+def solved_challenge(client: TestClient) -> str:
+    """Fetch a challenge and solve it as the phone page's script does (the ``altcha``
+    library's own solver here)."""
+    given = client.get("/api/bookings/challenge").json()
+    solution = v1.solve_challenge(
+        given["challenge"], given["salt"], given["algorithm"], given["maxNumber"]
+    )
+    assert solution is not None
+    return v1.Payload(
+        given["algorithm"], given["challenge"], solution.number, given["salt"], given["signature"]
+    ).to_base64()

@@ -72,10 +72,10 @@ def test_a_day_of_bookings_and_walk_ins(office: tuple[Engine, Any, int]) -> None
     assert statuses == [BookingStatus.checked_in, BookingStatus.no_show]
 
 
-def _utc(office: tuple[Engine, Any, int], hh_mm: str) -> Any:
+def _utc(where: tuple[Engine, Any, int], hh_mm: str) -> Any:
     from datetime import datetime
 
-    return datetime.fromisoformat(_at(hh_mm)).replace(tzinfo=office[1].zone)
+    return datetime.fromisoformat(_at(hh_mm)).replace(tzinfo=where[1].zone)
 
 
 def test_the_limits_hold_in_a_replay(office: tuple[Engine, Any, int]) -> None:  # noqa: F811

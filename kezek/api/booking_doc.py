@@ -39,7 +39,7 @@ CODE = {
     "in": "path",
     "required": True,
     "schema": {"type": "string", "maxLength": 16},
-    "description": "the booking code (1234-5678); at check-in also today's booking's IIN",
+    "description": "the booking code (1234-5678)",
 }
 
 

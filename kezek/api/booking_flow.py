@@ -120,11 +120,8 @@ def check_in(request: Request, booking: Booking) -> Ticket:
         return checkin.check_in(session, st.clock, st.booking_rules, row, service)
 
 
-def find(request: Request, code_or_iin: str) -> Booking | None:
-    """A booking by its code, or today's open one by the IIN (the kiosk's two ways)."""
+def find(request: Request, code: str) -> Booking | None:
+    """A booking by its code (never by the IIN here: an IIN has no place in a URL)."""
     st = state(request)
-    raw = code_or_iin.strip().replace(" ", "")
     with db.reading(st.engine) as session:
-        if len(raw) == 12 and raw.isdigit():
-            return checkin.by_iin_today(session, st.clock, st.booking_key, st.office_id, raw)
-        return book.by_code(session, st.office_id, raw)
+        return book.by_code(session, st.office_id, code)

@@ -20,6 +20,8 @@ from starlette.staticfiles import StaticFiles
 
 from kezek import db, errors, health, i18n, metrics, profile_sync, templating, web
 from kezek.api import routes as api
+from kezek.bookings import checkin, identity
+from kezek.bookings.rules import rules_of
 from kezek.devices import routes as device_routes
 from kezek.display import routes as display
 from kezek.display.voice import Voice
@@ -55,6 +57,7 @@ def load_state(
     with db.transaction(engine) as session:
         row = profile_sync.sync_profile(session, profile)
         assert row.id is not None
+        booking_key = identity.office_key(session, row.id, settings.booking_key)
         services = {
             s.code: s
             for s in session.exec(
@@ -81,6 +84,9 @@ def load_state(
         office_id=row.id,
         services=services,
         points=points,
+        booking_rules=rules_of(profile),
+        booking_key=booking_key,
+        booking_limiter=RateLimiter(per_minute=profile.booking.bookings_per_minute),
     )
 
 
@@ -97,6 +103,8 @@ def close_finished_days(st: web.State) -> int:
     """Close what is still waiting after closing time, and any day left open by a stop."""
     closed = 0
     with db.transaction(st.engine, st.broker) as session:
+        # §10: bookings past their grace period without a check-in are no-shows.
+        checkin.settle_no_shows(session, st.booking_rules, st.office_id, st.clock.now())
         for day in tickets.stale_days(session, st.clock, st.office_id):
             closed += tickets.close_day(session, st.clock, st.office_id, day)
         today = st.clock.business_day()

@@ -1,5 +1,6 @@
 """Every table of Kezek, imported in one place for Alembic and ``create_all``."""
 
+from kezek.bookings.models import Booking, BookingKey, BookingSeat  # noqa: F401
 from kezek.devices.models import Device  # noqa: F401
 from kezek.indicators.models import (  # noqa: F401
     Complaint,

@@ -77,6 +77,22 @@ class ServiceProfile(_Strict):
     # Whether the standard's appendix measures this service (its table counts only those:
     # 4.1's "of this type of service", 1.2's visits; issue 13).
     appendix: bool = True
+    # §10 pre-registration (issue 18): whether visitors may book it, and its slot's length.
+    bookable: bool = True
+    slot_minutes: int = Field(default=15, ge=5, le=120, multiple_of=5)
+
+
+class BookingProfile(_Strict):
+    """§10 pre-registration: the booking rules of the office (README, "Bookings")."""
+
+    share: float = Field(default=0.0, ge=0, le=1)  # of each cabinet's hour; 0: no booking
+    days_ahead: int = Field(default=14, ge=1, le=90)
+    window_before_minutes: int = Field(default=30, ge=0, le=240)  # check-in opens
+    grace_minutes: int = Field(default=15, ge=0, le=120)  # after the slot's start: no-show
+    max_per_iin: int = Field(default=3, ge=1, le=100)  # bookings per IIN in ...
+    per_iin_days: int = Field(default=30, ge=1, le=365)  # ... this many rolling days
+    release_minutes: int = Field(default=10, ge=0, le=1440)  # a cancelled slot's delay
+    bookings_per_minute: int = Field(default=5, ge=1, le=100_000)  # per client address
 
 
 # Shown as links on the public info page: only web addresses and plain e-mail addresses.
@@ -189,6 +205,7 @@ class Profile(_Strict):
     max_recalls: int = Field(default=3, ge=1, le=20)
     # Issue 17: a no-show may be returned to its queue this many minutes after (0: never).
     return_window_minutes: int = Field(default=30, ge=0, le=240)
+    booking: BookingProfile = Field(default_factory=BookingProfile)
 
     @model_validator(mode="after")
     def _references(self) -> Profile:

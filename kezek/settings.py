@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # tests run a fake Bot API on 127.0.0.1 (and an office can go through its own proxy).
     telegram_token: str = _var("telegram_token", "")
     telegram_api_url: str = _var("telegram_api_url", "https://api.telegram.org")
+    # The key of the bookings' IIN hash (HMAC); empty: a key made once per office and kept in
+    # the database. Set it (32+ characters) to keep the key out of the database's backups.
+    booking_key: str = _var("booking_key", "")
 
     @classmethod
     def settings_customise_sources(
@@ -135,6 +138,13 @@ class Settings(BaseSettings):
         if text not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             raise ValueError("expected 1 or 0")
         return text in ("1", "true", "yes", "on")
+
+    @field_validator("booking_key")
+    @classmethod
+    def _booking_key(cls, raw: str) -> str:
+        if raw and (len(raw.strip()) < 32 or not raw.strip().isascii()):
+            raise ValueError("expected at least 32 ASCII characters")
+        return raw.strip()
 
     @field_validator("public_url")
     @classmethod

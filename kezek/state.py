@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from kezek.bookings.rules import Rules
 from kezek.display.stream import Live
 from kezek.display.voice import Voice
 from kezek.kiosk.limits import RateLimiter
@@ -74,6 +75,11 @@ class State:
     estimate_rates: Rates = field(default_factory=Rates)
     # What became of print jobs, for /metrics and /readyz (kezek/metrics.py, kezek/health.py):
     # (printer, "printed" | "paper_out" | "failed") -> jobs, and each printer's last outcome.
+    # §10 pre-registration (kezek/bookings): the rules from the profile, the key of the IIN's
+    # hash (KEZEK_BOOKING_KEY or the office's own), the limit of bookings per address.
+    booking_rules: Rules = field(default_factory=Rules)
+    booking_key: bytes = b""
+    booking_limiter: RateLimiter = field(default_factory=RateLimiter)
     print_jobs: Counter[tuple[str, str]] = field(default_factory=Counter)
     printer_last: dict[str, str] = field(default_factory=dict)
 

@@ -11,8 +11,10 @@ from sqlalchemy.engine import Engine
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from kezek.queue.clock import ManualClock
 from kezek.queue.models import Status
-from tests.conftest import make_token, make_user
+from tests.booking_helpers import iin_number, solved_challenge
+from tests.conftest import enrol_device, make_token, make_user
 
 
 def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -38,7 +40,7 @@ def _checker(doc: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 def test_every_answer_matches_its_documented_schema(
-    client: TestClient, clerk_token: str, engine: Engine, office_id: int
+    client: TestClient, clerk_token: str, engine: Engine, office_id: int, now: ManualClock
 ) -> None:
     doc = client.get("/api/openapi.json").json()
     check = _checker(doc)
@@ -124,8 +126,42 @@ def test_every_answer_matches_its_documented_schema(
     check("get", "/api/forecast", client.get("/api/forecast?date=x", headers=head))
     check("get", "/api/forecast", client.get(forecast, headers=head))
 
+    _bookings(client, check, engine, office_id, now)
     documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
     assert documented - check.seen == set(), "documented operations never called"  # type: ignore[attr-defined]
+
+
+def _bookings(  # type: ignore[no-untyped-def]
+    client: TestClient, check, engine: Engine, office_id: int, now: ManualClock
+) -> None:
+    """Issue 18: the booking operations, each status the document names that a client meets."""
+    check("get", "/api/slots", client.get("/api/slots?service=registration&date=2026-11-24"))
+    check("get", "/api/slots", client.get("/api/slots?service=nope&date=2026-11-24"))
+    check("get", "/api/bookings/challenge", client.get("/api/bookings/challenge"))
+    body = {"service": "registration", "date": "2026-11-24", "start": "11:00"}
+    made = client.post(
+        "/api/bookings", json=body | {"iin": iin_number(1), "challenge": solved_challenge(client)}
+    )
+    check("post", "/api/bookings", made)
+    full = body | {"iin": iin_number(2), "challenge": solved_challenge(client)}
+    check("post", "/api/bookings", client.post("/api/bookings", json=full))
+    check("post", "/api/bookings", client.post("/api/bookings", json=body | {"iin": "1"}))
+    code = made.json()["code"]
+    c = "/api/bookings/{code}/cancel"
+    check("post", c, client.post(f"/api/bookings/{code}/cancel", json={"token": "x"}))
+    ci = "/api/bookings/{code}/check-in"
+    check("post", ci, client.post(f"/api/bookings/{code}/check-in"))  # 403: not a kiosk
+    enrol_device(engine, office_id, "kiosk", client)
+    check("post", ci, client.post(f"/api/bookings/{code}/check-in"))  # 409: too early
+    check("post", ci, client.post("/api/bookings/0000-0000/check-in"))  # 404
+    now.advance(minutes=45)
+    check("post", ci, client.post(f"/api/bookings/{code}/check-in"))  # 201
+    token = made.json()["manage_url"].split("?t=")[1]
+    check("post", c, client.post(f"/api/bookings/{code}/cancel", json={"token": token}))  # 409
+    other = body | {"start": "11:30", "iin": iin_number(3), "challenge": solved_challenge(client)}
+    again = client.post("/api/bookings", json=other).json()
+    mine = again["manage_url"].split("?t=")[1]
+    check("post", c, client.post(f"/api/bookings/{again['code']}/cancel", json={"token": mine}))
 
 
 def test_every_api_route_is_documented(client: TestClient) -> None:

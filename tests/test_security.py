@@ -57,6 +57,13 @@ PUBLIC = {  # route name -> why anyone may open it
     "static": "stylesheets, scripts",
     "staff_login": "the way in",
     "device_enrol": "a one-time code typed on a new kiosk, display or tablet",
+    # §10 pre-registration (issue 18): free seats as counts; booking behind a proof of work
+    # and a limit per address; cancelling by the manage token; check-in by a kiosk only.
+    "api_slots": "free seats per slot: counts only",
+    "api_booking_challenge": "a proof-of-work challenge",
+    "api_book": "booking, behind the proof of work and the limit per address",
+    "api_booking_cancel": "cancelling, with the unguessable manage token",
+    "api_booking_check_in": "check-in, from an enrolled kiosk only",
 }
 STAFF_API = {
     "api_ticket",

@@ -26,6 +26,7 @@ def test_every_kezek_variable_is_a_field_of_one_pydantic_settings_model() -> Non
         "KEZEK_VOICE_ENGINE",
         "KEZEK_TELEGRAM_TOKEN",
         "KEZEK_TELEGRAM_API_URL",
+        "KEZEK_BOOKING_KEY",
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from kezek.api import schemas
+from kezek.api import booking_doc, schemas
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -23,10 +23,11 @@ _ERROR = _ref(schemas.Error)
 _TICKET = _ref(schemas.Ticket)  # staff answers: priority, no token
 _ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
 _PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
-_BODIES = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn, schemas.PauseIn)
+_BODIES: tuple[type[BaseModel], ...] = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn)
+_BODIES += (schemas.PauseIn, *booking_doc.BODIES)
 _ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
 _ANSWERS += (schemas.Queue, schemas.PointState, schemas.ClerkStats, schemas.Forecast)
-_ANSWERS += (schemas.Error,)
+_ANSWERS += (schemas.Error, *booking_doc.ANSWERS)
 
 
 def _components() -> dict[str, Any]:
@@ -259,6 +260,7 @@ def openapi() -> dict[str, Any]:
         ("cancel", "Cancel the ticket"),
     ):
         paths[f"/api/tickets/{{ticket_id}}/{action}"] = {"post": _staff_action(summary)}
+    paths.update(booking_doc.paths())  # §10 pre-registration (issue 18)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kezek API", "version": "1"},

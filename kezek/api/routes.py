@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kezek import db, tokens
-from kezek.api import flow, guards, schemas
+from kezek.api import bookings, flow, guards, schemas
 from kezek.api.forecast import get_forecast
 from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.openapi import openapi
@@ -239,6 +239,7 @@ def openapi_json(request: Request) -> Response:
 
 routes = [
     Route("/openapi.json", openapi_json, name="api_openapi"),
+    *bookings.routes,
     Route("/tickets", issue_ticket, methods=["POST"], name="api_issue"),
     Route("/tickets/{ticket_id:int}", get_ticket, name="api_ticket"),
     Route("/tickets/by-token/{token}", get_ticket_by_token, name="api_ticket_by_token"),

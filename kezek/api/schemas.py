@@ -5,7 +5,7 @@ made from these models, so a field added here is documented without another edit
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
@@ -44,6 +44,28 @@ class PauseIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     reason: Literal["break", "paperwork", "other"]
     note: str | None = Field(default=None, max_length=200)
+
+
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class BookingIn(BaseModel):
+    """§10 pre-registration: a slot for an IIN; ``challenge`` is the solved ALTCHA payload
+    (``GET /api/bookings/challenge``), not needed with a staff token."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    service: str = Field(min_length=1, max_length=32)
+    date: Day
+    start: HourMinute
+    iin: str = Field(min_length=1, max_length=20)
+    lang: Literal["kk", "ru", "en"] | None = None
+    challenge: str = Field(default="", max_length=2000)
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    token: str = Field(default="", max_length=64)
 
 
 class _Out(BaseModel):
@@ -144,6 +166,39 @@ class Forecast(_Out):
     within_target: float
     longest_wait_minutes: int
     hours: list[ForecastHour]
+
+
+class Slot(_Out):
+    start: str
+    end: str
+    free: int
+
+
+class Booking(_Out):
+    """The answer to a booking: its code and the link to cancel or move it (which carries
+    the manage token); never the IIN."""
+
+    code: str
+    service: str
+    date: str
+    start: str
+    manage_url: str
+
+
+class CancelledBooking(_Out):
+    code: str
+    status: str
+
+
+class AltchaChallenge(BaseModel):
+    """An ALTCHA challenge (v1): find ``number`` ≤ ``maxNumber`` with
+    SHA-256(salt + number) = challenge; send back base64 JSON of these and the number."""
+
+    algorithm: str
+    challenge: str
+    max_number: int = Field(alias="maxNumber")
+    salt: str
+    signature: str
 
 
 class Error(BaseModel):

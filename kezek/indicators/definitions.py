@@ -49,7 +49,8 @@ DEFINITIONS: dict[str, Definition] = {
             "next call, in wall-clock time, lunch included; exactly 40:00 is within. Called "
             "late, closed unserved at the end of the day, or cancelled after the target had "
             "passed: not within. A no-show after a call in time stays within; recalls change "
-            "nothing"
+            "nothing; a booked visit (§10) waits from its slot's start or its check-in, "
+            "whichever is later"
         ),
         N_("visits cancelled or abandoned before their target passed, and visits still waiting"),
         "§10, §14; appendix, 1.2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -85,20 +86,35 @@ def _check_free(session: Session, point: ServicePoint) -> None:
     pauses.check_not_paused(conn, point.id)  # issue 17: a paused point is not called to
 
 
+def booked_due() -> sa.ColumnElement[Any]:
+    """§10 pre-registration: a checked-in booking whose slot has come is called first, the
+    earliest slot first; every other ticket sorts after them (NULL) in the usual order."""
+    due = sa.and_(_T.c.booked_for.is_not(None), _T.c.booked_for <= sa.bindparam("now"))
+    return sa.case((due, _T.c.booked_for), else_=None).asc().nulls_last()
+
+
+def wait_start(issued_at: datetime, booked_for: datetime | None) -> datetime:
+    """Appendix 1.2: a booking's wait runs from its slot or its check-in, whichever is later."""
+    return max(issued_at, booked_for) if booked_for is not None else issued_at
+
+
 def _candidates(postgres: bool) -> sa.Select[Any]:
-    """The next waiting ticket a point serves: priority first (§11), then the oldest."""
+    """The next waiting ticket a point serves: a booking whose slot has come (§10), then
+    priority (§11), then the oldest."""
     served = sa.select(table_of(PointService).c.service_id).where(
         table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
     query = (
-        sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id)
+        sa.select(
+            _T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id, _T.c.booked_for
+        )
         .where(
             _T.c.office_id == sa.bindparam("office_id"),
             _T.c.status == Status.waiting.value,
             _T.c.business_day == sa.bindparam("day"),
             _T.c.service_id.in_(served),
         )
-        .order_by(_T.c.priority.desc(), _T.c.issued_at, _T.c.id)
+        .order_by(booked_due(), _T.c.priority.desc(), _T.c.issued_at, _T.c.id)
         .limit(1)
     )
     return query.with_for_update(skip_locked=True) if postgres else query
@@ -156,7 +172,12 @@ def call_next(
     now = clock.now()
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
-    params = {"office_id": point.office_id, "day": clock.business_day(now), "point_id": point.id}
+    params = {
+        "office_id": point.office_id,
+        "day": clock.business_day(now),
+        "point_id": point.id,
+        "now": now,
+    }
     for _ in range(50):
         found = conn.execute(_NEXT[postgres], params).first()
         if found is None:
@@ -167,8 +188,10 @@ def call_next(
                 return None
             time.sleep(0.01)
             continue
-        ticket_id, issued_at, target, parent_id = found
-        began, before = visits.current_period(session, ticket_id, parent_id, issued_at)
+        ticket_id, issued_at, target, parent_id, booked_for = found
+        began, before = visits.current_period(
+            session, ticket_id, parent_id, wait_start(issued_at, booked_for)
+        )
         wait = before + max(0, int((now - began).total_seconds()))  # the visit's (visits)
         row = conn.execute(
             _CLAIM,

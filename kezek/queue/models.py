@@ -247,6 +247,9 @@ class Ticket(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=64)
     print_status: str = Field(default="none", max_length=16)  # none, pending, printed, failed
     print_error: str | None = Field(default=None, max_length=200)
+    # A booking's ticket (§10 pre-registration): its slot's start. From then on it is called
+    # ahead of walk-ins, and its wait runs from the later of this and its check-in.
+    booked_for: datetime | None = utc_field()
 
 
 class TicketEvent(SQLModel, table=True):

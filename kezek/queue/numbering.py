@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -72,6 +72,7 @@ def issue(
     lang: str = "kk",
     request_id: str | None = None,
     check_hours: bool = True,
+    booked_for: datetime | None = None,
 ) -> Ticket:
     """Take a ticket. The same ``request_id`` twice gives the same ticket (a double tap)."""
     if request_id is not None:
@@ -102,6 +103,7 @@ def issue(
             target_wait_minutes=service.target_wait_minutes,
             public_token=secrets.token_urlsafe(24),
             request_id=request_id,
+            booked_for=booked_for,
         )
         return _insert(session, ticket)
 

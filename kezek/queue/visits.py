@@ -60,7 +60,10 @@ def current_period(
 def visit_wait(session: Session, ticket: Ticket, at: datetime) -> int:
     """The visit's waiting time if this row's waiting period ends at ``at``."""
     assert ticket.issued_at is not None
-    began, before = current_period(session, ticket.id, ticket.parent_id, ticket.issued_at)
+    start = ticket.issued_at  # §10: a booking's wait runs from the later of slot and check-in
+    if ticket.booked_for is not None and ticket.booked_for > start:
+        start = ticket.booked_for
+    began, before = current_period(session, ticket.id, ticket.parent_id, start)
     return before + _seconds(at, began)
 
 

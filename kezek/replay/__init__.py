@@ -17,7 +17,7 @@ from kezek import db, profile_sync
 from kezek.profile import Profile
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.errors import QueueError
-from kezek.replay import lines, office_acts, queue_acts
+from kezek.replay import booking_acts, lines, office_acts, queue_acts
 from kezek.replay.context import Replay, ReplayError
 
 __all__ = ["ReplayError", "replay"]
@@ -41,6 +41,9 @@ ACTS: dict[str, Act] = {
     "complaint": office_acts.complaint,
     "review": office_acts.review,
     "answer": office_acts.answer,
+    "book": booking_acts.do_book,
+    "cancel_booking": booking_acts.cancel,
+    "check_in": booking_acts.check_in,
 }
 
 

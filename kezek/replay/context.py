@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from kezek.bookings.models import Booking
 from kezek.indicators.models import Complaint
 from kezek.intake.models import Application, Card
 from kezek.profile import Profile
@@ -26,8 +27,9 @@ class ReplayError(ValueError):
         return ReplayError(self.reason, line)
 
 
-KINDS: dict[str, type[Ticket | Card | Application | Complaint]] = {
+KINDS: dict[str, type[Ticket | Card | Application | Complaint | Booking]] = {
     "ticket": Ticket,
+    "booking": Booking,
     "card": Card,
     "application": Application,
     "complaint": Complaint,

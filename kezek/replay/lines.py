@@ -165,8 +165,36 @@ class AnswerComplaint(Line):
     text: Annotated[str, Field(min_length=1, max_length=4000)] = "answered"
 
 
+class Book(Line):
+    """§10 pre-registration: a visitor books a slot (``start``: office time)."""
+
+    do: Literal["book"]
+    label: Label = Field(alias="as")
+    service: Code
+    date: date
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    iin: Annotated[str, Field(min_length=12, max_length=12, pattern=r"^\d{12}$")]
+    lang: Literal["kk", "ru", "en"] = "kk"
+
+
+class CancelBooking(Line):
+    do: Literal["cancel_booking"]
+    booking: Label
+
+
+class CheckIn(Line):
+    """The booked visitor checks in at the kiosk: ``as`` names the ticket."""
+
+    do: Literal["check_in"]
+    booking: Label
+    label: Label = Field(alias="as")
+
+
 Action = Annotated[
-    Issue
+    Book
+    | CancelBooking
+    | CheckIn
+    | Issue
     | Call
     | Next
     | Pause

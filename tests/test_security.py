@@ -40,6 +40,9 @@ PUBLIC = {  # route name -> why anyone may open it
     "kiosk_take": "taking a ticket",
     "kiosk_talon_status": "whether the talon printed, by unguessable token",
     "kiosk_ping": "the kiosk's connection check",
+    "kiosk_named": "a named lobby kiosk (issue 20: its own printer)",
+    "kiosk_take_named": "taking a ticket at a named kiosk",
+    "kiosk_talon_status_named": "whether a named kiosk's talon printed, by unguessable token",
     "display": "the waiting-room board",
     "display_events": "its live stream",
     "display_point": "the board over a cabinet door",
@@ -77,6 +80,7 @@ STAFF_API = {
     "api_return",
     "metrics",  # a supervisor's or an admin's token
     "api_clerk_stats",  # a supervisor's or an admin's token (issue 17)
+    "api_forecast",  # a supervisor's or an admin's token (issue 19)
 }
 STREAMS = {"display_events", "display_point_events", "staff_events", "ticket_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")
@@ -152,7 +156,7 @@ def test_every_route_is_classified(client: TestClient) -> None:
         for path, name, _ in routes(client.app.routes)  # type: ignore[attr-defined]
         if name not in PUBLIC and name not in STAFF_API and not path.startswith("/staff")
     ]
-    assert unclassified == []
+    assert unclassified == [], unclassified
 
 
 def test_staff_routes_refuse_anonymous_and_api_needs_a_token(

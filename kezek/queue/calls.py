@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
@@ -15,6 +16,8 @@ from kezek.i18n import N_
 from kezek.queue import visits
 from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition
+from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
+from kezek.queue.order import params as order_params
 from kezek.queue.history import _SERVICE_CODE, _T, _event
 from kezek.queue.models import (
     IN_HAND,
@@ -83,26 +86,47 @@ def _check_free(session: Session, point: ServicePoint) -> None:
         )
 
 
-def _candidates(postgres: bool) -> sa.Select[Any]:
-    """The next waiting ticket a point serves: priority first (§11), then the oldest."""
+def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
+    """The next waiting ticket a point serves, in ``order`` (``kezek.queue.order``). Under
+    a protecting order this reads only the rows that can be urgent; call-next then takes
+    the plain order's first when none is."""
     served = sa.select(table_of(PointService).c.service_id).where(
         table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
-    query = (
-        sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id)
-        .where(
-            _T.c.office_id == sa.bindparam("office_id"),
-            _T.c.status == Status.waiting.value,
-            _T.c.business_day == sa.bindparam("day"),
-            _T.c.service_id.in_(served),
+    prior = _T.alias("prior")  # a transfer's earlier row: the visit's wait so far
+    where = [
+        _T.c.office_id == sa.bindparam("office_id"),
+        _T.c.status == Status.waiting.value,
+        _T.c.business_day == sa.bindparam("day"),
+        _T.c.service_id.in_(served),
+    ]
+    query = sa.select(_T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id)
+    if order.protects:
+        query = query.select_from(_T.outerjoin(prior, prior.c.id == _T.c.parent_id)).where(
+            *where, urgent(order, _T, prior, postgres)
         )
-        .order_by(_T.c.priority.desc(), _T.c.issued_at, _T.c.id)
-        .limit(1)
-    )
-    return query.with_for_update(skip_locked=True) if postgres else query
+    else:
+        query = query.where(*where)
+    query = query.order_by(*order_by(order, _T, prior, postgres)).limit(1)
+    return query.with_for_update(skip_locked=True, of=_T) if postgres else query
 
 
-_NEXT = {False: _candidates(False), True: _candidates(True)}
+@functools.cache
+def _next_queries(postgres: bool, order: CallOrder) -> tuple[sa.Select[Any], ...]:
+    """What call-next asks in turn: the urgent rows first (a protecting order), then the
+    plain order (built once per engine and order)."""
+    plain = _candidates(postgres)
+    return (_candidates(postgres, order), plain) if order.protects else (plain,)
+
+
+def _next_row(conn: sa.Connection, queries: Sequence[sa.Select[Any]], params: Any) -> Any:
+    for query in queries:
+        found = conn.execute(query, params).first()
+        if found is not None:
+            return found
+    return None
+
+
 _INSERT = _T.insert().returning(_T.c.id)
 _CLAIM = (
     sa.update(_T)
@@ -142,9 +166,14 @@ def _adopt(session: Session, values: Mapping[str, Any]) -> Ticket:
 
 
 def call_next(
-    session: Session, clock: Clock, point: ServicePoint, clerk_id: int | None
+    session: Session,
+    clock: Clock,
+    point: ServicePoint,
+    clerk_id: int | None,
+    order: CallOrder = PLAIN,
 ) -> Ticket | None:
-    """Call the next ticket for a service point: priority first, then the oldest.
+    """Call the next ticket for a service point, in ``order`` (the profile's
+    ``call_order``; the plain order is priority first, then the oldest).
 
     The next ticket is chosen and taken under the write lock (SQLite: ``BEGIN IMMEDIATE``;
     PostgreSQL: ``FOR UPDATE SKIP LOCKED``), and the update checks it still waits, so two
@@ -154,14 +183,20 @@ def call_next(
     now = clock.now()
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
-    params = {"office_id": point.office_id, "day": clock.business_day(now), "point_id": point.id}
+    params = {
+        "office_id": point.office_id,
+        "day": clock.business_day(now),
+        "point_id": point.id,
+        **order_params(order, now, postgres),
+    }
+    queries = _next_queries(postgres, order)
     for _ in range(50):
-        found = conn.execute(_NEXT[postgres], params).first()
+        found = _next_row(conn, queries, params)
         if found is None:
             # SKIP LOCKED also skips a waiting ticket that another short transaction holds
             # for a moment (its talon's print status being recorded): then "nobody waits"
             # would be wrong. Wait briefly while one exists (found by the suite on PostgreSQL).
-            if not postgres or conn.execute(_NEXT[False], params).first() is None:
+            if not postgres or conn.execute(_next_queries(False, PLAIN)[0], params).first() is None:
                 return None
             time.sleep(0.01)
             continue

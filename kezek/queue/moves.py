@@ -25,6 +25,7 @@ from kezek.queue.calls import (
 )
 from kezek.queue.clock import Clock
 from kezek.queue.errors import InvalidInput
+from kezek.queue.order import PLAIN, CallOrder
 from kezek.queue.history import _POINT_CODE, _SERVICE_CODE, _T, _event
 from kezek.queue.models import (
     IN_HAND,
@@ -278,7 +279,11 @@ def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
 
 
 def finish_and_call_next(
-    session: Session, clock: Clock, point: ServicePoint, actor_id: int | None
+    session: Session,
+    clock: Clock,
+    point: ServicePoint,
+    actor_id: int | None,
+    order: CallOrder = PLAIN,
 ) -> Ticket | None:
     """Next, in one action (issue 17): the ticket in hand at ``point`` is finished as served,
     and the next one is called, in the caller's one transaction; None when nobody waits (the
@@ -286,4 +291,4 @@ def finish_and_call_next(
     current = in_hand(session, point)
     if current is not None:
         finish(session, clock, current, actor_id)
-    return call_next(session, clock, point, actor_id)
+    return call_next(session, clock, point, actor_id, order)

@@ -88,3 +88,29 @@ def simulate_day(rng: random.Random, points: dict[str, list[str]], weekday: int)
             queue.sort(key=lambda v: v.arrival)
         free_at[code] = visit.finished
     return visits
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A visitor of a scripted day: when they take a ticket, for what, and how long their
+    service takes once called (drawn with the arrival, so any call order meets the same day)."""
+
+    minute: float  # after local midnight
+    service: str
+    priority: bool
+    duration: float  # minutes at the desk
+
+
+def busy_day(rng: random.Random, busy: float = 1.2, priority_share: float = 0.1) -> list[Arrival]:
+    """A day's arrivals (§10 hours, the usual peaks) ``busy`` times as many as a usual day's,
+    for replaying one day under two call orders (issue 17)."""
+    hours, weights = zip(*HOUR_WEIGHTS.items(), strict=True)
+    found = []
+    for _ in range(int(58 * busy)):
+        hour = rng.choices(hours, weights)[0]
+        service = rng.choices(list(SERVICE_MIX), list(SERVICE_MIX.values()))[0]
+        minute = hour * 60 + rng.random() * 60
+        priority = rng.random() < priority_share
+        duration = rng.lognormvariate(math.log(MEAN_MINUTES[service]), 0.45)
+        found.append(Arrival(minute, service, priority, duration))
+    return sorted(found, key=lambda a: a.minute)

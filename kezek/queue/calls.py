@@ -88,8 +88,7 @@ def _check_free(session: Session, point: ServicePoint) -> None:
 
 def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
     """The next waiting ticket a point serves, in ``order`` (``kezek.queue.order``). Under
-    a protecting order this reads only the rows that can be urgent; call-next then takes
-    the plain order's first when none is."""
+    a protecting order this reads only the rows that can be urgent (``_next_queries``)."""
     served = sa.select(table_of(PointService).c.service_id).where(
         table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
@@ -111,20 +110,43 @@ def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
     return query.with_for_update(skip_locked=True, of=_T) if postgres else query
 
 
+def _old_ones() -> sa.ColumnElement[bool]:
+    """Whether a waiting ticket of the point's services was issued ``lookback`` ago or
+    earlier: only then can a protecting order differ from the plain one."""
+    t = _T.alias("old")
+    served = sa.select(table_of(PointService).c.service_id).where(
+        table_of(PointService).c.point_id == sa.bindparam("point_id")
+    )
+    return sa.exists().where(
+        t.c.office_id == sa.bindparam("office_id"),
+        t.c.status == Status.waiting.value,
+        t.c.business_day == sa.bindparam("day"),
+        t.c.priority.op("IN")(sa.tuple_(sa.true(), sa.false())),  # two index ranges
+        t.c.issued_at <= sa.bindparam("early"),
+        t.c.service_id.in_(served),
+    )
+
+
 @functools.cache
 def _next_queries(postgres: bool, order: CallOrder) -> tuple[sa.Select[Any], ...]:
-    """What call-next asks in turn: the urgent rows first (a protecting order), then the
-    plain order (built once per engine and order)."""
+    """What call-next asks (built once per engine and order): the plain order's first, and
+    under a protecting order whether old tickets wait; only then, the urgent rows. So the
+    hot path stays one walk of the index while nobody is near the target (the protecting
+    query costs twice the plain one in SQLAlchemy alone: bench/call_next.py)."""
     plain = _candidates(postgres)
-    return (_candidates(postgres, order), plain) if order.protects else (plain,)
+    if not order.protects:
+        return (plain,)
+    return (plain.add_columns(_old_ones().label("old")), _candidates(postgres, order))
 
 
 def _next_row(conn: sa.Connection, queries: Sequence[sa.Select[Any]], params: Any) -> Any:
-    for query in queries:
-        found = conn.execute(query, params).first()
-        if found is not None:
-            return found
-    return None
+    """(id, issued_at, target, parent_id) of the ticket to call, or None. On PostgreSQL the
+    plain first stays locked (SKIP LOCKED) until the commit even when an urgent one is
+    taken instead: another clerk skips it for that moment, and the claim is guarded."""
+    found = conn.execute(queries[0], params).first()
+    if found is None or len(queries) == 1 or not found[4]:
+        return found
+    return conn.execute(queries[1], params).first() or found
 
 
 _INSERT = _T.insert().returning(_T.c.id)
@@ -200,7 +222,7 @@ def call_next(
                 return None
             time.sleep(0.01)
             continue
-        ticket_id, issued_at, target, parent_id = found
+        ticket_id, issued_at, target, parent_id = found[:4]
         began, before = visits.current_period(session, ticket_id, parent_id, issued_at)
         wait = before + max(0, int((now - began).total_seconds()))  # the visit's (visits)
         row = conn.execute(

@@ -60,6 +60,13 @@ class CallOrder:
 PLAIN = CallOrder()
 
 
+def _n(value: float) -> sa.ColumnElement[Any]:
+    """A constant written into the statement (built once per order), not a bind parameter:
+    the protecting query has dozens, and binding each one every call cost more than the
+    query (bench/call_next.py)."""
+    return sa.literal_column(repr(value))
+
+
 def plain_order(t: sa.Table) -> list[sa.ColumnElement[Any]]:
     """§11: priority first, then the oldest; the id settles equal times."""
     return [t.c.priority.desc(), t.c.issued_at, t.c.id]
@@ -69,7 +76,7 @@ def _seconds(moment: sa.ColumnElement[Any], postgres: bool) -> sa.ColumnElement[
     """A stored (naive UTC) moment in seconds on one scale per engine (``now_seconds``)."""
     if postgres:
         return sa.extract("epoch", moment)
-    return sa.func.julianday(moment) * 86400.0
+    return sa.func.julianday(moment) * _n(86400.0)
 
 
 def now_seconds(now: datetime, postgres: bool) -> float:
@@ -82,25 +89,27 @@ def waited(t: sa.Table, prior: sa.FromClause, postgres: bool) -> sa.ColumnElemen
     them: a first row from its issue; a transfer's row from its parent's finish, plus what
     the visit waited before (the root's call − issue, or a middle row's running sum)."""
     root = t.c.parent_id.is_(None)
-    began = sa.case((root, t.c.issued_at), else_=sa.func.coalesce(prior.c.finished_at, t.c.issued_at))
+    began = sa.case(
+        (root, t.c.issued_at), else_=sa.func.coalesce(prior.c.finished_at, t.c.issued_at)
+    )
     first_period = _seconds(
         sa.func.coalesce(prior.c.called_at, prior.c.issued_at), postgres
     ) - _seconds(prior.c.issued_at, postgres)
     before = sa.case(
-        (root, 0),
+        (root, _n(0)),
         (prior.c.parent_id.is_(None), first_period),
-        else_=sa.func.coalesce(prior.c.wait_seconds, 0),
+        else_=sa.func.coalesce(prior.c.wait_seconds, _n(0)),
     )
     return before + sa.bindparam("now_s") - _seconds(began, postgres)
 
 
 def _class(order: CallOrder, t: sa.Table, wait: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
-    target = t.c.target_wait_minutes * 60
+    target = t.c.target_wait_minutes * _n(60)
     return sa.case(
-        (wait > target + order.overdue_minutes * 60, OVERDUE),
-        (wait > target, LATE),
-        (sa.or_(wait >= order.warn_minutes * 60, wait >= target), AT_RISK),
-        else_=FRESH,
+        (wait > target + _n(order.overdue_minutes * 60), _n(OVERDUE)),
+        (wait > target, _n(LATE)),
+        (sa.or_(wait >= _n(order.warn_minutes * 60), wait >= target), _n(AT_RISK)),
+        else_=_n(FRESH),
     )
 
 
@@ -112,8 +121,8 @@ def order_by(
         return plain_order(t)
     wait = waited(t, prior, postgres)
     rank = _class(order, t, wait)
-    slack = t.c.target_wait_minutes * 60 - wait  # seconds left before the target
-    return [rank, sa.case((rank == AT_RISK, slack), else_=0), *plain_order(t)]
+    slack = t.c.target_wait_minutes * _n(60) - wait  # seconds left before the target
+    return [rank, sa.case((rank == _n(AT_RISK), slack), else_=_n(0)), *plain_order(t)]
 
 
 def urgent(
@@ -124,8 +133,13 @@ def urgent(
     the index narrows them to the tickets issued ``lookback`` ago or earlier."""
     wait = waited(t, prior, postgres)
     return sa.and_(
+        # Both values named, so the index (…, priority, issued_at) is read as two ranges of
+        # ``issued_at`` rather than every waiting ticket (bench/call_next.py).
+        t.c.priority.op("IN")(sa.tuple_(sa.true(), sa.false())),
         t.c.issued_at <= sa.bindparam("early"),
-        sa.or_(wait >= order.warn_minutes * 60, wait >= t.c.target_wait_minutes * 60),
+        sa.or_(
+            wait >= _n(order.warn_minutes * 60), wait >= t.c.target_wait_minutes * _n(60)
+        ),
     )
 
 

@@ -7,8 +7,8 @@ from sqlmodel import Session, col, select
 
 from kezek.public_holidays import office_holidays
 from kezek.queue.clock import Clock, DayHours, Schedule
-from kezek.queue.order import CallOrder
 from kezek.queue.models import Office, PointService, Service, ServicePoint
+from kezek.queue.order import CallOrder
 from kezek.settings import WEEKDAYS, Profile
 
 

@@ -16,8 +16,6 @@ from kezek.i18n import N_
 from kezek.queue import visits
 from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition
-from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
-from kezek.queue.order import params as order_params
 from kezek.queue.history import _SERVICE_CODE, _T, _event
 from kezek.queue.models import (
     IN_HAND,
@@ -27,6 +25,8 @@ from kezek.queue.models import (
     Ticket,
     table_of,
 )
+from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
+from kezek.queue.order import params as order_params
 
 
 def serving_points(session: Session, service_id: int) -> list[ServicePoint]:

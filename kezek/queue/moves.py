@@ -25,7 +25,6 @@ from kezek.queue.calls import (
 )
 from kezek.queue.clock import Clock
 from kezek.queue.errors import InvalidInput
-from kezek.queue.order import PLAIN, CallOrder
 from kezek.queue.history import _POINT_CODE, _SERVICE_CODE, _T, _event
 from kezek.queue.models import (
     IN_HAND,
@@ -34,6 +33,7 @@ from kezek.queue.models import (
     Status,
     Ticket,
 )
+from kezek.queue.order import PLAIN, CallOrder
 
 _MOVES: dict[tuple[object, ...], sa.Update] = {}
 

@@ -137,9 +137,7 @@ def urgent(
         # ``issued_at`` rather than every waiting ticket (bench/call_next.py).
         t.c.priority.op("IN")(sa.tuple_(sa.true(), sa.false())),
         t.c.issued_at <= sa.bindparam("early"),
-        sa.or_(
-            wait >= _n(order.warn_minutes * 60), wait >= t.c.target_wait_minutes * _n(60)
-        ),
+        sa.or_(wait >= _n(order.warn_minutes * 60), wait >= t.c.target_wait_minutes * _n(60)),
     )
 
 

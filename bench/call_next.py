@@ -61,6 +61,7 @@ def run_one(tickets_count: int = 4000, postgres: str | None = None) -> list[dict
     migrate.upgrade(engine)
     profile = load_profile(str(bench_profile(directory)))
     clock = profile_sync.clock(profile)
+    order = profile_sync.call_order(profile)  # the shipped rule (protect_target)
     with db.transaction(engine) as session:
         profile_sync.sync_profile(session, profile)
     with db.reading(engine) as session:
@@ -77,7 +78,7 @@ def run_one(tickets_count: int = 4000, postgres: str | None = None) -> list[dict
         point = points[index]
         while True:
             with db.transaction(engine) as session:
-                called = tickets.call_next(session, clock, point, None)
+                called = tickets.call_next(session, clock, point, None, order)
                 if called is None:
                     return
             with db.transaction(engine) as session:

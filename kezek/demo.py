@@ -29,6 +29,7 @@ from kezek.queue.models import (
     TicketEvent,
     User,
 )
+from kezek.queue.order import PLAIN, CallOrder
 from kezek.simulation import CLOSE, MEAN_MINUTES, WORKDAYS, Visit, simulate_day
 
 DEMO_PASSWORD = "kezek-demo"  # noqa: S105 — printed by `make serve`; demo only
@@ -86,6 +87,7 @@ def load(
     today: date,
     seed: int = 2008,
     progress: Callable[[int, int], None] | None = None,
+    order: CallOrder = PLAIN,
 ) -> int:
     """Write ``days`` working days of history ending yesterday. Returns the tickets written."""
     rng = random.Random(seed)
@@ -120,7 +122,7 @@ def load(
     written = 0
     all_days = _days(today - timedelta(days=1), days)
     for index, day in enumerate(all_days):
-        visits = simulate_day(rng, points, day.weekday())
+        visits = simulate_day(rng, points, day.weekday(), order)
         rows, events, counters = _rows(
             day, zone, visits, services, point_rows, clerk_of, office_id, next_id
         )

@@ -189,6 +189,13 @@ class Profile(_Strict):
     # Issue 19: the share of visits within 40 minutes (1.2, %) the Plan page staffs for
     # while the supervisor has entered no target for the year (§20).
     plan_target_percent: float = Field(default=90, ge=1, le=100)
+    # Issue 17: the call order. "protect_target": a ticket whose visit has waited
+    # warn_wait_minutes and not yet its target is called first, the nearest to breaching
+    # first, ahead of priority tickets that still have time; one past its target goes
+    # before fresh tickets, and first of all once overdue_call_minutes past it.
+    # "priority_then_oldest": priority first (§11), then the oldest (kezek/queue/order.py).
+    call_order: Literal["protect_target", "priority_then_oldest"] = "priority_then_oldest"
+    overdue_call_minutes: int = Field(default=20, ge=0, le=600)
     # §18.2: a decision's result not collected this many days after it was prepared is
     # listed for the supervisor (and kept).
     uncollected_days: int = Field(default=30, ge=1, le=365)

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from kezek.public_holidays import office_holidays
 from kezek.queue.clock import Clock, DayHours, Schedule
 from kezek.queue.models import Office, PointService, Service, ServicePoint
+from kezek.queue.order import CallOrder
 from kezek.settings import WEEKDAYS, Profile
 
 
@@ -22,6 +23,17 @@ def schedule(profile: Profile) -> Schedule:
 
 def clock(profile: Profile) -> Clock:
     return Clock(schedule(profile))
+
+
+def call_order(profile: Profile) -> CallOrder:
+    """The profile's call order for ``tickets.call_next`` (issue 17, appendix 1.2)."""
+    targets = [s.target_wait_minutes for s in profile.services]
+    return CallOrder(
+        rule=profile.call_order,
+        warn_minutes=profile.warn_wait_minutes,
+        overdue_minutes=profile.overdue_call_minutes,
+        lookback_minutes=min(profile.warn_wait_minutes, *targets),
+    )
 
 
 def sync_profile(session: Session, profile: Profile) -> Office:

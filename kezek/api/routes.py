@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kezek import db, tokens
+from kezek import db, profile_sync, tokens
 from kezek.api import bookings, flow, guards, schemas
 from kezek.api.forecast import get_forecast
 from kezek.api.issue import issue_ticket, unknown_service
@@ -156,7 +156,7 @@ def _calling(request: Request, call: Callable[..., Ticket | None]) -> Response:
     try:
         with db.transaction(st.engine, st.broker) as session:
             mine = ownership.claim(session, st.clock, point.id, user_id, grant.points)
-            ticket = call(session, st.clock, mine, user_id)
+            ticket = call(session, st.clock, mine, user_id, profile_sync.call_order(st.profile))
             answer = None if ticket is None else _answer(request, session, ticket)
     except QueueError as exc:
         return queue_error(request, exc)

@@ -44,6 +44,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         today=profile_sync.clock(profile).business_day(),
         seed=args.seed,
         progress=None if args.quiet else progress_bar("demo history"),
+        order=profile_sync.call_order(profile),  # issue 17: the profile's call order
     )
     print(
         f"demo: {written} tickets over {args.days} working days; logins "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -25,6 +26,8 @@ from kezek.queue.models import (
     Ticket,
     table_of,
 )
+from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
+from kezek.queue.order import params as order_params
 
 
 def serving_points(session: Session, service_id: int) -> list[ServicePoint]:
@@ -98,29 +101,74 @@ def wait_start(issued_at: datetime, booked_for: datetime | None) -> datetime:
     return max(issued_at, booked_for) if booked_for is not None else issued_at
 
 
-def _candidates(postgres: bool) -> sa.Select[Any]:
-    """The next waiting ticket a point serves: a booking whose slot has come (§10), then
-    priority (§11), then the oldest."""
+def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
+    """The next waiting ticket a point serves, in ``order`` (``kezek.queue.order``). Under
+    a protecting order this reads only the rows that can be urgent (``_next_queries``); in
+    the plain order a checked-in booking whose slot has come goes first (§10), so under the
+    protecting one it comes after the walk-ins near their target, before the fresh ones."""
     served = sa.select(table_of(PointService).c.service_id).where(
         table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
-    query = (
-        sa.select(
-            _T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id, _T.c.booked_for
-        )
-        .where(
-            _T.c.office_id == sa.bindparam("office_id"),
-            _T.c.status == Status.waiting.value,
-            _T.c.business_day == sa.bindparam("day"),
-            _T.c.service_id.in_(served),
-        )
-        .order_by(booked_due(), _T.c.priority.desc(), _T.c.issued_at, _T.c.id)
-        .limit(1)
+    prior = _T.alias("prior")  # a transfer's earlier row: the visit's wait so far
+    where = [
+        _T.c.office_id == sa.bindparam("office_id"),
+        _T.c.status == Status.waiting.value,
+        _T.c.business_day == sa.bindparam("day"),
+        _T.c.service_id.in_(served),
+    ]
+    query = sa.select(
+        _T.c.id, _T.c.issued_at, _T.c.target_wait_minutes, _T.c.parent_id, _T.c.booked_for
     )
-    return query.with_for_update(skip_locked=True) if postgres else query
+    if order.protects:
+        query = query.select_from(_T.outerjoin(prior, prior.c.id == _T.c.parent_id)).where(
+            *where, urgent(order, _T, prior, postgres)
+        )
+    else:
+        query = query.where(*where)
+    keys = order_by(order, _T, prior, postgres)
+    query = query.order_by(*(keys if order.protects else [booked_due(), *keys])).limit(1)
+    return query.with_for_update(skip_locked=True, of=_T) if postgres else query
 
 
-_NEXT = {False: _candidates(False), True: _candidates(True)}
+def _old_ones() -> sa.ColumnElement[bool]:
+    """Whether a waiting ticket of the point's services was issued ``lookback`` ago or
+    earlier: only then can a protecting order differ from the plain one."""
+    t = _T.alias("old")
+    served = sa.select(table_of(PointService).c.service_id).where(
+        table_of(PointService).c.point_id == sa.bindparam("point_id")
+    )
+    return sa.exists().where(
+        t.c.office_id == sa.bindparam("office_id"),
+        t.c.status == Status.waiting.value,
+        t.c.business_day == sa.bindparam("day"),
+        t.c.priority.op("IN")(sa.tuple_(sa.true(), sa.false())),  # two index ranges
+        t.c.issued_at <= sa.bindparam("early"),
+        t.c.service_id.in_(served),
+    )
+
+
+@functools.cache
+def _next_queries(postgres: bool, order: CallOrder) -> tuple[sa.Select[Any], ...]:
+    """What call-next asks (built once per engine and order): the plain order's first, and
+    under a protecting order whether old tickets wait; only then, the urgent rows. So the
+    hot path stays one walk of the index while nobody is near the target (the protecting
+    query costs twice the plain one in SQLAlchemy alone: bench/call_next.py)."""
+    plain = _candidates(postgres)
+    if not order.protects:
+        return (plain,)
+    return (plain.add_columns(_old_ones().label("old")), _candidates(postgres, order))
+
+
+def _next_row(conn: sa.Connection, queries: Sequence[sa.Select[Any]], params: Any) -> Any:
+    """(id, issued_at, target, parent_id, booked_for) of the ticket to call, or None. On PostgreSQL the
+    plain first stays locked (SKIP LOCKED) until the commit even when an urgent one is
+    taken instead: another clerk skips it for that moment, and the claim is guarded."""
+    found = conn.execute(queries[0], params).first()
+    if found is None or len(queries) == 1 or not found[5]:
+        return found
+    return conn.execute(queries[1], params).first() or found
+
+
 _INSERT = _T.insert().returning(_T.c.id)
 _CLAIM = (
     sa.update(_T)
@@ -160,9 +208,14 @@ def _adopt(session: Session, values: Mapping[str, Any]) -> Ticket:
 
 
 def call_next(
-    session: Session, clock: Clock, point: ServicePoint, clerk_id: int | None
+    session: Session,
+    clock: Clock,
+    point: ServicePoint,
+    clerk_id: int | None,
+    order: CallOrder = PLAIN,
 ) -> Ticket | None:
-    """Call the next ticket for a service point: priority first, then the oldest.
+    """Call the next ticket for a service point, in ``order`` (the profile's
+    ``call_order``; the plain order is priority first, then the oldest).
 
     The next ticket is chosen and taken under the write lock (SQLite: ``BEGIN IMMEDIATE``;
     PostgreSQL: ``FOR UPDATE SKIP LOCKED``), and the update checks it still waits, so two
@@ -177,18 +230,20 @@ def call_next(
         "day": clock.business_day(now),
         "point_id": point.id,
         "now": now,
+        **order_params(order, now, postgres),
     }
+    queries = _next_queries(postgres, order)
     for _ in range(50):
-        found = conn.execute(_NEXT[postgres], params).first()
+        found = _next_row(conn, queries, params)
         if found is None:
             # SKIP LOCKED also skips a waiting ticket that another short transaction holds
             # for a moment (its talon's print status being recorded): then "nobody waits"
             # would be wrong. Wait briefly while one exists (found by the suite on PostgreSQL).
-            if not postgres or conn.execute(_NEXT[False], params).first() is None:
+            if not postgres or conn.execute(_next_queries(False, PLAIN)[0], params).first() is None:
                 return None
             time.sleep(0.01)
             continue
-        ticket_id, issued_at, target, parent_id, booked_for = found
+        ticket_id, issued_at, target, parent_id, booked_for = found[:5]
         began, before = visits.current_period(
             session, ticket_id, parent_id, wait_start(issued_at, booked_for)
         )

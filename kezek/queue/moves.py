@@ -33,6 +33,7 @@ from kezek.queue.models import (
     Status,
     Ticket,
 )
+from kezek.queue.order import PLAIN, CallOrder
 
 _MOVES: dict[tuple[object, ...], sa.Update] = {}
 
@@ -279,7 +280,11 @@ def stale_days(session: Session, clock: Clock, office_id: int) -> list[date]:
 
 
 def finish_and_call_next(
-    session: Session, clock: Clock, point: ServicePoint, actor_id: int | None
+    session: Session,
+    clock: Clock,
+    point: ServicePoint,
+    actor_id: int | None,
+    order: CallOrder = PLAIN,
 ) -> Ticket | None:
     """Next, in one action (issue 17): the ticket in hand at ``point`` is finished as served,
     and the next one is called, in the caller's one transaction; None when nobody waits (the
@@ -287,4 +292,4 @@ def finish_and_call_next(
     current = in_hand(session, point)
     if current is not None:
         finish(session, clock, current, actor_id)
-    return call_next(session, clock, point, actor_id)
+    return call_next(session, clock, point, actor_id, order)

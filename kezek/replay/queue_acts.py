@@ -13,6 +13,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from kezek.kiosk import issuing
+from kezek.profile_sync import call_order
 from kezek.queue import pauses, returns, tickets
 from kezek.queue.models import Ticket
 from kezek.replay import lines
@@ -42,7 +43,7 @@ def call(run: Replay, session: Session, line: lines.Call, actor: int | None) -> 
     expected = run.row_id("ticket", line.expect) if line.expect is not None else None
     if not point.active or not run.clock.is_open():
         raise ReplayError(f"the cabinet {point.code!r} is closed at this time (§10)")
-    ticket = tickets.call_next(session, run.clock, point, actor)
+    ticket = tickets.call_next(session, run.clock, point, actor, call_order(run.profile))
     if ticket is None:
         raise ReplayError(f"nobody is waiting for {point.code!r}")
     if expected is not None and ticket.id != expected:
@@ -72,7 +73,9 @@ def next_visitor(run: Replay, session: Session, line: lines.Next, actor: int | N
     expected = run.row_id("ticket", line.expect) if line.expect is not None else None
     if not point.active or not run.clock.is_open():
         raise ReplayError(f"the cabinet {point.code!r} is closed at this time (§10)")
-    ticket = tickets.finish_and_call_next(session, run.clock, point, actor)
+    ticket = tickets.finish_and_call_next(
+        session, run.clock, point, actor, call_order(run.profile)
+    )
     if expected is not None and (ticket is None or ticket.id != expected):
         brought = ticket.code if ticket else "nobody"
         raise ReplayError(f"the call brought {brought}, not {line.expect!r}")

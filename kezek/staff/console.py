@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kezek import db, web
+from kezek import db, profile_sync, web
 from kezek.i18n import N_
 from kezek.kiosk import talon_jobs
 from kezek.queue import ownership, pauses, returns, tickets
@@ -166,17 +166,19 @@ def _carry_out(
 
 @staff()
 def call_next(request: Request, who: Staff) -> Response:
-    clock = who.st.clock
-    return _act(request, who, lambda s, p, _: tickets.call_next(s, clock, p, who.user_id))
+    clock, order = who.st.clock, profile_sync.call_order(who.st.profile)
+    return _act(request, who, lambda s, p, _: tickets.call_next(s, clock, p, who.user_id, order))
 
 
 @staff()
 def next_visitor(request: Request, who: Staff) -> Response:
     """Issue 17: finish the ticket in hand and call the next, in one action and one
     transaction."""
-    clock = who.st.clock
+    clock, order = who.st.clock, profile_sync.call_order(who.st.profile)
     return _act(
-        request, who, lambda s, p, _: tickets.finish_and_call_next(s, clock, p, who.user_id)
+        request,
+        who,
+        lambda s, p, _: tickets.finish_and_call_next(s, clock, p, who.user_id, order),
     )
 
 

@@ -23,7 +23,8 @@ from tests.conftest import PASSWORD, make_token, make_user
 # Aigul: T1 10:00 (started 09:12, finished 09:22), T3 called, recalled, no-show,
 #   T4 30:00 → served 2, mean 20, p90 30, 1 no-show, 3 calls, 09:10–10:01 = 51 min.
 # Bolat: T2 finished without a start 20:00 (09:10–09:30), T5 15:00 on 6 May (09:05–09:20)
-#   → served 2, mean 17.5, p90 20, 2 calls, 35 min.
+#   → served 2, mean 17.5, p90 20, 2 calls, 35 min; paused for a break 09:35–09:50 at cab4
+#   on 5 May, for paperwork 09:25–09:30 at cab1 on 6 May (pauses count apart from work).
 # cab1: T1, T3, T4, T5 → served 3 (10, 30, 15): mean 18.33, p90 30, 1 no-show, 4 calls, 66 min.
 DAY = [
     ("05T09:00", None, "issue", {"as": "T1", "service": "registration"}),
@@ -40,10 +41,14 @@ DAY = [
     ("05T09:30", "bolat", "finish", {"ticket": "T2"}),
     ("05T09:31", "aigul", "call", {"point": "cab1", "expect": "T4"}),
     ("05T09:31", "aigul", "start", {"ticket": "T4"}),
+    ("05T09:35", "bolat", "pause", {"point": "cab4", "reason": "break"}),
+    ("05T09:50", "bolat", "resume", {"point": "cab4"}),
     ("05T10:01", "aigul", "finish", {"ticket": "T4"}),
     ("06T09:00", None, "issue", {"as": "T5", "service": "registration"}),
     ("06T09:05", "bolat", "call", {"point": "cab1", "expect": "T5"}),
     ("06T09:20", "bolat", "finish", {"ticket": "T5"}),
+    ("06T09:25", "bolat", "pause", {"point": "cab1", "reason": "paperwork"}),
+    ("06T09:30", "bolat", "resume", {"point": "cab1"}),
 ]
 
 
@@ -93,10 +98,14 @@ def test_the_api_gives_the_figures_computed_by_hand(
     assert (cab1["mean_service_minutes"], cab1["p90_service_minutes"]) == (18.33, 30.0)
     assert cab1["calls_per_hour"] == round(4 / (66 / 60), 2)
     assert points["cab4"]["served"] == 1
-    assert aigul["pause_minutes_by_reason"] is None  # PAUSES: wired at merge
-    # One day only: Bolat's 6 May is out.
+    assert aigul["pause_minutes_by_reason"] is None  # she never paused
+    assert bolat["pause_minutes_by_reason"] == {"break": 15.0, "paperwork": 5.0}
+    assert points["cab4"]["pause_minutes_by_reason"] == {"break": 15.0}
+    assert cab1["pause_minutes_by_reason"] == {"paperwork": 5.0}
+    # One day only: Bolat's 6 May is out, his paperwork pause with it.
     one = worked.get("/api/stats/clerks?from=2026-05-05&to=2026-05-05", headers=staff).json()
     assert by_key(one["clerks"])["bolat"]["served"] == 1
+    assert by_key(one["clerks"])["bolat"]["pause_minutes_by_reason"] == {"break": 15.0}
 
 
 @pytest.mark.parametrize(
@@ -165,7 +174,7 @@ def test_the_page_is_reached_from_the_menu_and_shows_the_figures_in_russian(
         "calls": "4",
         "hours": "1,10",
         "per-hour": "3,6",
-        "pauses": "—",  # PAUSES: wired at merge
+        "pauses": "работа с документами: 5",
     }
     aigul = html.select_one("#clerk-figures tr[data-key=aigul]")
     assert aigul.th.get_text(strip=True) == "Aigul"

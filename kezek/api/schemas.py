@@ -136,7 +136,7 @@ class StatsLine(_Out):
     calls: int
     hours_worked: float
     calls_per_hour: float | None
-    pause_minutes_by_reason: dict[str, float] | None  # null until pauses are recorded
+    pause_minutes_by_reason: dict[str, float] | None  # null: no pause in the period
 
 
 class ClerkStats(_Out):

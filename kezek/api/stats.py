@@ -41,7 +41,7 @@ def line_json(line: clerks.Figures) -> dict[str, object]:
         "calls": line.calls,
         "hours_worked": round(line.hours, 2),
         "calls_per_hour": rounded(line.calls_per_hour),
-        # PAUSES: pause minutes by reason, wired to kezek.queue.pauses at merge.
+        # Pause minutes by reason (kezek.queue.pauses); null: no pause in the period.
         "pause_minutes_by_reason": (
             None if line.pauses is None else {k: round(v / 60, 2) for k, v in line.pauses.items()}
         ),
@@ -72,5 +72,7 @@ def clerk_stats(request: Request) -> Response:
     except period_mod.PeriodError as exc:
         return error_json(request, 422, "invalid", exc.message)
     with db.reading(st.engine) as session:
-        figures = clerks.statistics(session, st.office_id, period.start, period.end, lang(request))
+        figures = clerks.statistics(
+            session, st.office_id, period.start, period.end, lang(request), st.clock.now()
+        )
     return JSONResponse(stats_json(figures))

@@ -25,7 +25,7 @@ def header(_: Translator, first: str) -> list[str]:
         _("Calls"),
         _("Hours worked"),
         _("Calls per hour"),
-        _("Pause time by reason"),  # PAUSES: kezek.queue.pauses, wired at merge
+        _("Pause time by reason"),
     ]
 
 

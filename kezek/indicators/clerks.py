@@ -27,6 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from kezek.queue import pauses
+from kezek.queue.clock import utcnow
 from kezek.queue.models import ServicePoint, Status, Ticket, TicketEvent, User, table_of
 
 _T = table_of(Ticket)
@@ -46,8 +48,8 @@ class Figures:
     calls: int = 0
     worked_seconds: int = 0
     service_seconds: list[int] = field(default_factory=list, repr=False)
-    # PAUSES (issue 17, pause time by reason): the lead wires kezek.queue.pauses here at merge,
-    # reason -> seconds; None until then, and the page and files show the column as "—".
+    # Pause time by reason, seconds (kezek.queue.pauses); None: no pause in the period, and
+    # the page and the files show "—".
     pauses: dict[str, int] | None = None
 
     @property
@@ -126,8 +128,39 @@ def _add_finished(
         line.service_seconds.append(_seconds(began, ended))
 
 
-def statistics(session: Session, office_id: int, start: date, end: date, lang: str) -> Stats:
-    """The figures of every clerk and cabinet that did anything in the period."""
+def _pause_time(
+    session: Session, office_id: int, start: date, end: date, now: datetime
+) -> dict[tuple[int, int | None], dict[str, float]]:
+    """Pause time of the period's business days by (cabinet, clerk) and reason. A pause lies
+    within its business day (closing ends it), so the span from the first such pause's
+    start to the last one's end holds the period's pauses and no other day's."""
+    P = pauses.PointPause
+    span = session.exec(
+        select(sa.func.min(P.started_at), sa.func.max(sa.func.coalesce(P.ended_at, now))).where(
+            P.office_id == office_id, P.business_day >= start, P.business_day <= end
+        )
+    ).one()
+    if span[0] is None:
+        return {}
+    return pauses.pause_seconds(session, office_id, span[0], span[1], now)
+
+
+def _add_pauses(line: Figures, by_reason: dict[str, float]) -> None:
+    line.pauses = line.pauses or {}
+    for reason, seconds in by_reason.items():
+        line.pauses[reason] = line.pauses.get(reason, 0) + round(seconds)
+
+
+def statistics(
+    session: Session,
+    office_id: int,
+    start: date,
+    end: date,
+    lang: str,
+    now: datetime | None = None,
+) -> Stats:
+    """The figures of every clerk and cabinet that did anything in the period; a pause
+    still open counts up to ``now``."""
     where = _in_period(office_id, start, end)
     users = {u.id: u for u in session.exec(select(User).where(User.office_id == office_id))}
     points = {
@@ -161,6 +194,12 @@ def statistics(session: Session, office_id: int, start: date, end: date, lang: s
             line = figures(who)
             line.calls += int(calls or 0)
             line.worked_seconds += _seconds(first, last)
+    for (point_id, user_id), by_reason in _pause_time(
+        session, office_id, start, end, now or utcnow()
+    ).items():
+        _add_pauses(cabinet(point_id), by_reason)
+        if user_id is not None:
+            _add_pauses(clerk(user_id), by_reason)
     return Stats(
         start,
         end,

@@ -160,9 +160,10 @@ def _next_queries(postgres: bool, order: CallOrder) -> tuple[sa.Select[Any], ...
 
 
 def _next_row(conn: sa.Connection, queries: Sequence[sa.Select[Any]], params: Any) -> Any:
-    """(id, issued_at, target, parent_id, booked_for) of the ticket to call, or None. On PostgreSQL the
-    plain first stays locked (SKIP LOCKED) until the commit even when an urgent one is
-    taken instead: another clerk skips it for that moment, and the claim is guarded."""
+    """(id, issued_at, target, parent_id, booked_for) of the ticket to call, or None. On
+    PostgreSQL the plain first stays locked (SKIP LOCKED) until the commit even when an
+    urgent one is taken instead: another clerk skips it for that moment, and the claim is
+    guarded."""
     found = conn.execute(queries[0], params).first()
     if found is None or len(queries) == 1 or not found[5]:
         return found

@@ -73,9 +73,7 @@ def next_visitor(run: Replay, session: Session, line: lines.Next, actor: int | N
     expected = run.row_id("ticket", line.expect) if line.expect is not None else None
     if not point.active or not run.clock.is_open():
         raise ReplayError(f"the cabinet {point.code!r} is closed at this time (§10)")
-    ticket = tickets.finish_and_call_next(
-        session, run.clock, point, actor, call_order(run.profile)
-    )
+    ticket = tickets.finish_and_call_next(session, run.clock, point, actor, call_order(run.profile))
     if expected is not None and (ticket is None or ticket.id != expected):
         brought = ticket.code if ticket else "nobody"
         raise ReplayError(f"the call brought {brought}, not {line.expect!r}")

@@ -34,7 +34,9 @@ def _period(request: Request) -> tuple[period_mod.Period, str | None]:
 def _stats(request: Request, period: period_mod.Period) -> clerks.Stats:
     st = web.state(request)
     with db.reading(st.engine) as session:
-        return clerks.statistics(session, st.office_id, period.start, period.end, web.lang(request))
+        return clerks.statistics(
+            session, st.office_id, period.start, period.end, web.lang(request), st.clock.now()
+        )
 
 
 def _chart(stats: clerks.Stats, _: i18n.Translator) -> Markup:

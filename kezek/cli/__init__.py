@@ -40,6 +40,9 @@ ENVIRONMENT = {
     "KEZEK_BUSY_TIMEOUT_MS": "SQLite: how long a write waits before a 503 (default 10000)",
     "KEZEK_PUBLIC_URL": "the scheme and host visitors' phones reach (the talon's QR code)",
     "KEZEK_VOICE_ENGINE": "the display's espeak-ng program, or off",
+    "KEZEK_TELEGRAM_TOKEN": "the office's Telegram bot token; empty: no bot",
+    "KEZEK_TELEGRAM_API_URL": "the Bot API address (a proxy, or the tests' fake)",
+    "KEZEK_BOOKING_KEY": "the key of the bookings' IIN hash (32+ characters)",
 }
 
 

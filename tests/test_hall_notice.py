@@ -80,9 +80,8 @@ def test_only_a_supervisors_token_posts(
 ) -> None:
     anonymous = client.post(MSG, json=NOTICE)
     assert anonymous.status_code == 401
-    clerk = client.post(
-        MSG, json=NOTICE, headers={"authorization": f"Bearer {clerk_token}", "accept-language": "en"}
-    )
+    as_clerk = {"authorization": f"Bearer {clerk_token}", "accept-language": "en"}
+    clerk = client.post(MSG, json=NOTICE, headers=as_clerk)
     assert clerk.status_code == 403
     assert clerk.json()["message"] == "This needs a supervisor's token."
     assert client.delete(MSG).status_code == 401

@@ -20,6 +20,7 @@ from kezek.intake.models import (  # noqa: F401  (issue 4: personal record cards
     Referral,
 )
 from kezek.notify.models import Follower  # noqa: F401  (issue 17: Telegram)
+from kezek.queue.hall import HallMessage  # noqa: F401  (issue 17: a message to the hall)
 from kezek.queue.models import (  # noqa: F401
     ApiToken,
     DayCounter,

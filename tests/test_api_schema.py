@@ -116,6 +116,18 @@ def test_every_answer_matches_its_documented_schema(
     check("get", stats, client.get(stats + period))  # 401
     check("get", stats, client.get(stats + period, headers=staff))  # 403: a clerk's token
     check("get", stats, client.get(stats + "?from=2026-12-31&to=2026-01-01", headers=head))
+    # Issue 17: the hall's notice, for supervisors.
+    msg = "/api/displays/message"
+    notice = {"text": {"kk": "№3 кабинет жабық", "ru": "Кабинет №3 закрыт"}, "minutes": 30}
+    check("post", msg, client.post(msg, json=notice, headers=head))  # 201
+    check("post", msg, client.post(msg, json=notice))  # 401
+    check("post", msg, client.post(msg, json=notice, headers=staff))  # 403
+    check("post", msg, client.post(msg, json={**notice, "minutes": 481}, headers=head))  # 422
+    check("post", msg, client.post(msg, content=b"x" * 5000, headers=head))  # 413
+    check("delete", msg, client.delete(msg, headers=head))  # 204
+    check("delete", msg, client.delete(msg, headers=head))  # 409: none shown
+    check("delete", msg, client.delete(msg))  # 401
+    check("delete", msg, client.delete(msg, headers=staff))  # 403
     # Issue 19: the plan, for a supervisor's token only (no history here: a quiet day).
     forecast = "/api/forecast?date=2026-11-27"
     check("get", "/api/forecast", client.get(forecast))

@@ -50,6 +50,7 @@ PUBLIC = {  # route name -> why anyone may open it
     "display_chime": "a sound",
     "display_silence": "a sound",
     "display_voice": "a code and a cabinet, spoken",
+    "display_notice_voice": "the hall's current notice, spoken (public text, issue 17)",
     "ticket_status": "the visitor's phone page, by unguessable token",
     "ticket_events": "its live stream, by the same token",
     "ticket_cancel_page": 'the visitor\'s "cancel?" question, by the same token',
@@ -81,6 +82,8 @@ STAFF_API = {
     "metrics",  # a supervisor's or an admin's token
     "api_clerk_stats",  # a supervisor's or an admin's token (issue 17)
     "api_forecast",  # a supervisor's or an admin's token (issue 19)
+    "api_hall_message",  # a supervisor's or an admin's token (issue 17)
+    "api_hall_message_withdraw",
 }
 STREAMS = {"display_events", "display_point_events", "staff_events", "ticket_events"}
 ADMIN_ONLY = re.compile(r"^/staff/admin")

@@ -24,10 +24,10 @@ _TICKET = _ref(schemas.Ticket)  # staff answers: priority, no token
 _ISSUED = _ref(schemas.IssuedTicket)  # the issuing request: the token
 _PUBLIC = _ref(schemas.PublicTicket)  # by token: neither
 _BODIES: tuple[type[BaseModel], ...] = (schemas.TicketIn, schemas.TransferIn, schemas.CallIn)
-_BODIES += (schemas.PauseIn, *booking_doc.BODIES)
+_BODIES += (schemas.PauseIn, schemas.NoticeIn, *booking_doc.BODIES)
 _ANSWERS: tuple[type[BaseModel], ...] = (schemas.Ticket, schemas.IssuedTicket, schemas.PublicTicket)
 _ANSWERS += (schemas.Queue, schemas.PointState, schemas.ClerkStats, schemas.Forecast)
-_ANSWERS += (schemas.Error, *booking_doc.ANSWERS)
+_ANSWERS += (schemas.Notice, schemas.Error, *booking_doc.ANSWERS)
 
 
 def _components() -> dict[str, Any]:
@@ -50,7 +50,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         401: "no valid staff token",
         404: "no such ticket, service point or action",
         409: "not allowed now (illegal transition, office closed, the point paused, too "
-        "many recalls, past the return window)",
+        "many recalls, past the return window, no notice shown in the hall)",
         413: "body too large",
         422: "invalid input",
         503: "the plan took longer than its time limit",
@@ -113,6 +113,30 @@ def _stats() -> dict[str, Any]:
         "responses": {
             "200": _json(_ref(schemas.ClerkStats), "the figures of the period (both days in)"),
             **_errors(401, 403, 422),
+        },
+    }
+
+
+def _notice() -> dict[str, Any]:
+    """Issue 17: the hall's notice, for a supervisor's token."""
+    return {
+        "post": {
+            "summary": "Show a notice on the hall displays for N minutes, said once "
+            "(a supervisor's token; plain text, no personal data; replaces the one shown)",
+            "security": [{"bearer": []}],
+            "requestBody": _body(schemas.NoticeIn),
+            "responses": {
+                "201": _json(_ref(schemas.Notice), "the notice now shown"),
+                **_errors(401, 403, 413, 422),
+            },
+        },
+        "delete": {
+            "summary": "Withdraw the notice shown on the hall displays (a supervisor's token)",
+            "security": [{"bearer": []}],
+            "responses": {
+                "204": {"description": "withdrawn"},
+                **_errors(401, 403, 409),
+            },
         },
     }
 
@@ -227,6 +251,7 @@ def openapi() -> dict[str, Any]:
             )
         },
         "/api/stats/clerks": {"get": _stats()},
+        "/api/displays/message": _notice(),
     }
     state = _json(_ref(schemas.PointState), "the service point's pause now")
     paths["/api/service-points/{code}/pause"] = {

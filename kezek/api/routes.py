@@ -17,6 +17,7 @@ from kezek import db, profile_sync, tokens
 from kezek.api import bookings, flow, guards, schemas
 from kezek.api.forecast import get_forecast
 from kezek.api.issue import issue_ticket, unknown_service
+from kezek.api.notice import post_message, withdraw_message
 from kezek.api.openapi import openapi
 from kezek.api.schemas import CallIn, TransferIn, parse
 from kezek.api.shape import ticket_json
@@ -246,6 +247,18 @@ routes = [
     Route("/queue", get_queue, name="api_queue"),
     Route("/stats/clerks", clerk_stats, name="api_clerk_stats"),
     Route("/forecast", get_forecast, name="api_forecast"),  # issue 19
+    Route(  # issue 17: the hall's notice
+        "/displays/message",
+        post_message,
+        methods=["POST"],
+        name="api_hall_message",
+    ),
+    Route(
+        "/displays/message",
+        withdraw_message,
+        methods=["DELETE"],
+        name="api_hall_message_withdraw",
+    ),
     Route("/service-points/{code}/call-next", call_next, methods=["POST"], name="api_call_next"),
     Route("/service-points/{code}/next", next_visitor, methods=["POST"], name="api_next"),
     Route(

@@ -46,6 +46,23 @@ class PauseIn(BaseModel):
     note: str | None = Field(default=None, max_length=200)
 
 
+class NoticeText(BaseModel):
+    """Issue 17: the hall's notice in Kazakh and Russian (English optional), plain text."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    kk: str = Field(min_length=1, max_length=200)
+    ru: str = Field(min_length=1, max_length=200)
+    en: str | None = Field(default=None, max_length=200)
+
+
+class NoticeIn(BaseModel):
+    """Issue 17: a message to the hall displays, shown for ``minutes`` (1–480)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    text: NoticeText
+    minutes: int = Field(ge=1, le=480)
+
+
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 HourMinute = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
@@ -108,6 +125,15 @@ class PointState(_Out):
     reason: Literal["break", "paperwork", "other"] | None
     note: str | None
     since: str | None
+
+
+class Notice(_Out):
+    """The notice the hall displays show now (issue 17); times in ISO 8601."""
+
+    id: int
+    text: dict[str, str]
+    posted_at: str
+    expires_at: str
 
 
 class QueueService(_Out):

@@ -21,8 +21,8 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, templating, web
 from kezek.display import board as boards
-from kezek.display import stream, voice
-from kezek.queue import pauses, tickets
+from kezek.display import notice, stream, voice
+from kezek.queue import hall, pauses, tickets
 from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint
 
@@ -55,6 +55,7 @@ def _context(st: web.State, point: ServicePoint | None) -> dict[str, Any]:
     with db.reading(st.engine) as session:
         board = boards.board(session, st.clock, st.office_id, point_id=point.id if point else None)
         paused = pauses.open_pauses(session, st.office_id)  # issue 17: the reason, no note
+        notice = hall.current(session, st.office_id, board.at)  # issue 17: until it expires
     points = {p.id: p for p in st.points.values()}
     services = list(st.services.values())
     if point is not None:
@@ -66,6 +67,7 @@ def _context(st: web.State, point: ServicePoint | None) -> dict[str, Any]:
         "point": point,
         "points": points,
         "paused": paused,
+        "notice": notice,
         "pause_reasons": pauses.REASONS,
         "services": services,
         "now_calling": [c for c in board.now_calling if c.point_id in points],
@@ -146,7 +148,11 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
         : -len("/kk/p/c")
     ]
 
+    notices = notice.voices_prefix(request)
+
     def announce(event: Event) -> str | None:
+        if event.kind == hall.POSTED:  # issue 17: the hall's notice, said once
+            return notice.announcement(event, chime, notices, speaks) if point is None else None
         if event.kind not in stream.CALLS or event.point is None:
             return None
         at = st.points.get(event.point)
@@ -300,4 +306,5 @@ routes: list[BaseRoute] = [
     Route("/chime.wav", chime, name="display_chime"),
     Route("/silence.wav", silence, name="display_silence"),
     Route("/voice/{lang}/{point}/{code}", spoken, name="display_voice"),
+    *notice.routes,
 ]

@@ -25,6 +25,7 @@ from kezek.staff.supervisor.complaint_pages import (
     complaint_review,
     journal,
 )
+from kezek.staff.supervisor.hall_pages import hall_page, hall_withdraw
 from kezek.staff.supervisor.indicator_pages import indicator_definition, indicator_list
 from kezek.staff.supervisor.plan_pages import plan_page, what_if
 from kezek.staff.supervisor.report_pages import report_csv, report_page, report_xlsx, tickets_csv
@@ -142,4 +143,6 @@ routes: list[BaseRoute] = [
     Route("/clerks", clerks_page, name="supervisor_clerks"),  # issue 17
     Route("/clerks.csv", clerks_csv, name="supervisor_clerks_csv"),
     Route("/clerks.xlsx", clerks_xlsx, name="supervisor_clerks_xlsx"),
+    Route("/hall", hall_page, methods=["GET", "POST"], name="supervisor_hall"),  # issue 17
+    Route("/hall/withdraw", hall_withdraw, methods=["POST"], name="supervisor_hall_withdraw"),
 ]

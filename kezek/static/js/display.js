@@ -176,7 +176,16 @@
     if (time && time.dataset.epoch) { skew = Number(time.dataset.epoch) - Date.now(); }
   }
 
+  function expireNotice() {
+    // Issue 17: the hall's notice goes at its expiry, by the server's clock.
+    var notice = document.querySelector("#board [data-expires]");
+    if (notice && !notice.hidden && Number(notice.dataset.expires) <= Date.now() + skew) {
+      notice.hidden = true;
+    }
+  }
+
   function tickClock() {
+    expireNotice();
     var time = byId("clock");
     if (!time) { return; }
     var text = clockFormat.format(new Date(Date.now() + skew));

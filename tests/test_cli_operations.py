@@ -322,7 +322,12 @@ def test_ctrl_c_at_the_password_prompt_ends_in_one_line(tmp_path: Path) -> None:
         env=env,
         text=True,
     )
-    time.sleep(3)  # the schema is made, then the password is read from standard input
+    # The schema is made, then the password is read from standard input: wait for the
+    # database file (a busy machine takes seconds to start Python), then a moment more.
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "k.sqlite3").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130 and "Traceback" not in err and "kezek: interrupted" in err

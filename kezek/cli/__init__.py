@@ -100,18 +100,23 @@ def run(args: argparse.Namespace) -> int:
         raise database_error(settings.database_url, exc) from None
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def _main(argv: Sequence[str] | None) -> int:
     top = parser()
     args = top.parse_args(argv)
     if not hasattr(args, "handler"):  # `kezek` alone, or `kezek db`
         top.print_help()
-        sys.exit(2)
+        return 2
     try:
-        code = run(args)
+        return run(args)
     except (ProfileError, auth.AuthError, ValueError) as exc:  # BackupError is a ValueError
         print(f"kezek: {exc}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:  # Ctrl-C at a prompt or during a long command: no traceback
-        print("\nkezek: interrupted", file=sys.stderr)
+        return 2
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C at a prompt, during a long command or while the
+        print("\nkezek: interrupted", file=sys.stderr)  # parser is built: no traceback
         code = 130
     sys.exit(code)

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kezek import db
 from kezek.api import guards
-from kezek.api.routes import unauthorized
+from kezek.api.guards import unauthorized
 from kezek.i18n import N_
 from kezek.queue.models import Role, Service, Status, Ticket, table_of
 from kezek.staff import sessions

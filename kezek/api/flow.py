@@ -23,16 +23,6 @@ from kezek.queue.models import ServicePoint, Ticket
 from kezek.web import clean_text, error_json, queue_error, state
 
 
-def _unauthorized(request: Request) -> Response:
-    return error_json(
-        request,
-        401,
-        "unauthorized",
-        N_("A valid staff token is required."),
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-
-
 def point_state(session: Session, point: ServicePoint) -> dict[str, Any]:
     row = pauses.open_pause(session, point.id)
     return {
@@ -47,7 +37,7 @@ def point_state(session: Session, point: ServicePoint) -> dict[str, Any]:
 def _at_point(request: Request, body: schemas.PauseIn | None) -> Response:
     grant = guards.bearer(request)
     if grant is None:
-        return _unauthorized(request)
+        return guards.unauthorized(request)
     st = state(request)
     point = st.points.get(request.path_params["code"])
     if point is None or point.id is None:
@@ -70,7 +60,7 @@ def _at_point(request: Request, body: schemas.PauseIn | None) -> Response:
 async def pause(request: Request) -> Response:
     grant = await run_in_threadpool(guards.bearer, request)  # who asks, before what is asked
     if grant is None:
-        return _unauthorized(request)
+        return guards.unauthorized(request)
     body = await schemas.parse(request, schemas.PauseIn)
     if isinstance(body, Response):
         return body
@@ -85,7 +75,7 @@ def return_ticket(request: Request) -> Response:
     """A no-show back in its queue, within the profile's window: 200 with the new row."""
     grant = guards.bearer(request)
     if grant is None:
-        return _unauthorized(request)
+        return guards.unauthorized(request)
     st = state(request)
     raw = request.path_params["ticket_id"]
     try:

@@ -20,13 +20,7 @@ from kezek.web import error_json, queue_error
 def get_forecast(request: Request) -> Response:
     grant = guards.bearer(request)
     if grant is None:
-        return error_json(
-            request,
-            401,
-            "unauthorized",
-            N_("A valid staff token is required."),
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        return guards.unauthorized(request)
     if sessions.rank(grant.user.role) < sessions.rank(Role.supervisor):
         return error_json(request, 403, "forbidden", N_("The plan is for supervisors."))
     if not request.query_params.get("date"):

@@ -4,12 +4,25 @@ reading of a body. What each of them may see of a ticket is in ``schemas``."""
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from kezek import db, tokens
+from kezek.i18n import N_
 from kezek.queue.models import Role, User
 from kezek.staff import sessions
 from kezek.staff.access import COOKIE, idle_of
-from kezek.web import state
+from kezek.web import error_json, state
+
+
+def unauthorized(request: Request) -> Response:
+    """401: the API needs a valid staff token here (or a console session where it says so)."""
+    return error_json(
+        request,
+        401,
+        "unauthorized",
+        N_("A valid staff token is required."),
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def bearer(request: Request) -> tokens.Grant | None:

@@ -37,7 +37,7 @@ def _ticket_id(request: Request) -> int | None:
 def get_ticket(request: Request) -> Response:
     """By id, for staff only: ids are sequential, a loop over them must learn nothing."""
     if guards.staff_reader(request) is None:
-        return unauthorized(request)
+        return guards.unauthorized(request)
     st = state(request)
     ticket_id = _ticket_id(request)
     with db.reading(st.engine) as session:
@@ -93,16 +93,6 @@ def get_queue(request: Request) -> Response:
     return JSONResponse({"services": rows, "open": st.clock.is_open(now)})
 
 
-def unauthorized(request: Request) -> Response:
-    return error_json(
-        request,
-        401,
-        "unauthorized",
-        N_("A valid staff token is required."),
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-
-
 Action = Callable[[Session, Ticket, User], Ticket]
 
 
@@ -148,7 +138,7 @@ def _calling(request: Request, call: Callable[..., Ticket | None]) -> Response:
     the called ticket, 204 when nobody waits."""
     grant = guards.bearer(request)
     if grant is None:
-        return unauthorized(request)
+        return guards.unauthorized(request)
     st = state(request)
     point = _point(request)
     if point is None or point.id is None:
@@ -178,7 +168,7 @@ def next_visitor(request: Request) -> Response:
 async def call_specific(request: Request) -> Response:
     grant = await run_in_threadpool(guards.bearer, request)  # who asks, before what is asked
     if grant is None:
-        return unauthorized(request)
+        return guards.unauthorized(request)
     body = await parse(request, CallIn)
     if isinstance(body, Response):
         return body
@@ -210,7 +200,7 @@ def ticket_action(request: Request) -> Response:
         return error_json(request, 404, "not_found", N_("No such action."))
     grant = guards.bearer(request)
     if grant is None:
-        return unauthorized(request)
+        return guards.unauthorized(request)
     st = state(request)
     clock, most = st.clock, st.profile.max_recalls
     if action is tickets.recall:  # issue 17: bounded by the profile
@@ -221,7 +211,7 @@ def ticket_action(request: Request) -> Response:
 async def transfer(request: Request) -> Response:
     grant = await run_in_threadpool(guards.bearer, request)
     if grant is None:
-        return unauthorized(request)
+        return guards.unauthorized(request)
     body = await parse(request, TransferIn)
     if isinstance(body, Response):
         return body

@@ -17,13 +17,7 @@ from kezek.web import error_json, lang, state
 def refused_role(request: Request, found: None | bool) -> Response:
     """401 without a valid token; 403 for a clerk's token (supervisors only)."""
     if found is None:
-        return error_json(
-            request,
-            401,
-            "unauthorized",
-            N_("A valid staff token is required."),
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        return guards.unauthorized(request)
     return error_json(request, 403, "forbidden", N_("This needs a supervisor's token."))
 
 

@@ -6,7 +6,6 @@ Public pages: nothing personal ever reaches them (§18.2) — ticket codes, cabi
 from __future__ import annotations
 
 import json
-import re
 import signal
 import threading
 from collections.abc import Awaitable, Callable
@@ -21,22 +20,15 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, templating, web
 from kezek.display import board as boards
-from kezek.display import notice, stream, voice
+from kezek.display import notice, sounds, stream, voice
 from kezek.queue import hall, pauses, tickets
 from kezek.queue.events import Event, last_event_id, read_history
 from kezek.queue.models import ServicePoint
-
-AUDIO_CACHE = "public, max-age=86400"
 
 
 def _live(st: web.State) -> stream.Live:
     assert st.live is not None, "the display hub starts with the app"
     return st.live
-
-
-def _voice(st: web.State) -> voice.Voice:
-    assert st.voice is not None, "the voice starts with the app"
-    return st.voice
 
 
 def _point(st: web.State, code: str) -> ServicePoint:
@@ -142,7 +134,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     """
     st = web.state(request)
     chime = request.url_for("display_chime").path
-    speaks = point is None and _voice(st).available
+    speaks = point is None and sounds.voice_of(st).available
     # Paths only, made now: the hub keeps this for every display of the group, not the request.
     voices = request.url_for("display_voice", lang="kk", point="p", code="c").path[
         : -len("/kk/p/c")
@@ -221,34 +213,6 @@ async def point_events(request: Request) -> Response:
 # --- sound -------------------------------------------------------------------------------
 
 
-def _wav(data: bytes) -> Response:
-    return Response(data, media_type="audio/wav", headers={"cache-control": AUDIO_CACHE})
-
-
-def chime(request: Request) -> Response:
-    return _wav(voice.chime())
-
-
-def silence(request: Request) -> Response:
-    return _wav(voice.silence())
-
-
-def spoken(request: Request) -> Response:
-    """A call said aloud: ``/voice/kk/cab1/А-017``. Only codes that this office's services
-    can issue and its own cabinets are rendered, so the cache cannot be filled with junk."""
-    st = web.state(request)
-    lang, code = request.path_params["lang"], request.path_params["code"]
-    point = _point(st, request.path_params["point"])
-    letters = "|".join(re.escape(s.letter) for s in st.services.values())
-    if lang not in voice.LANGUAGES or not re.fullmatch(rf"(?:{letters})-\d{{3,4}}", code):
-        raise HTTPException(404)
-    text = voice.phrase(lang, code, point.name(lang))
-    try:
-        return _wav(_voice(st).wav(lang, text))
-    except voice.VoiceError:
-        return Response(status_code=503, headers={"retry-after": "60"})
-
-
 # --- lifecycle ---------------------------------------------------------------------------
 
 
@@ -303,8 +267,6 @@ routes: list[BaseRoute] = [
     Route("/events", events, name="display_events"),
     Route("/point/{code}", point_page, name="display_point"),
     Route("/point/{code}/events", point_events, name="display_point_events"),
-    Route("/chime.wav", chime, name="display_chime"),
-    Route("/silence.wav", silence, name="display_silence"),
-    Route("/voice/{lang}/{point}/{code}", spoken, name="display_voice"),
+    *sounds.routes,
     *notice.routes,
 ]

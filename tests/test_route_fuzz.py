@@ -32,7 +32,10 @@ QUERY = [
     "lang", "next", "period", "year", "quarter", "month", "from", "to", "card", "n",
     "saved", "printed", "last_event_id",
 ]  # fmt: skip
+# All of them at once, except the 10k value: a URL has a length limit, so that one goes a few
+# at a time. (One URL per value instead of four halves the test's time.)
 GROUPS = [QUERY[i : i + 4] for i in range(0, len(QUERY), 4)]
+LONG = HOSTILE[4]
 SANE = {"ticket_id": "1", "code": "cab1", "token": "t" * 20, "action": "finish", "path": "x"}
 SKIP = STREAMS | {"staff_logout"}  # streams never end; a logout would end the session
 
@@ -50,7 +53,7 @@ def targets(app) -> Iterator[tuple[str, str, str, str]]:  # type: ignore[no-unty
             for value in HOSTILE:
                 for param in params:
                     yield method, concrete(path, {**SANE, param: value}), name, "path"
-                for keys in GROUPS:  # a few at a time: a URL has a length limit
+                for keys in GROUPS if value == LONG else [QUERY]:
                     query = "&".join(f"{key}={value}" for key in keys)
                     yield method, f"{concrete(path, SANE)}?{query}", name, "query"
 

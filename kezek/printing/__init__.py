@@ -6,6 +6,8 @@
 the clerk waits for the paper). Printer faults come back as a ``PrintOutcome``, never raise.
 """
 
+# First: points python-escpos at one cache before anything below imports it.
+from kezek.printing import escpos_cache  # noqa: F401  # isort: split
 from kezek.printing.desk_talons import (
     AcceptanceTalon,
     ComplaintTalon,

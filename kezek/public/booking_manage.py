@@ -129,7 +129,7 @@ def move_page(request: Request) -> Response:
     ctx = _move_ctx(request, booking, token)
     if isinstance(ctx, str):
         return _refused(request, booking.code, token, i18n.gettext(web.lang(request), ctx), 409)
-    status = 422 if "error" in ctx else 200
+    status = 422 if ctx["error"] else 200
     return web.render(request, "booking/move.html", ctx, status_code=status, headers=views.NO_STORE)
 
 

@@ -76,11 +76,14 @@ def lang_links(request: Request) -> dict[str, str]:
 
 
 def cross_site(request: Request) -> bool:
-    """The browser says another site sent this POST (Fetch Metadata, or the Origin)."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return True
+    """The browser says another site sent this POST: Fetch Metadata where it is sent, else
+    the Origin (which is "null" on a same-site form under ``Referrer-Policy: no-referrer``)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
     origin = request.headers.get("origin")
-    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
+    here = f"{request.url.scheme}://{request.url.netloc}"
+    return origin is not None and origin not in ("null", here)
 
 
 def owned(request: Request, code: str, token: str) -> Booking | None:

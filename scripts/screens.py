@@ -20,6 +20,7 @@ TESTS = [
     "tests/test_journeys_browser.py",
     "tests/test_display_browser.py::test_two_calls_are_announced_in_order_without_cutting_off",
     "tests/test_staff_browser.py",
+    "tests/test_booking_browser.py",
 ]
 VISITOR = "test_the_visitor_from_the_kiosk_to_the_survey"
 CLERK = "test_the_clerk_works_a_whole_visit_without_the_mouse"
@@ -33,6 +34,7 @@ CHOSEN = {  # docs/screens/<name>.png  <-  test-artifacts/<file> (a journey's st
     "display": "display-1080p-two-calls.png",
     "dashboard": f"{SUPERVISOR}/04-dashboard.png",
     "report": f"{SUPERVISOR}/05-indicators.png",
+    "booking": "test_book_on_the_phone_then_cancel_by_the_manage_link/06-booking-result.png",
 }
 WIDTH = 960
 

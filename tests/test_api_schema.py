@@ -173,6 +173,12 @@ def _bookings(  # type: ignore[no-untyped-def]
     other = body | {"start": "11:30", "iin": iin_number(3), "challenge": solved_challenge(client)}
     again = client.post("/api/bookings", json=other).json()
     mine = again["manage_url"].split("?t=")[1]
+    m, moving = "/api/bookings/{code}/move", f"/api/bookings/{again['code']}/move"
+    to = {"date": "2026-11-24", "start": "12:00"}
+    check("post", m, client.post(moving, json=to | {"token": "x"}))  # 403
+    check("post", m, client.post(moving, json=to | {"token": mine, "start": "11:00"}))  # 409
+    check("post", m, client.post(moving, json=to | {"token": mine, "date": "2026-11-23"}))  # 422
+    check("post", m, client.post(moving, json=to | {"token": mine}))  # 200
     check("post", c, client.post(f"/api/bookings/{again['code']}/cancel", json={"token": mine}))
 
 

@@ -68,6 +68,17 @@ PUBLIC = {  # route name -> why anyone may open it
     "api_book": "booking, behind the proof of work and the limit per address",
     "api_booking_cancel": "cancelling, with the unguessable manage token",
     "api_booking_check_in": "check-in, from an enrolled kiosk only",
+    "api_booking_move": "moving, with the unguessable manage token",
+    # The visitor's booking pages: the choices are counts; the IIN is POSTed behind the same
+    # proof of work; a booking's pages answer only its manage token (403 otherwise).
+    "book": "the booking page: services, days and free seats",
+    "book_submit": "booking, behind the proof of work and the limit per address: POST",
+    "book_done": "the result page, by the manage token",
+    "book_manage": "the booking's page, by the manage token",
+    "book_cancel_page": 'the "cancel?" question, by the manage token',
+    "book_cancel": "cancelling: POST, by the manage token",
+    "book_move_page": "the free slots to move to, by the manage token",
+    "book_move": "moving: POST, by the manage token",
 }
 STAFF_API = {
     "api_ticket",

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from kezek.api import schemas
 
-BODIES: tuple[type[BaseModel], ...] = (schemas.BookingIn, schemas.CancelIn)
+BODIES: tuple[type[BaseModel], ...] = (schemas.BookingIn, schemas.CancelIn, schemas.MoveIn)
 ANSWERS: tuple[type[BaseModel], ...] = (
     schemas.Slot,
     schemas.Booking,
@@ -94,6 +94,20 @@ def paths() -> dict[str, Any]:
                     "409": _error("the booking is not open any more"),
                     "413": _error("body too large"),
                     "422": _error("invalid input"),
+                },
+            }
+        },
+        "/api/bookings/{code}/move": {
+            "post": {
+                "summary": "Move a booking to another free slot of its service (manage token)",
+                "parameters": [CODE],
+                "requestBody": _body(schemas.MoveIn),
+                "responses": {
+                    "200": _json(_ref(schemas.Booking), "moved: the booking and its manage link"),
+                    "403": _error("no token, or not this booking's"),
+                    "409": _error("the slot is full, or the booking is not open any more"),
+                    "413": _error("body too large"),
+                    "422": _error("a bad, past or closed date, or no such slot"),
                 },
             }
         },

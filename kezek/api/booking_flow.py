@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from kezek import db
 from kezek.api import challenge
-from kezek.bookings import book, checkin, slots
+from kezek.bookings import book, checkin, move, slots
 from kezek.bookings.models import Booking
 from kezek.bookings.rules import NotAllowed
 from kezek.i18n import N_
@@ -101,6 +101,19 @@ def book_for(
             lang=lang,
             clerk_id=clerk_id,
         )
+
+
+def move_for(request: Request, code: str, token: str, day: date, start: str) -> Booking:
+    """Move the booking ``code`` held by ``token`` to ``start`` on ``day`` (one transaction:
+    refused, it stays where it was). NotFound for a wrong code or token."""
+    st = state(request)
+    with db.transaction(st.engine, st.broker) as session:
+        booking = owned(session, request, code, token)
+        service = st.service_by_id(booking.service_id)
+        moment = parse_start(request, day, start)
+        if service is None or moment is None:
+            raise NotAllowed(N_("There is no such slot on this day."))
+        return move.move(session, st.clock, st.booking_rules, booking, service, day, moment)
 
 
 def owned(session: Session, request: Request, code: str, token: str) -> Booking:

@@ -15,9 +15,10 @@ from starlette.routing import Route
 from kezek import db
 from kezek.api import booking_flow, challenge, guards, schemas
 from kezek.api.issue import unknown_service
-from kezek.api.schemas import BookingIn, CancelIn, parse
+from kezek.api.schemas import BookingIn, CancelIn, MoveIn, parse
 from kezek.api.shape import ticket_json
 from kezek.bookings import book
+from kezek.bookings.models import Booking
 from kezek.bookings.rules import OutsideWindow
 from kezek.devices import gate
 from kezek.i18n import N_
@@ -25,6 +26,7 @@ from kezek.queue.errors import QueueError
 from kezek.web import error_json, lang, queue_error, queue_params, state
 
 BAD_DAY = N_("The date is not valid: expected YYYY-MM-DD.")
+NEEDS_LINK = N_("This booking's link is needed.")
 
 
 def get_slots(request: Request) -> Response:
@@ -44,15 +46,14 @@ def get_challenge(request: Request) -> Response:
     return JSONResponse(challenge.issue(request), headers={"Cache-Control": "no-store"})
 
 
-def _booked(request: Request, booked: book.Booked) -> dict[str, Any]:
-    b = booked.booking
+def _booked(request: Request, b: Booking, token: str) -> dict[str, Any]:
     service = state(request).service_by_id(b.service_id)
     return {
         "code": b.code,
         "service": service.code if service else "",
         "date": b.day.isoformat(),
         "start": booking_flow.hhmm(request, b.start),
-        "manage_url": booking_flow.manage_url(request, b.code, booked.token),
+        "manage_url": booking_flow.manage_url(request, b.code, token),
     }
 
 
@@ -87,7 +88,10 @@ def _book(request: Request, body: BookingIn) -> Response:
         )
     except QueueError as exc:
         return _refused(request, exc)
-    return JSONResponse(schemas.view(schemas.Booking, _booked(request, booked)), status_code=201)
+    return JSONResponse(
+        schemas.view(schemas.Booking, _booked(request, booked.booking, booked.token)),
+        status_code=201,
+    )
 
 
 def _refused(request: Request, exc: QueueError) -> Response:
@@ -114,9 +118,30 @@ def _cancel(request: Request, token: str) -> Response:
             book.cancel(session, st.clock, st.booking_rules, booking)
     except QueueError as exc:
         if exc.status_code == 404:  # a code without its token: not this client's
-            return error_json(request, 403, "forbidden", N_("This booking's link is needed."))
+            return error_json(request, 403, "forbidden", NEEDS_LINK)
         return queue_error(request, exc)
     return JSONResponse({"code": booking.code, "status": booking.status})
+
+
+async def move(request: Request) -> Response:
+    body = await parse(request, MoveIn)
+    if isinstance(body, Response):
+        return body
+    return await run_in_threadpool(_move, request, body)
+
+
+def _move(request: Request, body: MoveIn) -> Response:
+    day = booking_flow.parse_day(body.date)
+    if day is None:
+        return error_json(request, 422, "invalid", BAD_DAY, field="date")
+    code = request.path_params["code"][:16]
+    try:
+        moved = booking_flow.move_for(request, code, body.token, day, body.start)
+    except QueueError as exc:
+        if exc.status_code == 404:  # a code without its token: not this client's
+            return error_json(request, 403, "forbidden", NEEDS_LINK)
+        return queue_error(request, exc)
+    return JSONResponse(schemas.view(schemas.Booking, _booked(request, moved, body.token)))
 
 
 def check_in(request: Request) -> Response:
@@ -149,5 +174,6 @@ routes = [
     Route("/bookings/challenge", get_challenge, name="api_booking_challenge"),
     Route("/bookings", post_booking, methods=["POST"], name="api_book"),
     Route("/bookings/{code}/cancel", cancel, methods=["POST"], name="api_booking_cancel"),
+    Route("/bookings/{code}/move", move, methods=["POST"], name="api_booking_move"),
     Route("/bookings/{code}/check-in", check_in, methods=["POST"], name="api_booking_check_in"),
 ]

@@ -85,6 +85,15 @@ class CancelIn(BaseModel):
     token: str = Field(default="", max_length=64)
 
 
+class MoveIn(BaseModel):
+    """Move a booking to another free slot of its service (the manage token's right)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    token: str = Field(default="", max_length=64)
+    date: Day
+    start: HourMinute
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -20,7 +20,7 @@ from kezek.devices import gate
 from kezek.indicators import feedback
 from kezek.intake import documents
 from kezek.intake.applications import TERM_DAYS
-from kezek.public import info
+from kezek.public import booking_pages, booking_views, info
 from kezek.queue import tickets
 from kezek.queue.models import Ticket
 from kezek.queue.tickets import QueueError
@@ -55,6 +55,7 @@ def info_page(request: Request) -> Response:
                 (p for p in st.profile.points if p.code == st.profile.contacts.head_point), None
             ),
             "term_days": TERM_DAYS,  # §7
+            "booking_open": bool(booking_views.bookable_services(request)),  # §10
         },
     )
 
@@ -230,4 +231,5 @@ routes: list[BaseRoute] = [
     Route("/info", info_page, name="info"),
     Route("/feedback/t/{token}", by_ticket, methods=["GET", "POST"], name="feedback_ticket"),
     Route("/feedback/point/{code}", by_point, methods=["GET", "POST"], name="feedback_point"),
+    *booking_pages.routes,  # §10 pre-registration (issue 18)
 ]

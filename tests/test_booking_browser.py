@@ -38,7 +38,6 @@ def test_book_on_the_phone_then_cancel_by_the_manage_link(
     page.wait_for_selector("#iin")
     number = iin_number(1)
     page.locator("#iin").fill(number)
-    page.locator("#phone").fill("8 701 234 56 78")
     submit = page.locator("button.booking-submit")
     page.wait_for_function(
         "() => !document.querySelector('button.booking-submit').disabled", timeout=WAIT_MS

@@ -14,7 +14,6 @@ from starlette.testclient import TestClient
 
 from kezek import i18n
 from kezek.api import challenge
-from kezek.intake import phones
 from tests.booking_helpers import iin_number, make_booking, solved_challenge
 
 WEDNESDAY = "2026-11-25"  # the clock: Tuesday 2026-11-24, 10:00
@@ -82,7 +81,7 @@ def test_the_slots_say_how_many_seats_are_free(client: TestClient) -> None:
 
 def test_booking_shows_the_code_time_qr_and_link_never_the_iin(client: TestClient) -> None:
     number = iin_number(1)
-    made = _post(client, _form(client, "ru"), iin=number, phone="8 701 234 56 78")
+    made = _post(client, _form(client, "ru"), iin=number)
     assert made.status_code == 303, made.text
     location = made.headers["location"]
     assert number not in location and "/book/done/" in location
@@ -101,15 +100,14 @@ def test_booking_shows_the_code_time_qr_and_link_never_the_iin(client: TestClien
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-def test_a_bad_iin_or_phone_is_refused_in_the_language_and_the_form_keeps_them(
+def test_a_bad_iin_is_refused_in_the_language_and_the_form_keeps_it(
     client: TestClient, lang: str
 ) -> None:
-    answer = _post(client, _form(client, lang), iin="12345", phone="12")
+    answer = _post(client, _form(client, lang), iin="12345")
     assert answer.status_code == 422
     page = _soup(answer)
-    iin_error, phone_error = page.select_one("#iin-error"), page.select_one("#phone-error")
-    assert iin_error is not None and phone_error is not None
-    assert phone_error.get_text() == i18n.gettext(lang, phones.TOO_SHORT)
+    iin_error = page.select_one("#iin-error")
+    assert iin_error is not None and page.select_one("#phone") is None  # no phone is asked
     if lang != "en":
         assert iin_error.get_text().isascii() is False  # not the English msgid
     iin_input = page.select_one("input[name=iin]")

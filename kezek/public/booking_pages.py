@@ -1,8 +1,8 @@
 """The visitor's booking page (§10 pre-registration, issue 18), for a cheap phone: a
 service, a day, a free slot (plain GET links, no script needed), then the IIN (POSTed, never
-in an address), an optional phone and the proof-of-work check that the page's script solves
-(``kezek.api.challenge``: the same gate and limit per address as the API), and the result:
-the booking code, its time, a QR code and the link to manage it."""
+in an address; no phone is asked, as nothing would use it) and the proof-of-work check that
+the page's script solves (``kezek.api.challenge``: the same gate and limit per address as
+the API), and the result: the booking code, its time, a QR code and the link to manage it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from kezek import i18n, web
 from kezek.api import booking_flow, challenge
 from kezek.bookings.rules import NotAllowed
 from kezek.intake import iin as iins
-from kezek.intake import phones
 from kezek.kiosk import qr
 from kezek.public import booking_manage
 from kezek.public import booking_views as views
@@ -28,7 +27,7 @@ from kezek.queue.models import Service
 UNKNOWN_SERVICE = i18n.N_("There is no such service to book. Choose one from the list.")
 BAD_DAY = views.BAD_DAY
 BAD_SLOT = i18n.N_("There is no free slot at this time. Choose one from the list.")
-FIELDS = {"service": 32, "date": 10, "start": 5, "iin": 20, "phone": 32, "altcha": 2000, "lang": 2}
+FIELDS = {"service": 32, "date": 10, "start": 5, "iin": 20, "altcha": 2000, "lang": 2}
 CHOICES = ("service", "date", "start")
 
 
@@ -88,11 +87,6 @@ def _field_errors(values: dict[str, str]) -> dict[str, str]:
         iins.validate(values["iin"])
     except iins.IINError as exc:
         errors["iin"] = exc.message
-    if values["phone"]:
-        try:
-            phones.e164(values["phone"])
-        except phones.PhoneInvalid as exc:
-            errors["phone"] = exc.message
     return errors
 
 

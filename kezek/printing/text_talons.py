@@ -67,7 +67,10 @@ def write_text_talon(printer: Any, talon: QueueTalon, columns: int = 48) -> None
     # 4x4 characters: the code reads from across the hall like the raster one.
     printer.set(align="center", bold=True, custom_size=True, width=4, height=4)
     lines(talon.code, columns // 4)
-    printer.set(normal_textsize=True, bold=False)
+    printer.set(normal_textsize=True, bold=bool(content.booked))
+    for line in content.booked:
+        lines(line)
+    printer.set(bold=False)
     lines(talon.issued_at)
     printer.text("-" * columns + "\n")
     printer.set(align="left")

@@ -86,7 +86,9 @@ def reserved_points(
 ) -> list[int]:
     """The cabinets whose reserved time holds every five minutes of ``cells``."""
     return [
-        pid for pid, shift in offsets.items() if all(_reserved(c, opened, shift, rules) for c in cells)
+        pid
+        for pid, shift in offsets.items()
+        if all(_reserved(c, opened, shift, rules) for c in cells)
     ]
 
 

@@ -40,9 +40,7 @@ def slot_time(language: str, st: web.State, at: datetime) -> str:
     return format_time(st.clock.local(at), "short", locale=language)
 
 
-def _page(
-    request: Request, language: str, status_code: int = 200, **said: Any
-) -> Response:
+def _page(request: Request, language: str, status_code: int = 200, **said: Any) -> Response:
     st = web.state(request)
     ctx = {**kiosk._base(request, st, language, kiosk.IDLE_OTHER * 3), **said}
     return kiosk._screen(request, "kiosk/booking.html", ctx, status_code)
@@ -106,9 +104,7 @@ def _already(st: web.State, language: str, booking: Booking) -> str:
     )
 
 
-def _outside(
-    request: Request, language: str, booking: Booking, exc: OutsideWindow
-) -> Response:
+def _outside(request: Request, language: str, booking: Booking, exc: OutsideWindow) -> Response:
     st = web.state(request)
     opens = exc.params.get("opens")
     if isinstance(opens, datetime):  # too early: when to come back

@@ -113,5 +113,3 @@ def book_for_visitor(request: Request, who: Staff) -> Response:
         made_start=booking_flow.hhmm(request, b.start),
         made_iin=masked(b.iin_last4),
     )
-
-

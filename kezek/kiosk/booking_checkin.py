@@ -144,6 +144,7 @@ def _ticket(
     if job is not None:
         talon_jobs.submit(st, job)
     ctx["booked_at"] = slot_time(language, st, booking.start)
+    ctx["notice"] = None
     return kiosk._screen(request, "kiosk/ticket.html", ctx, 201)
 
 

@@ -85,7 +85,7 @@ def as_csv(rows: list[listing.Figures], _: i18n.Translator) -> str:
         ]
     )
     for row in rows:
-        share = "" if row.share is None else i18n.percent(_.lang, row.share)
+        share = "" if row.share is None else i18n.percent(_.lang, row.share * 100)
         writer.writerow(
             [
                 row.day.isoformat(),

@@ -58,12 +58,12 @@ def test_the_start_page_offers_check_in_only_at_an_enrolled_kiosk(
     client: TestClient, enrolled_kiosk: TestClient
 ) -> None:
     page = soup(client.get("/kiosk/?lang=ru"))
-    link = page.select_one("a.kiosk-booking")
+    link = page.select_one("a.kiosk-has-booking")
     assert link is not None and "У меня есть запись" in link.get_text(" ", strip=True)
     form = soup(client.get(str(link["href"]) + "?lang=ru"))
     assert len(form.select(".kiosk-keypad button[data-keypad]")) == 12
     client.cookies.clear()
-    assert soup(client.get("/kiosk/")).select_one("a.kiosk-booking") is None
+    assert soup(client.get("/kiosk/")).select_one("a.kiosk-has-booking") is None
     refused = check_in(client, "00000000", "en")
     assert refused.status_code == 403 and "kiosk" in said(refused)
 

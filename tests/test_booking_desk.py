@@ -26,7 +26,7 @@ from kezek.printing.text_talons import text_talon_bytes
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Ticket
 from kezek.web import State
-from tests.booking_helpers import at, iin_number, make_booking, service
+from tests.booking_helpers import iin_number, make_booking, service
 from tests.conftest import wait_until
 from tests.test_staff_flow import login, post
 from tests.test_talons import same_image
@@ -240,7 +240,7 @@ def test_supervisor_figures_equal_a_hand_count(
         serial: make_booking(st, code, day, hh, iin_number(serial))
         for day, code, hh, serial, _ in script
     }
-    for day, code, hh, serial, fate in script:
+    for _day, code, _hh, serial, fate in script:
         with db.transaction(engine) as session:
             row = session.get_one(Booking, made[serial].booking.id)
             if fate == "cancel":
@@ -263,7 +263,9 @@ def test_supervisor_figures_equal_a_hand_count(
     assert cells[("2026-11-24", "vacancies")][:4] == ["1", "0", "0", "0"]
     assert cells[("2026-11-25", "registration")] == ["2", "0", "0", "1", "32"]
     share = page.select_one("tr[data-day='2026-11-24'][data-service='registration'] .share")
-    assert share is not None and share.get_text(strip=True) == "6.2%"  # 2 of 32 (6.25, Babel rounds half to even)
+    assert (
+        share is not None and share.get_text(strip=True) == "6.2%"
+    )  # 2 of 32 (6.25, Babel rounds half to even)
     chart = page.select_one("svg.chart")
     assert chart is not None and chart.select_one("title").get_text() == "Bookings by day"  # type: ignore[union-attr]
     bars = [t.get_text() for t in chart.select("text") if "booked" in t.get_text()]

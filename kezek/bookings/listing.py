@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -101,8 +101,8 @@ def figures(
     neither bookings nor capacity are left out."""
     ids = [s.id for s in services if s.id is not None]
     rows = session.exec(
-        select(Booking.day, Booking.service_id, Booking.status).where(
-            col(Booking.service_id).in_(ids), Booking.day >= first, Booking.day <= last
+        select(col(Booking.day), col(Booking.service_id), col(Booking.status)).where(
+            col(Booking.service_id).in_(ids), col(Booking.day) >= first, col(Booking.day) <= last
         )
     ).all()
     table: dict[tuple[date, int], Figures] = {}

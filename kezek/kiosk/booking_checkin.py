@@ -8,6 +8,7 @@ the field is empty again on every answer and nothing of it goes into a URL or a 
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -19,13 +20,14 @@ from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
 from kezek.api import booking_flow
-from kezek.bookings import book, checkin
+from kezek.bookings import checkin
 from kezek.bookings.models import Booking, BookingStatus
 from kezek.bookings.rules import OutsideWindow
 from kezek.devices import gate
 from kezek.i18n import N_
 from kezek.intake import iin as iins
-from kezek.kiosk import routes as kiosk, talon_jobs
+from kezek.kiosk import routes as kiosk
+from kezek.kiosk import talon_jobs
 from kezek.kiosk.naming import kiosk_name, known_kiosk
 from kezek.queue.errors import QueueError
 from kezek.queue.models import Ticket
@@ -78,12 +80,11 @@ def _find(request: Request, typed: str) -> Booking | None:
 def _check_in(request: Request, typed: str) -> Response:
     language: str = request.state.lang
     st = web.state(request)
-    say = lambda text, **p: i18n.gettext(language, text, **p)  # noqa: E731
     if gate.device(request, "kiosk") is None:
-        return _page(request, language, 403, error=say(NOT_HERE))
+        return _page(request, language, 403, error=i18n.gettext(language, NOT_HERE))
     booking = _find(request, typed)
     if booking is None or booking.day != st.clock.business_day():
-        return _page(request, language, 404, error=say(UNKNOWN))
+        return _page(request, language, 404, error=i18n.gettext(language, UNKNOWN))
     if booking.status == BookingStatus.checked_in:
         return _page(request, language, 409, error=_already(st, language, booking))
     try:
@@ -128,7 +129,7 @@ def _outside(request: Request, language: str, booking: Booking, exc: OutsideWind
         409,
         error=text,
         walk_in=service,
-        request_id=kiosk.secrets.token_urlsafe(16),
+        request_id=secrets.token_urlsafe(16),
     )
 
 

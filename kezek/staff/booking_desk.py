@@ -6,7 +6,6 @@ of work is not asked of staff. The IIN is shown masked (§18.2) and never put in
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session

@@ -26,6 +26,7 @@ from kezek.devices import routes as device_routes
 from kezek.display import routes as display
 from kezek.display.voice import Voice
 from kezek.headers import SECURITY_HEADERS, Headers
+from kezek.kiosk import booking_checkin as kiosk_booking
 from kezek.kiosk import routes as kiosk
 from kezek.kiosk import status as kiosk_status
 from kezek.kiosk.limits import RateLimiter
@@ -195,7 +196,7 @@ def create_app(
         Route("/readyz", health.readyz, name="readyz"),
         Route("/metrics", metrics.metrics, name="metrics"),
         Mount("/api", routes=api.routes),
-        Mount("/kiosk", routes=kiosk.routes),
+        Mount("/kiosk", routes=[*kiosk_booking.routes, *kiosk.routes]),
         Mount("/staff/supervisor", routes=supervisor.routes),  # before /staff: same cookie path
         Mount("/staff", routes=staff.routes),
         Mount("/display", routes=display.routes),

@@ -74,6 +74,24 @@ def _held(
     return {(pid, at) for pid, at in rows}
 
 
+def point_offsets(session: Session, rules: Rules, service: Service) -> dict[int, int]:
+    """The cabinets serving ``service``, each with its shift of reserved time."""
+    assert service.id is not None
+    points = [p.id for p in serving_points(session, service.id) if p.id is not None]
+    return {pid: _offset(session, service.office_id, pid, rules) for pid in points}
+
+
+def reserved_points(
+    cells: list[datetime], opened: datetime, offsets: dict[int, int], rules: Rules
+) -> list[int]:
+    """The cabinets whose reserved time holds every five minutes of ``cells``."""
+    return [
+        pid
+        for pid, shift in offsets.items()
+        if all(_reserved(c, opened, shift, rules) for c in cells)
+    ]
+
+
 def bookable_day(clock: Clock, rules: Rules, day: date, now: datetime) -> bool:
     """A day that is open, not past, and within ``days_ahead``."""
     today = clock.business_day(now)
@@ -96,18 +114,14 @@ def day_slots(
     length = timedelta(minutes=rules.slot_of(service.code))
     intervals = clock.open_intervals(day)
     held = _held(session, points, intervals[0][0], intervals[-1][1], now)
-    offsets = {pid: _offset(session, service.office_id, pid, rules) for pid in points}
+    offsets = point_offsets(session, rules, service)
     slots: list[Slot] = []
     for opened, closes in intervals:
         start = opened
         while start + length <= closes:
             if start > now:
                 cells = granules(start, start + length)
-                reserved = [
-                    pid
-                    for pid in points
-                    if all(_reserved(c, opened, offsets[pid], rules) for c in cells)
-                ]
+                reserved = reserved_points(cells, opened, offsets, rules)
                 if reserved:
                     free = tuple(
                         pid for pid in reserved if not any((pid, c) in held for c in cells)

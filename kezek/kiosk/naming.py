@@ -32,3 +32,11 @@ def known_kiosk(request: Request) -> None:
     named = request.path_params.get("kiosk")
     if named is not None and named not in web.state(request).profile.printers.kiosk:
         raise HTTPException(404)
+
+
+def booking_url(request: Request, st: web.State, *, enrolled: bool) -> str | None:
+    """The kiosk's "I have a booking" (§10): at an enrolled kiosk (check-in needs one) of an
+    office that books some service in advance."""
+    if not enrolled or not any(st.booking_rules.books(code) for code in st.services):
+        return None
+    return f"{kiosk_base(request)}booking"

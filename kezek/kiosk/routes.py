@@ -20,7 +20,7 @@ from kezek import db, i18n, web
 from kezek.devices import gate
 from kezek.i18n import N_
 from kezek.kiosk import issuing, printer_state, qr, status, talon_jobs
-from kezek.kiosk.naming import kiosk_base, kiosk_name, known_kiosk
+from kezek.kiosk.naming import booking_url, kiosk_base, kiosk_name, known_kiosk
 from kezek.kiosk.status import NO_STORE, TALON_POLLS
 from kezek.queue import tickets
 from kezek.queue.models import Service, Ticket
@@ -115,6 +115,7 @@ def _start(
         "message": message,
         "enrolled": gate.device(request, "kiosk") is not None,  # §11: priority at a kiosk
     }
+    ctx["booking_url"] = booking_url(request, st, enrolled=ctx["enrolled"])
     return _screen(request, "kiosk/start.html", ctx, status_code)
 
 

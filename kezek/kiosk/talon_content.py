@@ -91,4 +91,5 @@ def queue_talon(
         hours=office_hours_lines(st.profile, ticket.lang),
         status_url=status_url,
         priority=ticket.priority,
+        booked_at=st.clock.local(ticket.booked_for).strftime("%H:%M") if ticket.booked_for else "",
     )

@@ -12,7 +12,7 @@ or 384 for 58 mm, and exactly as tall as their content.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PIL import Image
@@ -75,6 +75,7 @@ class QueueTalon:
     hours: tuple[str, ...]  # office hours lines, formatted by the caller
     status_url: str  # the ticket's status page, printed as a QR code
     priority: bool = False  # §11: said on the visitor's own talon, never on a public screen
+    booked_at: str = ""  # §10: a checked-in booking's slot, local "10:15"; "" for a walk-in
 
 
 # Labels. Declared here so that one place shows every string a talon can print.
@@ -85,6 +86,7 @@ T_MINUTES = N_("≈ %(minutes)s min")
 T_NO_ESTIMATE = N_("not known yet")
 T_NEXT = N_("You are next")
 T_PRIORITY = N_("Priority ticket")
+T_BOOKED = N_("Booked %(time)s")
 T_CABINET = N_("Cabinet")
 T_HOURS = N_("Office hours")
 T_SCAN = N_("Scan to follow your turn on your phone")
@@ -162,6 +164,7 @@ class QueueTalonText:
     hours: tuple[str, ...]
     guidance: list[str]
     scan: list[str]
+    booked: list[str] = field(default_factory=list)  # "Жазылу бойынша 10:15", "По записи 10:15"
 
 
 def queue_talon_lines(talon: QueueTalon) -> QueueTalonText:
@@ -189,6 +192,7 @@ def queue_talon_lines(talon: QueueTalon) -> QueueTalonText:
         hours=talon.hours,
         guidance=translations(langs, T_GUIDANCE),
         scan=translations(langs, T_SCAN),
+        booked=translations(langs, T_BOOKED, time=talon.booked_at) if talon.booked_at else [],
     )
 
 
@@ -204,6 +208,9 @@ def render_queue_talon(talon: QueueTalon, width: int = WIDTH_80MM) -> Image.Imag
     sheet.text(words.your_number, 20, 400)
     sheet.space(6)
     sheet.fit(talon.code, 168)
+    if words.booked:  # §10: the clerk and the visitor see at a glance it is a booking
+        sheet.space(6)
+        sheet.text(" / ".join(words.booked), 26, 700)
     sheet.space(14)
     sheet.text(talon.issued_at, 24, 400)
     sheet.rule()

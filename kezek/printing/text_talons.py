@@ -67,20 +67,14 @@ def write_text_talon(printer: Any, talon: QueueTalon, columns: int = 48) -> None
     # 4x4 characters: the code reads from across the hall like the raster one.
     printer.set(align="center", bold=True, custom_size=True, width=4, height=4)
     lines(talon.code, columns // 4)
-    printer.set(normal_textsize=True, bold=False)
+    printer.set(normal_textsize=True, bold=bool(content.booked))
+    for line in content.booked:
+        lines(line)
+    printer.set(bold=False)
     lines(talon.issued_at)
     printer.text("-" * columns + "\n")
     printer.set(align="left")
-    for labels, value in content.rows:
-        label = " / ".join(labels)
-        if len(label) + len(value) + 1 <= columns:
-            printer.text(kz1048_text(label + " " * (columns - len(label) - len(value)) + value))
-            printer.text("\n")
-        else:
-            lines(label)
-            printer.set(align="right", bold=True)
-            lines(value)
-            printer.set(align="left", bold=False)
+    _rows(printer, content.rows, columns, lines)
     printer.set(align="center")
     if content.hours:
         printer.text("-" * columns + "\n")
@@ -95,6 +89,20 @@ def write_text_talon(printer: Any, talon: QueueTalon, columns: int = 48) -> None
         for line in content.scan:
             lines(line)
     printer.cut()
+
+
+def _rows(printer: Any, rows: list[tuple[list[str], str]], columns: int, lines: Any) -> None:
+    """Label and value on one line where they fit, else the value under its label."""
+    for labels, value in rows:
+        label = " / ".join(labels)
+        if len(label) + len(value) + 1 <= columns:
+            printer.text(kz1048_text(label + " " * (columns - len(label) - len(value)) + value))
+            printer.text("\n")
+        else:
+            lines(label)
+            printer.set(align="right", bold=True)
+            lines(value)
+            printer.set(align="left", bold=False)
 
 
 def text_talon_bytes(talon: QueueTalon, columns: int = 48, profile: str = DEFAULT_PROFILE) -> bytes:

@@ -22,6 +22,7 @@ from kezek.kiosk import talon_jobs
 from kezek.queue import ownership, pauses, returns, tickets
 from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
+from kezek.staff import booking_desk
 from kezek.staff.access import Staff, staff
 from kezek.staff.panel import flow_panel, my_point, panel
 
@@ -33,6 +34,7 @@ def _render(request: Request, who: Staff, said: web.Said = web.Said()) -> Respon
         if point is None:
             return _picker(request, who, session, said)
         ctx = {**panel(session, st, point), **flow_panel(session, st, point, who.user)}
+        ctx |= booking_desk.today(session, st, point)  # §10: the day's bookings
         ctx |= {"error": said.error, "notice": said.notice}
     block = "panel" if _fragment(request) else None
     return web.render(request, "staff/console.html", ctx, block=block, status_code=said.status_code)

@@ -13,6 +13,7 @@ from kezek.staff import (
     admin_devices,
     admin_tokens,
     application_pages,
+    booking_desk,
     cards,
     console,
     console_events,
@@ -60,6 +61,7 @@ routes: list[BaseRoute] = [
         methods=POST,
         name="staff_ticket_action",
     ),
+    Route("/book", booking_desk.book_for_visitor, methods=BOTH, name="staff_book_visitor"),
     # intake: the personal record card
     Route("/cards/find", cards.find, methods=BOTH, name="staff_card_find"),
     Route("/cards/search", cards.search, methods=POST, name="staff_card_search"),  # issue 17

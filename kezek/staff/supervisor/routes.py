@@ -16,6 +16,7 @@ from kezek.queue import pauses
 from kezek.queue.models import Role
 from kezek.queue.tickets import QueueError
 from kezek.staff.access import Staff, staff
+from kezek.staff.supervisor.booking_pages import bookings_csv, bookings_page
 from kezek.staff.supervisor.clerk_pages import clerks_csv, clerks_page, clerks_xlsx
 from kezek.staff.supervisor.complaint_pages import (
     complaint_amend,
@@ -141,6 +142,8 @@ routes: list[BaseRoute] = [
     Route("/plan/what-if", what_if, name="plan_what_if"),
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
     Route("/clerks", clerks_page, name="supervisor_clerks"),  # issue 17
+    Route("/bookings", bookings_page, name="supervisor_bookings"),  # issue 18
+    Route("/bookings.csv", bookings_csv, name="supervisor_bookings_csv"),
     Route("/clerks.csv", clerks_csv, name="supervisor_clerks_csv"),
     Route("/clerks.xlsx", clerks_xlsx, name="supervisor_clerks_xlsx"),
     Route("/hall", hall_page, methods=["GET", "POST"], name="supervisor_hall"),  # issue 17

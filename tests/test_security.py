@@ -43,6 +43,11 @@ PUBLIC = {  # route name -> why anyone may open it
     "kiosk_named": "a named lobby kiosk (issue 20: its own printer)",
     "kiosk_take_named": "taking a ticket at a named kiosk",
     "kiosk_talon_status_named": "whether a named kiosk's talon printed, by unguessable token",
+    # Check-in with a booking code or IIN (issue 18): an enrolled kiosk only, the IIN POSTed
+    "kiosk_booking": "the booking check-in keypad",
+    "kiosk_booking_check_in": "check-in: POST, from an enrolled kiosk only",
+    "kiosk_booking_named": "a named kiosk's check-in keypad",
+    "kiosk_booking_check_in_named": "a named kiosk's check-in: POST, enrolled only",
     "display": "the waiting-room board",
     "display_events": "its live stream",
     "display_point": "the board over a cabinet door",

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from kezek.queue import estimate, reads
+from kezek.queue import estimate, quotes, reads
 from kezek.queue.clock import Clock
 from kezek.queue.history import _T
 from kezek.queue.models import PointService, ServicePoint, Status, Ticket
@@ -118,3 +118,11 @@ def for_ticket(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
     if not booked:
         return first
     return quote(ahead + booked, times[ticket.service_id], len(used), busy, old, until, lunch)
+
+
+def record_issued(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
+    """Quote a ticket just issued and keep the quote (both methods) for the accuracy report."""
+    found = for_ticket(session, clock, ticket)
+    if found is not None and ticket.id is not None:
+        quotes.record(session, ticket.office_id, ticket.id, ticket.issued_at or clock.now(), found)
+    return found

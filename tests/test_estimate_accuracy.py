@@ -1,0 +1,71 @@
+"""Wait estimates v2 and the accuracy report (issue 19)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
+
+from kezek.forecast.estimate_accuracy import Sample, summarize
+from kezek.queue.wait_range import Ahead, Times, quote
+from tests.estimate_day import play
+
+
+def test_nobody_ahead_and_a_free_cabinet_is_no_wait() -> None:
+    found = quote([], Times(10, 4), servers=2, busy=1, baseline_min=0)
+    assert (found.low_min, found.high_min) == (0, 5)
+
+
+def test_the_range_widens_with_the_queue_and_shares_the_cabinets() -> None:
+    times = Times(12, 5)
+    short = quote([Ahead(2, times)], times, servers=2, busy=2, baseline_min=12)
+    long = quote([Ahead(8, times)], times, servers=2, busy=2, baseline_min=48)
+    # (2·12 + 2·6) / 2 = 18 min; (8·12 + 12) / 2 = 54 min, ± 1.28 standard deviations
+    assert (short.point_min, long.point_min) == (18, 54)
+    assert short.low_min <= 18 <= short.high_min and long.low_min <= 54 <= long.high_min
+    assert long.high_min - long.low_min > short.high_min - short.low_min
+
+
+def test_a_wait_into_the_lunch_break_has_the_break_added() -> None:
+    times = Times(12, 5)
+    found = quote([Ahead(4, times)], times, 2, 2, 24, until_lunch=10, lunch_minutes=60)
+    assert found.point_min == 30 + 60
+
+
+def test_never_called_is_counted_apart() -> None:
+    day = date(2026, 11, 17)
+    samples = [
+        Sample(day, "registration", 12.0, 5, 10, 20),  # v1 off by 7, v2's middle by 3, inside
+        Sample(day, "registration", 30.0, 20, 15, 25),  # off by 10 and 10, outside
+        Sample(day, "registration", None, 20, 15, 25),  # never called: not in the figures
+    ]
+    found = summarize(samples).overall
+    assert (found.quoted, found.never_called, found.called) == (3, 1, 2)
+    assert (found.mae_old, found.mae_new, found.inside) == (8.5, 6.5, 0.5)
+
+
+def test_a_scripted_day_v2_beats_the_old_number(engine: Engine) -> None:
+    """Two busy days played through the queue's functions, quoted as the kiosk quotes; the
+    report over the second (the first builds the service-time history). README figures."""
+    found = play(engine).overall
+    assert found.quoted == 63 and found.never_called == 0
+    assert found.mae_old is not None and found.mae_new is not None and found.inside is not None
+    assert round(found.mae_old, 1) == pytest.approx(6.1)
+    assert round(found.mae_new, 1) == pytest.approx(5.0)
+    assert round(found.inside * 100) == 84
+    assert found.mae_new < found.mae_old
+
+
+def test_the_api_and_the_phone_page_give_the_range(client: TestClient) -> None:
+    for _ in range(3):
+        client.post("/api/tickets", json={"service": "registration"})
+    answer = client.post("/api/tickets", json={"service": "registration"}).json()
+    low, high = answer["estimate_low_min"], answer["estimate_high_min"]
+    assert answer["position"] == 4 and 0 <= low < answer["estimated_wait_minutes"] < high
+    page = BeautifulSoup(client.get(answer["status_url"] + "?lang=en").text, "html.parser")
+    assert f"Estimated wait: {low}–{high} min" in page.get_text(" ", strip=True)
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert "estimate_low_min" in schema["PublicTicket"]["properties"]

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
+from kezek import demo
 from kezek.forecast.estimate_accuracy import Sample, summarize
 from kezek.queue.wait_range import Ahead, Times, quote
+from tests.conftest import run_kezek
 from tests.estimate_day import play
+from tests.test_staff_flow import login
 
 
 def test_nobody_ahead_and_a_free_cabinet_is_no_wait() -> None:
@@ -69,3 +74,37 @@ def test_the_api_and_the_phone_page_give_the_range(client: TestClient) -> None:
     assert f"Estimated wait: {low}–{high} min" in page.get_text(" ", strip=True)
     schema = client.get("/api/openapi.json").json()["components"]["schemas"]
     assert "estimate_low_min" in schema["PublicTicket"]["properties"]
+
+
+@pytest.fixture
+def history(engine: Engine, office_id: int) -> None:
+    """Twelve working days of the demo's history (quoted as the kiosk quotes) before Tuesday."""
+    demo.load(engine, office_id, ZoneInfo("Asia/Almaty"), days=12, today=date(2026, 11, 24))
+
+
+def test_the_accuracy_page_from_the_tabs_in_the_language(
+    client: TestClient, engine: Engine, office_id: int, history: None
+) -> None:
+    login(client, engine, office_id, "chief", "supervisor")
+    home = BeautifulSoup(client.get("/staff/supervisor/?lang=ru").text, "html.parser")
+    link = home.find("nav", class_="sv-nav").find("a", string="Оценки ожидания")["href"]
+    doc = BeautifulSoup(client.get(link).text, "html.parser")
+    overall = doc.find("table", id="estimates-services").find_all("tr")[-1]
+    cells = [td.text for td in overall.find_all("td")]
+    old, new = (float(c.replace(",", ".")) for c in cells[2:4])
+    assert overall.th.text == "Всего" and new < old  # the range's middle beats the number
+    assert doc.find("svg", attrs={"role": "img"})
+    bad = client.get(f"{link}?from=2026-11-20&to=2026-11-01")
+    assert bad.status_code == 422 and "не раньше" in bad.text
+
+
+def test_kezek_estimates_prints_the_report(tmp_path: Path) -> None:
+    assert run_kezek(tmp_path, "db", "upgrade").returncode == 0
+    assert run_kezek(tmp_path, "demo", "--days", "5", "--quiet").returncode == 0
+    done = run_kezek(
+        tmp_path, "estimates", "--from", "2020-01-01", "--to", "2030-12-31", "--lang", "en"
+    )
+    assert done.returncode == 0, done.stderr
+    overall = done.stdout.splitlines()[-1].split()
+    assert overall[0] == "overall" and float(overall[4]) < float(overall[3])
+    assert "estimates" in done.stderr  # the progress bar

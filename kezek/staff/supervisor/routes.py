@@ -27,6 +27,7 @@ from kezek.staff.supervisor.complaint_pages import (
 )
 from kezek.staff.supervisor.hall_pages import hall_page, hall_withdraw
 from kezek.staff.supervisor.indicator_pages import indicator_definition, indicator_list
+from kezek.staff.supervisor.estimate_pages import estimates_page
 from kezek.staff.supervisor.plan_pages import plan_page, what_if
 from kezek.staff.supervisor.report_pages import report_csv, report_page, report_xlsx, tickets_csv
 
@@ -139,6 +140,7 @@ routes: list[BaseRoute] = [
     ),
     Route("/plan", plan_page, name="plan"),  # issue 19
     Route("/plan/what-if", what_if, name="plan_what_if"),
+    Route("/estimates", estimates_page, name="supervisor_estimates"),  # issue 19
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
     Route("/clerks", clerks_page, name="supervisor_clerks"),  # issue 17
     Route("/clerks.csv", clerks_csv, name="supervisor_clerks_csv"),

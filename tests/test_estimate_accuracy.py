@@ -102,7 +102,7 @@ def test_kezek_estimates_prints_the_report(tmp_path: Path) -> None:
     assert run_kezek(tmp_path, "db", "upgrade").returncode == 0
     assert run_kezek(tmp_path, "demo", "--days", "5", "--quiet").returncode == 0
     done = run_kezek(
-        tmp_path, "estimates", "--from", "2020-01-01", "--to", "2030-12-31", "--lang", "en"
+        tmp_path, "estimates", "--from", "2025-01-01", "--to", "2030-12-31", "--lang", "en"
     )
     assert done.returncode == 0, done.stderr
     overall = done.stdout.splitlines()[-1].split()

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kezek import auth, db
+from kezek.demo_quotes import Quoter
 from kezek.queue.models import (
     DayCounter,
     PointService,
@@ -29,7 +30,6 @@ from kezek.queue.models import (
     TicketEvent,
     User,
 )
-from kezek.demo_quotes import Quoter
 from kezek.queue.order import PLAIN, CallOrder
 from kezek.queue.quotes import EstimateQuote
 from kezek.queue.quotes import rows as quote_rows

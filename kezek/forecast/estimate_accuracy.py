@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -101,7 +102,7 @@ _FIRST_CALL = (
 _V1, _V2 = _Q.alias("v1"), _Q.alias("v2")
 
 
-def _query(office_id: int, first: date, last: date) -> sa.Select[tuple]:
+def _query(office_id: int, first: date, last: date) -> sa.Select[Any]:
     return (
         sa.select(
             _T.c.business_day,

@@ -51,7 +51,14 @@ def draw_errors(found: Report, _: Translate) -> Svg:
                 f'height="{h:.1f}" fill="{colour}"/>'
             )
             body.append(_text(left + (step - 8) / 4, base - h - 4, f"{value:.0f}", size=9))
-        body.append(_text(x + step / 2, base + 16, date.fromisoformat(month + "-01").strftime("%m.%y"), size=10))
+        body.append(
+            _text(
+                x + step / 2,
+                base + 16,
+                date.fromisoformat(month + "-01").strftime("%m.%y"),
+                size=10,
+            )
+        )
     body.append(
         _text(LEFT + plot_w / 2, HEIGHT - 14, _("grey: the old number · blue: the range"), size=12)
     )

@@ -17,7 +17,8 @@ from datetime import date
 
 from PIL import Image
 
-from kezek.i18n import N_, gettext, number
+from kezek.i18n import N_, gettext
+from kezek.i18n import number as format_number
 from kezek.printing.sheet import WIDTH_58MM, WIDTH_80MM, Sheet, Weight, font, qr_matrix
 
 __all__ = [
@@ -171,7 +172,7 @@ def queue_talon_lines(talon: QueueTalon) -> QueueTalonText:
     if talon.position <= 1:  # "≈ 0 min" promises what a busy cabinet may not keep
         wait = gettext(langs[0], T_NEXT)
     elif talon.wait_range is not None:  # issue 19: the range (kezek.queue.wait_range)
-        low, high = (number(langs[0], value, 0) for value in talon.wait_range)
+        low, high = (format_number(langs[0], value, 0) for value in talon.wait_range)
         wait = gettext(langs[0], T_RANGE, low=low, high=high)
     elif talon.wait_minutes is None:
         wait = gettext(langs[0], T_NO_ESTIMATE)

@@ -12,12 +12,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from kezek.queue import estimate, quotes, reads
 from kezek.queue.clock import Clock
 from kezek.queue.history import _T
-from kezek.queue.models import PointService, ServicePoint, Status, Ticket
+from kezek.queue.models import PointService, ServicePoint, Status, Ticket, table_of
 from kezek.queue.pauses import open_pauses
 from kezek.queue.wait_range import Ahead, Quote, Times, quote
 
@@ -28,12 +28,12 @@ def _cabinets(
     session: Session, clock: Clock, office_id: int
 ) -> tuple[dict[int, set[int]], set[int]]:
     """(points serving each service, the points open now: taken today, not paused)."""
-    rows = session.exec(
-        select(PointService.service_id, ServicePoint.id, ServicePoint.clerk_id)
-        .add_columns(ServicePoint.opened_at)
-        .join(ServicePoint, col(PointService.point_id) == col(ServicePoint.id))
-        .where(ServicePoint.office_id == office_id, col(ServicePoint.active).is_(True))
-    ).all()
+    links, points = table_of(PointService), table_of(ServicePoint)
+    rows = session.connection().execute(
+        sa.select(links.c.service_id, points.c.id, points.c.clerk_id, points.c.opened_at)
+        .join(points, points.c.id == links.c.point_id)
+        .where(points.c.office_id == office_id, points.c.active.is_(True))
+    )
     paused = set(open_pauses(session, office_id))
     start = clock.day_start()
     serving: dict[int, set[int]] = defaultdict(set)
@@ -45,7 +45,9 @@ def _cabinets(
     return serving, open_now
 
 
-def _counts(session: Session, ticket: Ticket, services: set[int], due: datetime | None) -> dict:
+def _counts(
+    session: Session, ticket: Ticket, services: set[int], due: datetime | None
+) -> dict[int, int]:
     """Waiting tickets ahead of ``ticket`` per service (plain order); with ``due``, the
     checked-in bookings issued after it that are due by then (called ahead of walk-ins)."""
     where = [
@@ -105,7 +107,7 @@ def for_ticket(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
         points = (serving.get(sid, set()) & open_now) or serving.get(sid, set())
         return len(points & used) / len(points) if points else 0.0
 
-    def groups(counts: dict) -> list[Ahead]:
+    def groups(counts: dict[int, int]) -> list[Ahead]:
         return [Ahead(n * share(sid), times[sid]) for sid, n in counts.items()]
 
     now = clock.now()

@@ -25,9 +25,9 @@ from kezek.staff.supervisor.complaint_pages import (
     complaint_review,
     journal,
 )
+from kezek.staff.supervisor.estimate_pages import estimates_page
 from kezek.staff.supervisor.hall_pages import hall_page, hall_withdraw
 from kezek.staff.supervisor.indicator_pages import indicator_definition, indicator_list
-from kezek.staff.supervisor.estimate_pages import estimates_page
 from kezek.staff.supervisor.plan_pages import plan_page, what_if
 from kezek.staff.supervisor.report_pages import report_csv, report_page, report_xlsx, tickets_csv
 

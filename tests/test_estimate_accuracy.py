@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,9 +14,11 @@ from starlette.testclient import TestClient
 
 from kezek import demo
 from kezek.forecast.estimate_accuracy import Sample, summarize
+from kezek.printing import talons
 from kezek.queue.wait_range import Ahead, Times, quote
 from tests.conftest import run_kezek
 from tests.estimate_day import play
+from tests.test_printing_talons import TALON
 from tests.test_staff_flow import login
 
 
@@ -108,3 +111,8 @@ def test_kezek_estimates_prints_the_report(tmp_path: Path) -> None:
     overall = done.stdout.splitlines()[-1].split()
     assert overall[0] == "overall" and float(overall[4]) < float(overall[3])
     assert "estimates" in done.stderr  # the progress bar
+
+
+def test_the_talon_prints_the_range() -> None:
+    ranged = replace(TALON, position=4, wait_range=(15, 25))  # a Kazakh talon
+    assert "15–25 мин" in [value for _label, value in talons.queue_talon_lines(ranged).rows]

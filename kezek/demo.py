@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kezek import auth, db
+from kezek.demo_quotes import Quoter
 from kezek.queue.models import (
     DayCounter,
     PointService,
@@ -30,6 +31,8 @@ from kezek.queue.models import (
     User,
 )
 from kezek.queue.order import PLAIN, CallOrder
+from kezek.queue.quotes import EstimateQuote
+from kezek.queue.quotes import rows as quote_rows
 from kezek.simulation import CLOSE, MEAN_MINUTES, WORKDAYS, Visit, simulate_day
 
 DEMO_PASSWORD = "kezek-demo"  # noqa: S105 — printed by `make serve`; demo only
@@ -121,17 +124,26 @@ def load(
     next_id = _max_id(engine, Ticket) + 1
     written = 0
     all_days = _days(today - timedelta(days=1), days)
+    quoter = Quoter(points)  # issue 19: what the kiosk would have quoted
     for index, day in enumerate(all_days):
         visits = simulate_day(rng, points, day.weekday(), order)
         rows, events, counters = _rows(
             day, zone, visits, services, point_rows, clerk_of, office_id, next_id
         )
         next_id += len(rows)
+        roots = [row for row in rows if row["parent_id"] is None]
+        quotes = [
+            line
+            for row, found in zip(roots, quoter.day(day, visits), strict=True)
+            for line in quote_rows(office_id, row["id"], row["issued_at"], found)
+        ]
         with db.transaction(engine) as session:
             session.execute(sa.insert(Ticket), rows)
             if events:
                 session.execute(sa.insert(TicketEvent), events)
             session.execute(sa.insert(DayCounter), counters)
+            if quotes:
+                session.execute(sa.insert(EstimateQuote), quotes)
         written += len(rows)
         if progress:
             progress(index + 1, len(all_days))

@@ -33,4 +33,5 @@ from kezek.queue.models import (  # noqa: F401
     User,
 )
 from kezek.queue.pauses import PointPause  # noqa: F401  (issue 17)
+from kezek.queue.quotes import EstimateQuote  # noqa: F401  (issue 19)
 from kezek.staff.models import LoginThrottle, StaffSession  # noqa: F401

@@ -15,7 +15,7 @@ from kezek.api.schemas import TicketIn, parse
 from kezek.api.shape import ticket_json
 from kezek.devices import gate
 from kezek.i18n import N_
-from kezek.queue import tickets
+from kezek.queue import estimate_inputs, tickets
 from kezek.queue.models import Service
 from kezek.queue.tickets import QueueError
 from kezek.web import error_json, lang, queue_error, state
@@ -62,6 +62,8 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
                 lang=body.lang or lang(request),
                 request_id=body.request_id,
             )
+            if found is None:  # issue 19: keep the quote for the accuracy report
+                estimate_inputs.record_issued(session, st.clock, ticket)
     except QueueError as exc:
         return queue_error(request, exc)
     if found is None:

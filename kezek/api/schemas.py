@@ -112,6 +112,9 @@ class PublicTicket(_Out):
     recall_count: int
     position: int | None
     estimated_wait_minutes: int | None
+    # Issue 19: the quoted range (kezek.queue.wait_range), minutes; None once not waiting.
+    estimate_low_min: int | None = None
+    estimate_high_min: int | None = None
 
 
 class IssuedTicket(PublicTicket):

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 
-from kezek.queue import estimate
+from kezek.queue import estimate, estimate_inputs
 from kezek.queue.models import Service, Ticket
 from kezek.web import public_base, state
 
@@ -18,6 +18,7 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
     point = st.point_by_id(ticket.service_point_id)
     rates = st.estimate_rates
     est = estimate.estimate(session, st.clock, ticket, rates)
+    ranged = estimate_inputs.for_ticket(session, st.clock, ticket) if est else None
     return {
         "id": ticket.id,
         "code": ticket.code,
@@ -31,6 +32,8 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
         "recall_count": ticket.recall_count,
         "position": est.position if est else None,
         "estimated_wait_minutes": est.minutes if est else None,
+        "estimate_low_min": ranged.low_min if ranged else None,  # issue 19: the range
+        "estimate_high_min": ranged.high_min if ranged else None,
         "status_url": status_url(request, ticket.public_token),
     }
 

@@ -18,6 +18,7 @@ from kezek.cli.common import Subparsers, database_error
 from kezek.cli.database import add_db_commands
 from kezek.cli.demo_office import add_demo_command
 from kezek.cli.doctor import add_doctor_command
+from kezek.cli.estimates import add_estimates_command
 from kezek.cli.forecast import add_forecast_command
 from kezek.cli.printer import add_printer_commands
 from kezek.cli.replay import add_replay_command
@@ -88,6 +89,7 @@ EXTENSIONS: list[Callable[[Subparsers], None]] = [
     add_replay_command,
     add_doctor_command,
     add_forecast_command,
+    add_estimates_command,
 ]
 
 

@@ -6,14 +6,14 @@ Plain functions that take the session first; no HTTP here. The kiosk endpoint ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from kezek.queue import estimate, tickets
+from kezek.queue import estimate, estimate_inputs, tickets
 from kezek.queue.clock import Clock
 from kezek.queue.models import Service, Status, Ticket
 
@@ -25,6 +25,8 @@ class Outlook:
     waiting: int
     position: int
     minutes: int
+    low: int | None = None  # issue 19: the quoted range (kezek.queue.wait_range)
+    high: int | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,9 @@ def take(
     ticket = tickets.issue(
         session, clock, service, priority=priority, lang=lang, request_id=request_id
     )
+    quoted = estimate_inputs.record_issued(session, clock, ticket)  # issue 19
+    if quoted is not None:
+        ahead = replace(ahead, low=quoted.low_min, high=quoted.high_min)
     return Taken(ticket=ticket, created=True, outlook=ahead, notice=notice)
 
 
@@ -150,4 +155,6 @@ def current_outlook(session: Session, clock: Clock, ticket: Ticket) -> Outlook |
             )
         ).one()
     )
-    return Outlook(waiting=waiting, position=found.position, minutes=found.minutes)
+    ranged = estimate_inputs.for_ticket(session, clock, ticket)  # issue 19
+    low, high = (ranged.low_min, ranged.high_min) if ranged else (None, None)
+    return Outlook(waiting, found.position, found.minutes, low, high)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from kezek import i18n
 from kezek.printing.talons import LocalizedText, QueueTalon, languages
-from kezek.queue import estimate, tickets
+from kezek.queue import estimate, estimate_inputs, tickets
 from kezek.queue.models import Service, ServicePoint, Ticket
 from kezek.settings import WEEKDAYS, Profile
 from kezek.state import State
@@ -79,6 +79,7 @@ def queue_talon(
         found = estimate.estimate(session, st.clock, ticket)
         position, wait_minutes = (found.position, found.minutes) if found else (1, None)
     name = st.profile.name
+    ranged = estimate_inputs.for_ticket(session, st.clock, ticket)  # issue 19: the range
     return QueueTalon(
         code=ticket.code,
         lang=ticket.lang,
@@ -92,4 +93,5 @@ def queue_talon(
         status_url=status_url,
         priority=ticket.priority,
         booked_at=st.clock.local(ticket.booked_for).strftime("%H:%M") if ticket.booked_for else "",
+        wait_range=(ranged.low_min, ranged.high_min) if ranged else None,
     )

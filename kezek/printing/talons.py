@@ -18,6 +18,7 @@ from datetime import date
 from PIL import Image
 
 from kezek.i18n import N_, gettext
+from kezek.i18n import number as format_number
 from kezek.printing.sheet import WIDTH_58MM, WIDTH_80MM, Sheet, Weight, font, qr_matrix
 
 __all__ = [
@@ -76,6 +77,7 @@ class QueueTalon:
     status_url: str  # the ticket's status page, printed as a QR code
     priority: bool = False  # §11: said on the visitor's own talon, never on a public screen
     booked_at: str = ""  # §10: a checked-in booking's slot, local "10:15"; "" for a walk-in
+    wait_range: tuple[int, int] | None = None  # issue 19: (low, high) minutes, printed if set
 
 
 # Labels. Declared here so that one place shows every string a talon can print.
@@ -83,6 +85,7 @@ T_YOUR_NUMBER = N_("Your number")
 T_POSITION = N_("Your place in the queue")
 T_WAIT = N_("Estimated waiting time")
 T_MINUTES = N_("≈ %(minutes)s min")
+T_RANGE = N_("%(low)s–%(high)s min")  # issue 19
 T_NO_ESTIMATE = N_("not known yet")
 T_NEXT = N_("You are next")
 T_PRIORITY = N_("Priority ticket")
@@ -171,6 +174,9 @@ def queue_talon_lines(talon: QueueTalon) -> QueueTalonText:
     langs = languages(talon.lang)
     if talon.position <= 1:  # "≈ 0 min" promises what a busy cabinet may not keep
         wait = gettext(langs[0], T_NEXT)
+    elif talon.wait_range is not None:  # issue 19: the range (kezek.queue.wait_range)
+        low, high = (format_number(langs[0], value, 0) for value in talon.wait_range)
+        wait = gettext(langs[0], T_RANGE, low=low, high=high)
     elif talon.wait_minutes is None:
         wait = gettext(langs[0], T_NO_ESTIMATE)
     else:

@@ -26,6 +26,7 @@ from kezek.staff.supervisor.complaint_pages import (
     complaint_review,
     journal,
 )
+from kezek.staff.supervisor.estimate_pages import estimates_page
 from kezek.staff.supervisor.hall_pages import hall_page, hall_withdraw
 from kezek.staff.supervisor.indicator_pages import indicator_definition, indicator_list
 from kezek.staff.supervisor.plan_pages import plan_page, what_if
@@ -140,6 +141,7 @@ routes: list[BaseRoute] = [
     ),
     Route("/plan", plan_page, name="plan"),  # issue 19
     Route("/plan/what-if", what_if, name="plan_what_if"),
+    Route("/estimates", estimates_page, name="supervisor_estimates"),  # issue 19
     Route("/targets", targets_page, methods=["GET", "POST"], name="targets"),
     Route("/clerks", clerks_page, name="supervisor_clerks"),  # issue 17
     Route("/bookings", bookings_page, name="supervisor_bookings"),  # issue 18

@@ -1,0 +1,130 @@
+"""The inputs of a v2 wait range, read from the database for a waiting ticket (issue 19).
+
+The method is ``kezek.queue.wait_range``; this module only counts: the open cabinets serving
+the ticket's service (a paused one not counted), the tickets ahead of it in the call order
+in every service those cabinets take, the checked-in bookings due before it, the cabinets
+busy now, and each service's recent service times.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from kezek.queue import estimate, quotes, reads
+from kezek.queue.clock import Clock
+from kezek.queue.history import _T
+from kezek.queue.models import PointService, ServicePoint, Status, Ticket, table_of
+from kezek.queue.pauses import open_pauses
+from kezek.queue.wait_range import Ahead, Quote, Times, quote
+
+HISTORY_DAYS, SAMPLES = 14, 100
+
+
+def _cabinets(
+    session: Session, clock: Clock, office_id: int
+) -> tuple[dict[int, set[int]], set[int]]:
+    """(points serving each service, the points open now: taken today, not paused)."""
+    links, points = table_of(PointService), table_of(ServicePoint)
+    rows = session.connection().execute(
+        sa.select(links.c.service_id, points.c.id, points.c.clerk_id, points.c.opened_at)
+        .join(points, points.c.id == links.c.point_id)
+        .where(points.c.office_id == office_id, points.c.active.is_(True))
+    )
+    paused = set(open_pauses(session, office_id))
+    start = clock.day_start()
+    serving: dict[int, set[int]] = defaultdict(set)
+    open_now: set[int] = set()
+    for service_id, point_id, clerk, opened in rows:
+        serving[service_id].add(point_id)
+        if clerk is not None and opened and opened >= start and point_id not in paused:
+            open_now.add(point_id)
+    return serving, open_now
+
+
+def _counts(
+    session: Session, ticket: Ticket, services: set[int], due: datetime | None
+) -> dict[int, int]:
+    """Waiting tickets ahead of ``ticket`` per service (plain order); with ``due``, the
+    checked-in bookings issued after it that are due by then (called ahead of walk-ins)."""
+    where = [
+        _T.c.office_id == ticket.office_id,
+        _T.c.business_day == ticket.business_day,
+        _T.c.status == Status.waiting.value,
+        _T.c.service_id.in_(services),
+        _T.c.id != ticket.id,
+    ]
+    earlier = sa.or_(
+        _T.c.issued_at < ticket.issued_at,
+        sa.and_(_T.c.issued_at == ticket.issued_at, _T.c.id < (ticket.id or 0)),
+    )
+    if due is not None:
+        where += [sa.not_(earlier), _T.c.booked_for.is_not(None), _T.c.booked_for <= due]
+    elif ticket.priority:
+        where += [_T.c.priority.is_(True), earlier]
+    else:
+        where.append(sa.or_(_T.c.priority.is_(True), earlier))
+    query = sa.select(_T.c.service_id, sa.func.count()).where(*where).group_by(_T.c.service_id)
+    return {sid: int(n) for sid, n in session.connection().execute(query)}
+
+
+def _busy(session: Session, ticket: Ticket, points: set[int]) -> int:
+    query = sa.select(sa.func.count(sa.distinct(_T.c.service_point_id))).where(
+        _T.c.office_id == ticket.office_id,
+        _T.c.business_day == ticket.business_day,
+        _T.c.status.in_((Status.called.value, Status.serving.value)),
+        _T.c.service_point_id.in_(points),
+    )
+    return int(session.connection().execute(query).scalar_one())
+
+
+def _lunch(clock: Clock, now: datetime) -> tuple[int | None, float]:
+    intervals = clock.open_intervals(clock.business_day(now))
+    if len(intervals) != 2:
+        return None, 0.0
+    return clock.minutes_until_lunch(now), (intervals[1][0] - intervals[0][1]).total_seconds() / 60
+
+
+def for_ticket(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
+    """The v2 range (and the v1 number beside it) for a waiting ticket; None otherwise."""
+    position = reads.position(session, ticket)
+    if position is None:
+        return None
+    old = estimate.wait_minutes(session, clock, ticket.service_id, position - 1)[0]
+    serving, open_now = _cabinets(session, clock, ticket.office_id)
+    mine = serving.get(ticket.service_id, set())
+    used = (mine & open_now) or mine
+    pool = {sid for sid, points in serving.items() if points & used} | {ticket.service_id}
+    since = clock.now() - timedelta(days=HISTORY_DAYS)
+    times = {
+        sid: Times.of(reads.recent_service_minutes(session, sid, since, SAMPLES)) for sid in pool
+    }
+
+    def share(sid: int) -> float:  # the part of a service's cabinets that also take this one
+        points = (serving.get(sid, set()) & open_now) or serving.get(sid, set())
+        return len(points & used) / len(points) if points else 0.0
+
+    def groups(counts: dict[int, int]) -> list[Ahead]:
+        return [Ahead(n * share(sid), times[sid]) for sid, n in counts.items()]
+
+    now = clock.now()
+    until, lunch = _lunch(clock, now)
+    busy = _busy(session, ticket, used)
+    ahead = groups(_counts(session, ticket, pool, None))
+    first = quote(ahead, times[ticket.service_id], len(used), busy, old, until, lunch)
+    due = now + timedelta(minutes=first.point_min)
+    booked = groups(_counts(session, ticket, pool, due))
+    if not booked:
+        return first
+    return quote(ahead + booked, times[ticket.service_id], len(used), busy, old, until, lunch)
+
+
+def record_issued(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
+    """Quote a ticket just issued and keep the quote (both methods) for the accuracy report."""
+    found = for_ticket(session, clock, ticket)
+    if found is not None and ticket.id is not None:
+        quotes.record(session, ticket.office_id, ticket.id, ticket.issued_at or clock.now(), found)
+    return found

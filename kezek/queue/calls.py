@@ -28,6 +28,7 @@ from kezek.queue.models import (
 )
 from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
 from kezek.queue.order import params as order_params
+from kezek.queue.point_lock import lock_point
 
 
 def serving_points(session: Session, service_id: int) -> list[ServicePoint]:
@@ -64,22 +65,12 @@ _IN_HAND_CODE = (
 )
 
 
-_LOCK_POINT = (
-    sa.select(table_of(ServicePoint).c.id)
-    .where(table_of(ServicePoint).c.id == sa.bindparam("point_id"))
-    .with_for_update()
-)
-
-
 def _check_free(session: Session, point: ServicePoint) -> None:
     """Refuse a call while the point has a ticket in hand or is paused (issue 17). On
     PostgreSQL the point's row is locked first, so two calls at once for one point (a double
     click, two tabs) take turns and the second sees the first's ticket; SQLite writers take
     turns anyway."""
-    session.flush()  # core SQL does not autoflush: pending ORM changes go first
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK_POINT, {"point_id": point.id})
+    conn = lock_point(session, point)
     code = conn.execute(_IN_HAND_CODE, {"point_id": point.id}).scalar()
     if code is not None:
         raise IllegalTransition(

@@ -26,7 +26,7 @@ from kezek.queue.models import (
     Ticket,
     table_of,
 )
-from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
+from kezek.queue.order import PLAIN, CallOrder, sequence, urgent
 from kezek.queue.order import params as order_params
 from kezek.queue.point_lock import lock_point
 
@@ -80,13 +80,6 @@ def _check_free(session: Session, point: ServicePoint) -> None:
     pauses.check_not_paused(conn, point.id)  # issue 17: a paused point is not called to
 
 
-def booked_due() -> sa.ColumnElement[Any]:
-    """§10 pre-registration: a checked-in booking whose slot has come is called first, the
-    earliest slot first; every other ticket sorts after them (NULL) in the usual order."""
-    due = sa.and_(_T.c.booked_for.is_not(None), _T.c.booked_for <= sa.bindparam("now"))
-    return sa.case((due, _T.c.booked_for), else_=None).asc().nulls_last()
-
-
 def wait_start(issued_at: datetime, booked_for: datetime | None) -> datetime:
     """Appendix 1.2: a booking's wait runs from its slot or its check-in, whichever is later."""
     return max(issued_at, booked_for) if booked_for is not None else issued_at
@@ -116,8 +109,8 @@ def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
         )
     else:
         query = query.where(*where)
-    keys = order_by(order, _T, prior, postgres)
-    query = query.order_by(*(keys if order.protects else [booked_due(), *keys])).limit(1)
+    # One definition of the order for the call, the position and the console's list.
+    query = query.order_by(*sequence(order, _T, prior, postgres)).limit(1)
     return query.with_for_update(skip_locked=True, of=_T) if postgres else query
 
 
@@ -181,6 +174,8 @@ def _insert(session: Session, ticket: Ticket) -> Ticket:
     it, after any savepoint around the write is released (a rolled-back savepoint would
     leave an attached ticket without a row)."""
     session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    if ticket.queued_at is None:  # its place in the call order: its issue, to begin with
+        ticket.queued_at = ticket.issued_at
     values = {c.key: getattr(ticket, c.key) for c in _T.c if c.key != "id"}
     ticket.id = session.connection().execute(_INSERT, values).scalar_one()
     return ticket

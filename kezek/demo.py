@@ -212,6 +212,7 @@ def _rows(
                 "lang": "kk",
                 "status": status,
                 "issued_at": issued,
+                "queued_at": issued,
                 "called_at": at(visit.called),
                 "started_at": at(visit.started),
                 "finished_at": at(visit.finished) or closing,

@@ -212,6 +212,9 @@ class Profile(_Strict):
     max_recalls: int = Field(default=3, ge=1, le=20)
     # Issue 17: a no-show may be returned to its queue this many minutes after (0: never).
     return_window_minutes: int = Field(default=30, ge=0, le=240)
+    # Issue 17: "I am running late" on the phone page moves a waiting ticket back this many
+    # places, once, while it keeps its target (kezek/queue/late.py; 0: not offered).
+    late_places: int = Field(default=3, ge=0, le=20)
     booking: BookingProfile = Field(default_factory=BookingProfile)
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from kezek import profile_sync
 from kezek.bookings.rules import Rules
 from kezek.display.stream import Live
 from kezek.display.voice import Voice
@@ -25,6 +26,7 @@ from kezek.queue.clock import Clock
 from kezek.queue.estimate import Rates
 from kezek.queue.events import Broker
 from kezek.queue.models import Service, ServicePoint
+from kezek.queue.order import CallOrder
 from kezek.settings import Profile, Settings
 
 # Makes the print queue: called with the text-mode talons as ``print_fn`` or with nothing.
@@ -94,3 +96,8 @@ class State:
 
     def point_by_id(self, point_id: int | None) -> ServicePoint | None:
         return next((p for p in self.points.values() if p.id == point_id), None)
+
+    @property
+    def call_order(self) -> CallOrder:
+        """The profile's call order (issue 17): for call-next and every position shown."""
+        return profile_sync.call_order(self.profile)

@@ -54,6 +54,9 @@ def test_every_answer_matches_its_documented_schema(
     token = ticket["status_url"].rsplit("/", 1)[1]
     check("get", "/api/tickets/by-token/{token}", client.get(f"/api/tickets/by-token/{token}"))
     check("get", "/api/tickets/by-token/{token}", client.get(f"/api/tickets/by-token/{'x' * 20}"))
+    late = "/api/tickets/by-token/{token}/late"  # issue 17: nobody behind, 409
+    check("post", late, client.post(f"/api/tickets/by-token/{token}/late"))
+    check("post", late, client.post(f"/api/tickets/by-token/{'x' * 20}/late"))
     check("get", t, client.get(f"/api/tickets/{ticket['id']}", headers=staff))
     check("get", t, client.get(f"/api/tickets/{ticket['id']}"))
     check("get", "/api/queue", client.get("/api/queue"))

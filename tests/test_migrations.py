@@ -12,7 +12,7 @@ import kezek.models  # noqa: F401 (every table registers on the metadata)
 
 # Alembic cannot compare an index on an expression (``priority DESC``): it reports each as
 # removed and added again. Their definitions are checked by the queue's own tests (the plan).
-EXPRESSION_INDEXES = {"ix_tickets_call"}
+EXPRESSION_INDEXES = {"ix_tickets_call", "ix_tickets_order"}
 
 
 def _expression_index(change: tuple[object, ...]) -> bool:

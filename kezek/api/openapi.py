@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from kezek.api import booking_doc, schemas
+from kezek.api import booking_doc, schemas, visitor
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -286,6 +286,7 @@ def openapi() -> dict[str, Any]:
     ):
         paths[f"/api/tickets/{{ticket_id}}/{action}"] = {"post": _staff_action(summary)}
     paths.update(booking_doc.paths())  # §10 pre-registration (issue 18)
+    paths.update(visitor.paths())  # issue 17: "I am running late"
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kezek API", "version": "1"},

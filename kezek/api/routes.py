@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kezek import db, profile_sync, tokens
-from kezek.api import bookings, flow, guards, schemas
+from kezek.api import bookings, flow, guards, schemas, visitor
 from kezek.api.forecast import get_forecast
 from kezek.api.issue import issue_ticket, unknown_service
 from kezek.api.notice import post_message, withdraw_message
@@ -259,6 +259,7 @@ routes = [
     ),
     Route("/tickets/{ticket_id:int}/transfer", transfer, methods=["POST"], name="api_transfer"),
     *flow.routes,  # issue 17: pause, resume, return
+    *visitor.routes,  # issue 17: "I am running late"
     Route(
         "/tickets/{ticket_id:int}/{action}",
         ticket_action,

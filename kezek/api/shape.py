@@ -7,8 +7,9 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 
-from kezek.queue import estimate, estimate_inputs
+from kezek.queue import estimate_inputs
 from kezek.queue.models import Service, Ticket
+from kezek.queue.standing import standing
 from kezek.web import public_base, state
 
 
@@ -17,7 +18,7 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
     service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
     point = st.point_by_id(ticket.service_point_id)
     rates = st.estimate_rates
-    est = estimate.estimate(session, st.clock, ticket, rates)
+    est = standing(session, st.clock, ticket, st.call_order, rates)
     ranged = estimate_inputs.for_ticket(session, st.clock, ticket) if est else None
     return {
         "id": ticket.id,

@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 from kezek.queue import estimate, estimate_inputs, tickets
 from kezek.queue.clock import Clock
 from kezek.queue.models import Service, Status, Ticket
+from kezek.queue.order import PLAIN, CallOrder
+from kezek.queue.standing import standing
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,12 @@ def cabinets(session: Session, service_id: int, lang: str) -> list[str]:
     return [point.name(lang) for point in tickets.serving_points(session, service_id)]
 
 
-def current_outlook(session: Session, clock: Clock, ticket: Ticket) -> Outlook | None:
-    """Position and wait of an existing ticket; None once it is no longer waiting."""
-    found = estimate.estimate(session, clock, ticket)
+def current_outlook(
+    session: Session, clock: Clock, ticket: Ticket, order: CallOrder = PLAIN
+) -> Outlook | None:
+    """Position (in the call order) and wait of an existing ticket; None once it no longer
+    waits."""
+    found = standing(session, clock, ticket, order)
     if found is None:
         return None
     waiting = int(

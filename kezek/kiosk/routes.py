@@ -272,7 +272,7 @@ def _ticket_context(
     ahead: issuing.Outlook | None = None,
 ) -> dict[str, Any]:
     service = session.get_one(Service, ticket.service_id)
-    ahead = ahead or issuing.current_outlook(session, st.clock, ticket)
+    ahead = ahead or issuing.current_outlook(session, st.clock, ticket, st.call_order)
     return {
         **_base(request, st, language, IDLE_TICKET),
         "ticket": ticket,

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from kezek import i18n
 from kezek.printing.talons import LocalizedText, QueueTalon, languages
-from kezek.queue import estimate, estimate_inputs, tickets
+from kezek.queue import estimate_inputs, tickets
 from kezek.queue.models import Service, ServicePoint, Ticket
+from kezek.queue.standing import standing
 from kezek.settings import WEEKDAYS, Profile
 from kezek.state import State
 from kezek.web import WEEKDAY_NAMES
@@ -76,7 +77,7 @@ def queue_talon(
     service = session.get_one(Service, ticket.service_id)
     points = tickets.serving_points(session, ticket.service_id)
     if position is None:
-        found = estimate.estimate(session, st.clock, ticket)
+        found = standing(session, st.clock, ticket, st.call_order)  # the call order's place
         position, wait_minutes = (found.position, found.minutes) if found else (1, None)
     name = st.profile.name
     ranged = estimate_inputs.for_ticket(session, st.clock, ticket)  # issue 19: the range

@@ -1,4 +1,5 @@
-"""The phone page's buttons: "Cancel my ticket" (with a confirmation).
+"""The phone page's buttons: "Cancel my ticket" (with a confirmation) and "I am running late"
+(issue 17: back a few places, once, within the target; ``kezek.queue.late``).
 
 The token in the path is the capability (nobody else has it: it is in no public answer);
 the change is a POST only, and a POST that a browser says came from another site is refused,
@@ -15,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kezek import db, i18n, web
-from kezek.queue import reads, visitor
+from kezek.queue import late, reads, visitor
 from kezek.queue.errors import QueueError
 from kezek.queue.models import Ticket
 
@@ -24,7 +25,12 @@ NO_STORE = {"cache-control": "no-store"}
 
 def offers(st: web.State, session: Session, ticket: Ticket, language: str) -> dict[str, Any]:
     """What the phone page offers for this ticket now."""
-    return {"can_cancel": visitor.can_cancel(ticket)}
+    places = st.profile.late_places
+    return {
+        "can_cancel": visitor.can_cancel(ticket),
+        "can_run_late": late.can_run_late(session, ticket, places),
+        "late_places": places,
+    }
 
 
 def _ticket(request: Request, session: Session) -> Ticket | None:
@@ -42,8 +48,13 @@ def _cross_site(request: Request) -> bool:
     return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
 
 
-def _refused(request: Request, status_code: int, message: str) -> Response:
-    text = i18n.gettext(web.lang(request), message)
+def _refused(
+    request: Request, status_code: int, message: str, exc: QueueError | None = None
+) -> Response:
+    language = web.lang(request)
+    text = i18n.gettext(language, message)
+    if exc is not None and exc.params:
+        text %= web.queue_params(language, exc)
     return web.render(
         request,
         "kiosk/phone_refused.html",
@@ -83,7 +94,24 @@ def cancel(request: Request) -> Response:
     return RedirectResponse(_back(request), status_code=303, headers=NO_STORE)
 
 
+def run_late(request: Request) -> Response:
+    """The visitor's "I am running late"; back to the phone page, which says the new place."""
+    if _cross_site(request):
+        return _refused(request, 403, i18n.N_("This request came from another site."))
+    st = web.state(request)
+    try:
+        with db.transaction(st.engine, st.broker) as session:
+            ticket = _ticket(request, session)
+            if ticket is None:
+                return _refused(request, 404, i18n.N_("No such ticket."))
+            late.run_late(session, st.clock, ticket, st.call_order, st.profile.late_places)
+    except QueueError as exc:
+        return _refused(request, exc.status_code, exc.message, exc)
+    return RedirectResponse(_back(request), status_code=303, headers=NO_STORE)
+
+
 routes: list[BaseRoute] = [
     Route("/t/{token}/cancel", cancel_page, methods=["GET"], name="ticket_cancel_page"),
     Route("/t/{token}/cancel", cancel, methods=["POST"], name="ticket_cancel"),
+    Route("/t/{token}/late", run_late, methods=["POST"], name="ticket_late"),
 ]

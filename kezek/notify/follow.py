@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -26,6 +26,7 @@ from kezek.i18n import N_
 from kezek.notify.models import Follower
 from kezek.queue import reads
 from kezek.queue.models import FINAL, Service, ServicePoint, Status, Ticket
+from kezek.queue.order import PLAIN, CallOrder
 
 AHEAD = 3  # "3 ahead of you" once the ticket has this many or fewer before it
 FOLLOW_TOKEN = re.compile(r"f([0-9a-z]{1,12})_([A-Za-z0-9_-]{22})")
@@ -137,7 +138,14 @@ def _stage(ticket: Ticket, position: int | None) -> int:
     return STAGE_AHEAD if position - 1 <= AHEAD else 0
 
 
-def due(session: Session, office_id: int, services: set[str], tickets: set[int]) -> list[Notice]:
+def due(
+    session: Session,
+    office_id: int,
+    services: set[str],
+    tickets: set[int],
+    order: CallOrder = PLAIN,
+    now: datetime | None = None,
+) -> list[Notice]:
     """The messages these events make due: for the followers of the services they moved (and
     of the tickets they moved elsewhere), each stage once, in order. Followers of tickets
     whose visit ended are deleted. One read per follower of the moved services."""
@@ -151,7 +159,7 @@ def due(session: Session, office_id: int, services: set[str], tickets: set[int])
         if ticket.status in FINAL:
             session.delete(row)
             continue
-        position = reads.position(session, ticket)
+        position = reads.position(session, ticket, order, now)  # in the call order
         stage = _stage(ticket, position)
         if stage <= row.stage:
             continue

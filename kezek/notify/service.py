@@ -107,9 +107,9 @@ async def _listen(st: State, outbox: Outbox) -> None:
 
 def _due(st: State, batch: list[Event]) -> list[Notice]:
     with db.transaction(st.engine) as session:
-        return follow.due(
-            session, st.office_id, {e.service for e in batch}, {e.ticket_id for e in batch}
-        )
+        moved = ({e.service for e in batch}, {e.ticket_id for e in batch})
+        order = st.call_order
+        return follow.due(session, st.office_id, *moved, order, st.clock.now())
 
 
 def _sweep(st: State) -> None:
@@ -158,7 +158,8 @@ class Conversation:
             N_("You follow ticket %(code)s. We will write when your turn comes."),
             code=current.code,
         )
-        position = reads.position(session, current)
+        order = st.call_order
+        position = reads.position(session, current, order, st.clock.now())
         if position is not None:  # where it stands now; the messages say when it moves
             text += " " + i18n.gettext(
                 lang, N_("Your place in the queue: %(position)s"), position=position

@@ -26,8 +26,9 @@ from kezek.queue.models import (
     Ticket,
     table_of,
 )
-from kezek.queue.order import PLAIN, CallOrder, order_by, urgent
+from kezek.queue.order import PLAIN, CallOrder, sequence, urgent
 from kezek.queue.order import params as order_params
+from kezek.queue.point_lock import lock_point
 
 
 def serving_points(session: Session, service_id: int) -> list[ServicePoint]:
@@ -64,22 +65,12 @@ _IN_HAND_CODE = (
 )
 
 
-_LOCK_POINT = (
-    sa.select(table_of(ServicePoint).c.id)
-    .where(table_of(ServicePoint).c.id == sa.bindparam("point_id"))
-    .with_for_update()
-)
-
-
 def _check_free(session: Session, point: ServicePoint) -> None:
     """Refuse a call while the point has a ticket in hand or is paused (issue 17). On
     PostgreSQL the point's row is locked first, so two calls at once for one point (a double
     click, two tabs) take turns and the second sees the first's ticket; SQLite writers take
     turns anyway."""
-    session.flush()  # core SQL does not autoflush: pending ORM changes go first
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK_POINT, {"point_id": point.id})
+    conn = lock_point(session, point)
     code = conn.execute(_IN_HAND_CODE, {"point_id": point.id}).scalar()
     if code is not None:
         raise IllegalTransition(
@@ -87,13 +78,6 @@ def _check_free(session: Session, point: ServicePoint) -> None:
             code=code,
         )
     pauses.check_not_paused(conn, point.id)  # issue 17: a paused point is not called to
-
-
-def booked_due() -> sa.ColumnElement[Any]:
-    """§10 pre-registration: a checked-in booking whose slot has come is called first, the
-    earliest slot first; every other ticket sorts after them (NULL) in the usual order."""
-    due = sa.and_(_T.c.booked_for.is_not(None), _T.c.booked_for <= sa.bindparam("now"))
-    return sa.case((due, _T.c.booked_for), else_=None).asc().nulls_last()
 
 
 def wait_start(issued_at: datetime, booked_for: datetime | None) -> datetime:
@@ -125,8 +109,8 @@ def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
         )
     else:
         query = query.where(*where)
-    keys = order_by(order, _T, prior, postgres)
-    query = query.order_by(*(keys if order.protects else [booked_due(), *keys])).limit(1)
+    # One definition of the order for the call, the position and the console's list.
+    query = query.order_by(*sequence(order, _T, prior, postgres)).limit(1)
     return query.with_for_update(skip_locked=True, of=_T) if postgres else query
 
 
@@ -190,6 +174,8 @@ def _insert(session: Session, ticket: Ticket) -> Ticket:
     it, after any savepoint around the write is released (a rolled-back savepoint would
     leave an attached ticket without a row)."""
     session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    if ticket.queued_at is None:  # its place in the call order: its issue, to begin with
+        ticket.queued_at = ticket.issued_at
     values = {c.key: getattr(ticket, c.key) for c in _T.c if c.key != "id"}
     ticket.id = session.connection().execute(_INSERT, values).scalar_one()
     return ticket

@@ -194,6 +194,18 @@ class Ticket(SQLModel, table=True):
             "issued_at",
             "id",
         ),
+        # Issue 17: the call order's walk (kezek/queue/order.py): by queued_at, which is the
+        # issue time unless the visitor said "I am running late" (kezek/queue/late.py).
+        # ix_tickets_call stays for the protecting order's reads by issue time.
+        sa.Index(
+            "ix_tickets_order",
+            "office_id",
+            "status",
+            "business_day",
+            sa.text("priority DESC"),
+            "queued_at",
+            "id",
+        ),
         sa.Index("ix_tickets_point", "service_point_id", "status"),  # the ticket in hand
         sa.Index("ix_tickets_day", "office_id", "business_day"),
         # A transfer's next row (tickets.latest). Only those rows: an index of every ticket's
@@ -231,6 +243,9 @@ class Ticket(SQLModel, table=True):
     status: str = Field(default=Status.waiting, max_length=16)
     # When the visitor took the ticket; a transferred ticket keeps its first issue time.
     issued_at: datetime | None = utc_field(nullable=False)
+    # Where the ticket stands in the call order (issue 17): its issue time, later once the
+    # visitor said "I am running late" (kezek/queue/late.py). Appendix 1.2 keeps issued_at.
+    queued_at: datetime | None = utc_field(nullable=False)
     called_at: datetime | None = utc_field()
     started_at: datetime | None = utc_field()
     finished_at: datetime | None = utc_field()

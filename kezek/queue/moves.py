@@ -3,7 +3,6 @@ finish, no-show, cancel, transfer, and closing a day."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -15,10 +14,8 @@ from sqlmodel import Session, col, select
 from kezek.i18n import N_
 from kezek.queue import pauses, visits
 from kezek.queue.calls import (
-    _attach,
     _check_free,
     _check_point_serves,
-    _insert,
     _require,
     call_next,
     in_hand,
@@ -33,6 +30,7 @@ from kezek.queue.models import (
     Status,
     Ticket,
 )
+from kezek.queue.next_row import next_row
 from kezek.queue.order import PLAIN, CallOrder
 
 _MOVES: dict[tuple[object, ...], sa.Update] = {}
@@ -214,25 +212,15 @@ def transfer(
         values |= {"wait_seconds": None, "within_target": None}
     _moved(session, ticket, "transferred", now, actor_id, IN_HAND, detail=detail, **values)
     visits.reopen(session, ticket)
-    child = Ticket(
-        office_id=ticket.office_id,
-        service_id=to_service.id,
-        business_day=ticket.business_day,
-        number=ticket.number,
-        code=ticket.code,
-        priority=ticket.priority,
-        lang=ticket.lang,
-        status=Status.waiting,
-        issued_at=ticket.issued_at,
-        target_wait_minutes=ticket.target_wait_minutes,
-        parent_id=ticket.id,
-        public_token=secrets.token_urlsafe(24),
-        print_status=ticket.print_status,
+    return next_row(
+        session,
+        ticket,
+        to_service,
+        ticket.issued_at,
+        now,
+        actor_id,
+        f"transferred from {ticket.id}",
     )
-    _attach(session, _insert(session, child))
-    codes = (to_service.code, None)
-    _event(session, child, "issued", now, actor_id, codes, f"transferred from {ticket.id}")
-    return child
 
 
 def close_day(session: Session, clock: Clock, office_id: int, day: date) -> int:

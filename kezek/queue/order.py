@@ -68,8 +68,16 @@ def _n(value: float) -> sa.ColumnElement[Any]:
 
 
 def plain_order(t: sa.Table) -> list[sa.ColumnElement[Any]]:
-    """§11: priority first, then the oldest; the id settles equal times."""
-    return [t.c.priority.desc(), t.c.issued_at, t.c.id]
+    """§11: priority first, then the oldest; the id settles equal times. "Oldest" is by the
+    place in the queue (``queued_at``): the issue, or later after "I am running late"."""
+    return [t.c.priority.desc(), t.c.queued_at, t.c.id]
+
+
+def booked_due(t: sa.Table) -> sa.ColumnElement[Any]:
+    """§10 pre-registration: a checked-in booking whose slot has come (bind parameter
+    ``now``) goes first, the earliest slot first; the rest sort after them (NULL)."""
+    due = sa.and_(t.c.booked_for.is_not(None), t.c.booked_for <= sa.bindparam("now"))
+    return sa.case((due, t.c.booked_for), else_=None).asc().nulls_last()
 
 
 def _seconds(moment: sa.ColumnElement[Any], postgres: bool) -> sa.ColumnElement[Any]:
@@ -113,16 +121,24 @@ def _class(order: CallOrder, t: sa.Table, wait: sa.ColumnElement[Any]) -> sa.Col
     )
 
 
-def order_by(
+def sequence(
     order: CallOrder, t: sa.Table, prior: sa.FromClause, postgres: bool
 ) -> list[sa.ColumnElement[Any]]:
-    """The ORDER BY of call-next under ``order`` (the module's docstring gives the rule)."""
+    """The whole order the calls take, for every waiting ticket: call-next's ORDER BY, the
+    visitor's position ("N ahead of you") and the console's list all sort by it, so the
+    place shown is the place called. Plain: due bookings (§10), then ``plain_order``.
+    Protecting: the urgent classes (the module's docstring gives the rule), then the fresh
+    ones as in the plain order (a due booking first among them). ``prior``: the parent row."""
     if not order.protects:
-        return plain_order(t)
+        return [booked_due(t), *plain_order(t)]
     wait = waited(t, prior, postgres)
     rank = _class(order, t, wait)
-    slack = t.c.target_wait_minutes * _n(60) - wait  # seconds left before the target
-    return [rank, sa.case((rank == _n(AT_RISK), slack), else_=_n(0)), *plain_order(t)]
+    slack = t.c.target_wait_minutes * _n(60) - wait
+    due = sa.and_(
+        rank == _n(FRESH), t.c.booked_for.is_not(None), t.c.booked_for <= sa.bindparam("now")
+    )
+    booked = sa.case((due, t.c.booked_for), else_=None).asc().nulls_last()
+    return [rank, sa.case((rank == _n(AT_RISK), slack), else_=_n(0)), booked, *plain_order(t)]
 
 
 def urgent(
@@ -142,10 +158,11 @@ def urgent(
 
 
 def params(order: CallOrder, now: datetime, postgres: bool) -> dict[str, Any]:
-    """The bind parameters ``waited`` and ``urgent`` need."""
+    """The bind parameters ``sequence``, ``waited`` and ``urgent`` need."""
     if not order.protects:
-        return {}
+        return {"now": now}
     return {
+        "now": now,
         "now_s": now_seconds(now, postgres),
         "early": now - timedelta(minutes=order.lookback_minutes),
     }

@@ -20,6 +20,7 @@ from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition, InvalidInput
 from kezek.queue.events import Event, record
 from kezek.queue.models import IN_HAND, ServicePoint, Ticket, table_of, utc_field
+from kezek.queue.point_lock import lock_point
 
 REASONS: Mapping[str, str] = {
     "break": N_("break"),
@@ -53,11 +54,6 @@ _OPEN = (
     sa.select(_P.c.id)
     .where(_P.c.point_id == sa.bindparam("point_id"), _P.c.ended_at.is_(None))
     .limit(1)
-)
-_LOCK_POINT = (
-    sa.select(table_of(ServicePoint).c.id)
-    .where(table_of(ServicePoint).c.id == sa.bindparam("point_id"))
-    .with_for_update()
 )
 
 
@@ -95,16 +91,6 @@ def _announce(session: Session, point: ServicePoint, kind: str) -> None:
     )
 
 
-def _lock(session: Session, point: ServicePoint) -> sa.Connection:
-    """On PostgreSQL the point's row is locked, as a call locks it: a pause and a call at
-    once take turns (SQLite writers take turns anyway)."""
-    session.flush()
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK_POINT, {"point_id": point.id})
-    return conn
-
-
 def pause(
     session: Session,
     clock: Clock,
@@ -122,7 +108,7 @@ def pause(
         raise InvalidInput(N_("Say in a few words why the service point is paused."))
     if note is not None and len(note) > MAX_NOTE:
         raise InvalidInput(N_("The note is at most %(count)s characters."), count=MAX_NOTE)
-    _lock(session, point)
+    lock_point(session, point)  # a pause and a call at once take turns
     code = session.exec(
         select(Ticket.code).where(
             Ticket.service_point_id == point.id, col(Ticket.status).in_(IN_HAND)
@@ -154,7 +140,7 @@ def pause(
 
 def resume(session: Session, clock: Clock, point: ServicePoint) -> PointPause:
     """End the point's open pause now; refused when it is not paused."""
-    _lock(session, point)
+    lock_point(session, point)  # a pause and a call at once take turns
     row = open_pause(session, point.id)
     if row is None:
         raise IllegalTransition(N_("This service point is not paused."))

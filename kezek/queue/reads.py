@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import functools
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,42 +17,71 @@ from kezek.queue.models import (
     Status,
     Ticket,
 )
+from kezek.queue.order import PLAIN, CallOrder, sequence
+from kezek.queue.order import params as order_params
 
 
-def _ahead(priority: bool) -> sa.Select[Any]:
-    """How many waiting tickets of a service's day are called before a given one."""
-    earlier = sa.or_(
-        _T.c.issued_at < sa.bindparam("issued_at"),
-        sa.and_(_T.c.issued_at == sa.bindparam("issued_at"), _T.c.id < sa.bindparam("id")),
+def _waiting(service_ids: sa.ColumnElement[bool]) -> list[sa.ColumnElement[bool]]:
+    return [
+        _T.c.office_id == sa.bindparam("office_id"),
+        _T.c.status == Status.waiting.value,
+        _T.c.business_day == sa.bindparam("business_day"),
+        service_ids,
+    ]
+
+
+@functools.cache
+def _place(order: CallOrder, postgres: bool) -> sa.Select[Any]:
+    """A waiting ticket's place in its service's queue, in the call order (``sequence``)."""
+    prior = _T.alias("prior")
+    keys = sequence(order, _T, prior, postgres)
+    ranked = (
+        sa.select(_T.c.id, sa.func.row_number().over(order_by=keys).label("place"))
+        .select_from(_T.outerjoin(prior, prior.c.id == _T.c.parent_id))
+        .where(*_waiting(_T.c.service_id == sa.bindparam("service_id")))
+        .subquery()
     )
-    is_priority = _T.c.priority.is_(True)
-    before = sa.and_(is_priority, earlier) if priority else sa.or_(is_priority, earlier)
-    return (
-        sa.select(sa.func.count())
-        .select_from(_T)
-        .where(
-            _T.c.office_id == sa.bindparam("office_id"),
-            _T.c.service_id == sa.bindparam("service_id"),
-            _T.c.business_day == sa.bindparam("business_day"),
-            _T.c.status == Status.waiting.value,
-            before,
-        )
-    )
+    return sa.select(ranked.c.place).where(ranked.c.id == sa.bindparam("id"))
 
 
-_AHEAD = {False: _ahead(False), True: _ahead(True)}
-
-
-def position(session: Session, ticket: Ticket) -> int | None:
-    """1 for the next to be called in its service's queue; None when not waiting."""
+def position(
+    session: Session, ticket: Ticket, order: CallOrder = PLAIN, now: datetime | None = None
+) -> int | None:
+    """1 for the next to be called in its service's queue, in ``order`` (the profile's call
+    order, so "you are next" is who the next call takes); None when not waiting. ``now``:
+    the office clock's (the wall clock when not given)."""
     if ticket.status != Status.waiting:
         return None
-    params = {
-        name: getattr(ticket, name)
-        for name in ("issued_at", "id", "office_id", "service_id", "business_day")
-    }
-    ahead = session.connection().execute(_AHEAD[bool(ticket.priority)], params).scalar_one()
-    return int(ahead) + 1
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    at = now or datetime.now(UTC)
+    values = {name: getattr(ticket, name) for name in ("id", "office_id", "service_id")}
+    values |= {"business_day": ticket.business_day, **order_params(order, at, postgres)}
+    place = conn.execute(_place(order, postgres), values).scalar()
+    return int(place) if place is not None else None
+
+
+def waiting_in_order(
+    session: Session,
+    office_id: int,
+    day: date,
+    service_ids: list[int],
+    order: CallOrder,
+    now: datetime,
+    limit: int = 200,
+) -> list[Ticket]:
+    """The waiting tickets of some services (a point's), first the one the next call takes."""
+    postgres = session.connection().dialect.name == "postgresql"
+    prior = _T.alias("prior")
+    query = (
+        select(Ticket)
+        .outerjoin(prior, prior.c.id == col(Ticket.parent_id))
+        .where(*_waiting(col(Ticket.service_id).in_(service_ids)))
+        .order_by(*sequence(order, _T, prior, postgres))
+        .limit(limit)
+    )
+    values = {"office_id": office_id, "business_day": day, **order_params(order, now, postgres)}
+    return list(session.exec(query, params=values).all())
 
 
 def latest(session: Session, ticket: Ticket) -> Ticket:

@@ -19,7 +19,6 @@ sum is at most its target.
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -28,12 +27,13 @@ from sqlmodel import Session
 
 from kezek.i18n import N_
 from kezek.queue import visits
-from kezek.queue.calls import _attach, _insert, _require
+from kezek.queue.calls import _require
 from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition
-from kezek.queue.history import _T, _event
+from kezek.queue.history import _T
 from kezek.queue.models import Service, Status, Ticket
 from kezek.queue.moves import _moved, recall
+from kezek.queue.next_row import next_row
 
 _CHILD = sa.select(_T.c.id).where(_T.c.parent_id == sa.bindparam("ticket_id")).limit(1)
 _LOCK = sa.select(_T.c.id).where(_T.c.id == sa.bindparam("ticket_id")).with_for_update()
@@ -90,7 +90,7 @@ def return_to_queue(
             minutes=window,
         )
     now = clock.now()
-    service = session.get(Service, ticket.service_id)
+    service = session.get_one(Service, ticket.service_id)
     # The visit waits again: the root's figures wait for the next call (as after a transfer).
     values: dict[str, Any] = (
         {"wait_seconds": None, "within_target": None}
@@ -99,22 +99,5 @@ def return_to_queue(
     )
     _moved(session, ticket, "returned", now, actor_id, [Status.no_show], **values)
     visits.reopen(session, ticket)
-    child = Ticket(
-        office_id=ticket.office_id,
-        service_id=ticket.service_id,
-        business_day=ticket.business_day,
-        number=ticket.number,
-        code=ticket.code,
-        priority=ticket.priority,
-        lang=ticket.lang,
-        status=Status.waiting,
-        issued_at=now,  # behind those waiting now; its period begins here (``visits``)
-        target_wait_minutes=ticket.target_wait_minutes,
-        parent_id=ticket.id,
-        public_token=secrets.token_urlsafe(24),
-        print_status=ticket.print_status,
-    )
-    _attach(session, _insert(session, child))
-    codes = (service.code if service else "", None)
-    _event(session, child, "issued", now, actor_id, codes, f"returned from {ticket.id}")
-    return child
+    # Behind those waiting now; its period begins here (``visits``).
+    return next_row(session, ticket, service, now, now, actor_id, f"returned from {ticket.id}")

@@ -30,6 +30,7 @@ ACTS: dict[str, Act] = {
     "pause": queue_acts.pause,
     "resume": queue_acts.resume,
     "return": queue_acts.return_ticket,
+    "late": queue_acts.late,
     **dict.fromkeys(lines.MOVES, queue_acts.move),
     "transfer": queue_acts.transfer,
     "close_day": queue_acts.close_day,

@@ -80,6 +80,13 @@ class Return(Line):
     ticket: Label
 
 
+class Late(Line):
+    """The visitor's "I am running late" (the profile's late_places, once, within target)."""
+
+    do: Literal["late"]
+    ticket: Label
+
+
 class Move(Line):
     do: Literal["recall", "start", "finish", "no_show", "cancel"]
     ticket: Label
@@ -200,6 +207,7 @@ Action = Annotated[
     | Pause
     | Resume
     | Return
+    | Late
     | Move
     | Transfer
     | CloseDay

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from kezek.kiosk import issuing
 from kezek.profile_sync import call_order
+from kezek.queue import late as running_late
 from kezek.queue import pauses, returns, tickets
 from kezek.queue.models import Ticket
 from kezek.replay import lines
@@ -92,6 +93,12 @@ def return_ticket(run: Replay, session: Session, line: lines.Return, actor: int 
     window = run.profile.return_window_minutes
     back = returns.return_to_queue(session, run.clock, ticket, actor, window)
     run.name("ticket", line.ticket, back.id)  # the label follows the visit to its new row
+
+
+def late(run: Replay, session: Session, line: lines.Late, actor: int | None) -> None:
+    ticket = run.ticket(session, line.ticket)
+    order, places = call_order(run.profile), run.profile.late_places
+    running_late.run_late(session, run.clock, ticket, order, places)
 
 
 def transfer(run: Replay, session: Session, line: lines.Transfer, actor: int | None) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from kezek import web
 from kezek.intake.models import CardVisit
 from kezek.kiosk import talon_jobs
-from kezek.queue import ownership, pauses, returns, tickets
+from kezek.queue import ownership, pauses, reads, returns, tickets
 from kezek.queue.models import Service, ServicePoint, Status, Ticket, User
 
 
@@ -45,17 +45,9 @@ def panel(session: Session, st: web.State, point: ServicePoint) -> dict[str, Any
     services = {
         s.id: s for s in session.exec(select(Service).where(Service.office_id == st.office_id))
     }
-    waiting = session.exec(
-        select(Ticket)
-        .where(
-            Ticket.office_id == st.office_id,
-            Ticket.business_day == today,
-            Ticket.status == Status.waiting,
-            col(Ticket.service_id).in_(service_ids),
-        )
-        .order_by(col(Ticket.priority).desc(), col(Ticket.issued_at), col(Ticket.id))
-        .limit(200)
-    ).all()
+    # Issue 17: in the order the next call takes (the protecting order puts a visit near its
+    # target first), as the visitor's phone page counts its place.
+    waiting = reads.waiting_in_order(session, st.office_id, today, service_ids, st.call_order, now)
     rows = []
     for ticket in waiting:
         assert ticket.issued_at is not None

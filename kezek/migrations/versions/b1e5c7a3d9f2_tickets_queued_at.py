@@ -4,7 +4,7 @@
 its wait from ``issued_at``.
 
 Revision ID: b1e5c7a3d9f2
-Revises: a9d4f2c7e8b3
+Revises: c6d2f8a4e1b7
 Create Date: 2026-12-02 16:50:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from kezek.queue.models import UTCDateTime
 
 revision: str = "b1e5c7a3d9f2"
-down_revision: str | None = "a9d4f2c7e8b3"
+down_revision: str | None = "c6d2f8a4e1b7"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

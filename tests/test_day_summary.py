@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kezek import db, migrate, profile_sync
 from kezek.indicators import data, summary, summed, table, waits
@@ -110,10 +110,8 @@ def test_the_summary_gives_the_figures_of_the_tickets_also_after_late_changes(
     )
     with db.transaction(engine) as session:
         called = session.exec(
-            sa.select(Ticket).where(  # type: ignore[call-overload]
-                Ticket.office_id == office_id, Ticket.status == Status.called
-            )
-        ).scalar_one()
+            select(Ticket).where(Ticket.office_id == office_id, Ticket.status == Status.called)
+        ).one()
         moves.finish(session, clock, called, None)
         assert moves.close_day(session, clock, office_id, LATE_DAY) == 1
     after = assert_agree(engine, office_id)
@@ -135,6 +133,7 @@ def test_the_summary_gives_the_figures_of_the_tickets_also_after_late_changes(
         )
     assert date(2026, 5, 5) not in summarized(engine, office_id)
     changed = assert_agree(engine, office_id)
+    assert changed["1.2"][0] is not None and after["1.2"][0] is not None
     assert changed["1.2"][0] < after["1.2"][0]
     with db.transaction(engine) as session:
         summary.refresh_due(session, office_id, TODAY)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from pathlib import Path
-
 from datetime import date, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 

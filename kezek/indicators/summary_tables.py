@@ -61,8 +61,10 @@ _GONE = (
 )
 
 SQLITE_TRIGGERS = (
-    f"CREATE TRIGGER summary_stale_insert AFTER INSERT ON tickets BEGIN {_GONE.format(r='NEW')} END",
-    f"CREATE TRIGGER summary_stale_delete AFTER DELETE ON tickets BEGIN {_GONE.format(r='OLD')} END",
+    f"CREATE TRIGGER summary_stale_insert AFTER INSERT ON tickets"
+    f" BEGIN {_GONE.format(r='NEW')} END",
+    f"CREATE TRIGGER summary_stale_delete AFTER DELETE ON tickets"
+    f" BEGIN {_GONE.format(r='OLD')} END",
     f"CREATE TRIGGER summary_stale_update AFTER UPDATE OF {_OF} ON tickets BEGIN"
     f" {_GONE.format(r='OLD')} {_GONE.format(r='NEW')} END",
 )

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,6 @@ from sqlalchemy.engine import Engine
 
 from bench.common import print_table, row, scratch_postgres
 from kezek import db, migrate, profile_sync
-from kezek.indicators import period as period_mod
 from kezek.indicators import summary, table
 from kezek.indicators import summed as summed_mod
 from kezek.public import info
@@ -168,7 +168,9 @@ def measure(
     rebuilt = time.perf_counter() - began
     office_id = found[len(found) // 2][0]
     published = info.coverage(load_profile("kyzylzhar"))
-    period = period_mod.Period(first, last)
+    # The report page allows three years a period (``Period``); the same code over ten:
+    period = SimpleNamespace(start=first, end=last)
+    table.Period = lambda start, end: None  # type: ignore[assignment,misc]
     with db.reading(engine) as session:
         tickets = session.execute(sa.text("SELECT COUNT(*) FROM tickets")).scalar_one()
 
@@ -176,7 +178,14 @@ def measure(
             table.compute(session, office_id, first, last, published=published, as_of=today)
 
         def report() -> None:
-            table.report(session, office_id, period, published=published, as_of=today, zone=ZONE)
+            table.report(
+                session,
+                office_id,
+                period,  # type: ignore[arg-type]
+                published=published,
+                as_of=today,
+                zone=ZONE,
+            )
 
         def live() -> None:  # the same, every day counted from the tickets
             real = summed_mod.live_runs

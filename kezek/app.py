@@ -26,6 +26,7 @@ from kezek.devices import routes as device_routes
 from kezek.display import routes as display
 from kezek.display.voice import Voice
 from kezek.headers import SECURITY_HEADERS, Headers
+from kezek.indicators import summary
 from kezek.kiosk import booking_checkin as kiosk_booking
 from kezek.kiosk import routes as kiosk
 from kezek.kiosk import status as kiosk_status
@@ -112,6 +113,8 @@ def close_finished_days(st: web.State) -> int:
         closing = st.clock.closing_at(today)
         if closing is None or st.clock.now() >= closing:
             closed += tickets.close_day(session, st.clock, st.office_id, today)
+        # Issue 20: the closed days summarized for the reports (a stale one afresh).
+        summary.refresh_due(session, st.office_id, today)
     return closed
 
 

@@ -10,6 +10,7 @@ from kezek.indicators.models import (  # noqa: F401
     IndicatorListView,
     IndicatorTarget,
 )
+from kezek.indicators.summary_tables import day_summaries, summary_days  # noqa: F401
 from kezek.intake.models import (  # noqa: F401  (issue 4: personal record cards)
     Application,
     ApplicationDocument,

@@ -36,6 +36,7 @@ log = logging.getLogger("kezek.display")
 
 HEARTBEAT = 15.0  # seconds between heartbeats
 RETRY_MS = 2000  # how soon EventSource reconnects after the stream ends
+JOIN_BATCH = 0.05  # seconds displays joining together wait to share one first board
 REFRESH = 300.0  # seconds without events before a fresh board anyway (a new day at midnight)
 BACKLOG = 32  # messages a display may fall behind before the oldest are dropped
 CALLS = frozenset({"called", "recalled"})
@@ -145,13 +146,18 @@ class Hub:
         if self.task is not None:
             self.task.cancel()
 
-    def _render(self, point: str | None) -> tuple[float, asyncio.Task[bytes]]:
+    def _render(self, point: str | None, delay: float = 0.0) -> tuple[float, asyncio.Task[bytes]]:
+        """A rendering of ``point``'s board that reads the database ``delay`` seconds from
+        now: displays that join before then share it (issue 20: a reconnect storm costs a
+        rendering per JOIN_BATCH, not one per display)."""
         render = self.groups[point].render
 
         async def board() -> bytes:
+            if delay:
+                await asyncio.sleep(delay)
             return message("board", await render())
 
-        started = asyncio.get_running_loop().time()
+        started = asyncio.get_running_loop().time() + delay
         task = asyncio.ensure_future(board())
         # A rendering whose displays all left is awaited by nobody: read its error here.
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
@@ -164,7 +170,7 @@ class Hub:
             usable = not task.done() or (not task.cancelled() and task.exception() is None)
             if at_point == point and started >= since and usable:
                 return await _board(_wait(task))
-        return await _board(_wait(self._render(point)[1]))
+        return await _board(_wait(self._render(point, JOIN_BATCH)[1]))
 
     async def _run(self) -> None:
         async with self.broker.subscribe(self.office_id) as events:

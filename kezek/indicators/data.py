@@ -41,6 +41,7 @@ __all__ = [  # the visit aggregates are re-exported from ``waits``
     "first_wait_condition",
     "in_period",
     "intake_counts",
+    "local_hour_of",
     "measured",
     "served_visits",
     "targets",
@@ -76,13 +77,13 @@ def arrivals(
     result: dict[tuple[int, int], int] = {}
     for day, utc_hour, count in rows:
         day = day if isinstance(day, date) else date.fromisoformat(str(day))
-        local_hour = _local_hour(day, int(utc_hour), zone)
+        local_hour = local_hour_of(day, int(utc_hour), zone)
         key = (day.weekday(), local_hour)
         result[key] = result.get(key, 0) + int(count)
     return result
 
 
-def _local_hour(day: date, utc_hour: int, zone: ZoneInfo) -> int:
+def local_hour_of(day: date, utc_hour: int, zone: ZoneInfo) -> int:
     for shift in (0, -1, 1):
         moment = datetime.combine(day + timedelta(days=shift), time(utc_hour, 30), tzinfo=UTC)
         local = moment.astimezone(zone)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from kezek.i18n import N_
-from kezek.indicators import data
+from kezek.indicators import data, summed
 from kezek.indicators.data import (
     complaint_counts,
     feedback_counts,
@@ -161,7 +161,7 @@ def compute(
     as_of = as_of or end
     goals = targets(session, office_id, end.year)
     next_goals = targets(session, office_id, end.year + 1)
-    lines = data.visit_counts(session, office_id, start, end, service_id)
+    lines = summed.visit_counts(session, office_id, start, end, service_id)
     parts = {"1.2": tuple((WAIT_LINE_NAMES[k], lines[k]) for k in data.WAIT_LINES)}
     counts: dict[str, tuple[int | None, int | None]] = {}
     notes: dict[str, str] = {}
@@ -220,7 +220,7 @@ def report(
     return Report(
         period,
         rows,
-        data.wait_histogram(session, office_id, start, end, service_id),
-        data.arrivals(session, office_id, start, end, zone),
-        data.daily_share(session, office_id, start, end, service_id),
+        summed.wait_histogram(session, office_id, start, end, service_id),
+        summed.arrivals(session, office_id, start, end, zone),
+        summed.daily_share(session, office_id, start, end, service_id),
     )

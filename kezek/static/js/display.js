@@ -1,8 +1,10 @@
 // The waiting-room display: it must run for weeks without a reload.
 //
 // * The board arrives by SSE (htmx SSE extension, sse-swap="board") and replaces itself, so
-//   the DOM never grows. While the stream is down the board is polled; when the stream is
-//   CLOSED or silent too long, it is reopened (also after a server restart).
+//   the DOM never grows. While the stream is down the board is polled; when the stream
+//   errs or is silent too long, it is reopened (also after a server restart) after a
+//   randomized, bounded exponential back-off, so a thousand displays dropped at once by a
+//   restart do not come back in the same second (issue 20: the reconnect storm).
 // * Calls arrive as "announce" events and are played one after another — chime, Kazakh,
 //   Russian — never cutting each other off (FQM #138). A bounded queue; a bounded log.
 // * Browsers block sound until a person touches the page: a one-time "enable sound" button
@@ -14,8 +16,9 @@
   var MAX_LOG = 20;          // <li> kept in #announcements
   var FLASH_MS = 8000;       // how long a new call flashes
   var CLIP_LIMIT_MS = 15000; // a clip that neither ends nor fails cannot block the queue
-  var POLL_MS = 4000;        // fallback polling while the stream is down
-  var REOPEN_GAP_MS = 5000;  // at most one forced reconnect per this interval
+  var POLL_MS = 4000;        // fallback polling while the stream is down (± a quarter)
+  var RETRY_BASE_MS = 1000;  // reconnect n waits a random time in [base / 2, base · 2^n],
+  var RETRY_CAP_MS = 30000;  // never more than this
 
   var root = document.getElementById("display");
   if (!root) { return; }
@@ -35,7 +38,8 @@
   var source = null;        // the EventSource the SSE extension opened
   var connected = false;
   var lastMessage = Date.now();
-  var lastReopen = 0;
+  var attempt = 0;          // reconnects since the stream was last open
+  var reopenTimer = null;
   var pollTimer = null;
   var skew = 0;             // server clock − browser clock, from the board's <time data-epoch>
   var clockFormat = new Intl.DateTimeFormat("ru-RU", {
@@ -208,6 +212,7 @@
   }
 
   function poll() {
+    pollTimer = setTimeout(poll, POLL_MS * (0.75 + Math.random() / 2));
     fetch(cfg.pollUrl, { headers: { "HX-Request": "true", "HX-Target": "board" }, cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error(String(r.status))); })
       .then(function (html) {
@@ -215,43 +220,65 @@
         var board = byId("board");
         if (board) { htmx.swap(board, html, { swapStyle: "innerHTML" }); }
         boardChanged();
-        // The server answers again: if the extension gave up or is backing off, reopen now.
-        if (!source || source.readyState === EventSource.CLOSED) { reopen(); }
+        // The server answers again: reconnect soon, not after a long back-off.
+        if (reopenTimer !== null) { clearTimeout(reopenTimer); reopenTimer = null; }
+        attempt = Math.min(attempt, 1);
+        scheduleReopen();
       })
       .catch(function () { /* the server is still away: the next poll tries again */ });
   }
 
   function startPolling() {
     setLinkStatus(false);
-    if (pollTimer === null) { pollTimer = setInterval(poll, POLL_MS); }
+    if (pollTimer === null) { pollTimer = setTimeout(poll, POLL_MS * (0.75 + Math.random() / 2)); }
   }
 
   function stopPolling() {
     setLinkStatus(true);
-    if (pollTimer !== null) { clearInterval(pollTimer); pollTimer = null; }
+    if (pollTimer !== null) { clearTimeout(pollTimer); pollTimer = null; }
   }
 
-  function reopen() {
-    // The extension reconnects only from its own error path; to reopen, the connected
-    // element is replaced by a fresh copy and processed again (the old source is closed).
-    var now = Date.now();
-    if (now - lastReopen < REOPEN_GAP_MS) { return; }
-    lastReopen = now;
+  // How long reconnect ``n`` waits: "full jitter" between half the base and the bound.
+  function backoff(n) {
+    var ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * Math.pow(2, n));
+    return RETRY_BASE_MS / 2 + Math.random() * (ceiling - RETRY_BASE_MS / 2);
+  }
+
+  function detach() {
+    // The extension reconnects by itself (without jitter) unless its element has left the
+    // page: the connected element is replaced by an unprocessed copy until the reconnect.
     if (source) { source.close(); }
     source = null;
     var old = byId("display");
+    if (old.dataset.waiting) { return; }
     var fresh = old.cloneNode(true);
+    fresh.dataset.waiting = "1";
+    old.replaceWith(fresh);
+  }
+
+  function connect() {
+    reopenTimer = null;
+    var fresh = byId("display");
+    delete fresh.dataset.waiting;
     if (lastId) {  // a new EventSource sends no Last-Event-ID: the URL carries it
       var url = fresh.getAttribute("sse-connect").split("?")[0];
       fresh.setAttribute("sse-connect", url + "?last_event_id=" + encodeURIComponent(lastId));
     }
-    old.replaceWith(fresh);
     htmx.process(fresh);
   }
+
+  function scheduleReopen() {
+    detach();
+    if (reopenTimer !== null) { return; }
+    reopenTimer = setTimeout(connect, backoff(attempt));
+    attempt = Math.min(attempt + 1, 16);
+  }
+  window.kezekDisplay = { backoff: backoff, base: RETRY_BASE_MS, cap: RETRY_CAP_MS };
 
   document.body.addEventListener("htmx:sseOpen", function (e) {
     source = e.detail.source;
     connected = true;
+    attempt = 0;
     lastMessage = Date.now();
     stopPolling();
   });
@@ -260,6 +287,7 @@
     if (source && e.detail && e.detail.source && e.detail.source !== source) { return; }
     connected = false;
     startPolling();
+    scheduleReopen();
   });
   document.body.addEventListener("htmx:sseBeforeMessage", function (e) {
     if (!e.target || e.target.id !== "signals") { return; }
@@ -287,7 +315,7 @@
     if (connected && Date.now() - lastMessage > cfg.heartbeatMs * 2.5) {
       connected = false;
       startPolling();
-      reopen();
+      scheduleReopen();
     }
   }, 1000);
 

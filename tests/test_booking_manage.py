@@ -144,3 +144,13 @@ def test_the_api_moves_a_booking_with_its_token(client: TestClient, st: State) -
         headers={"accept-language": "kk"},
     )
     assert refused.json()["error"] == "full" and refused.json()["message"].isascii() is False
+
+
+def test_moves_count_against_the_limit_per_address(client: TestClient, st: State) -> None:
+    """A manage link cannot be driven by a script through the day's slots."""
+    made = make_booking(st, "registration", WEDNESDAY, "11:00", iin_number(9))
+    answers = [
+        _api_move(client, made, start=hh_mm).status_code
+        for hh_mm in ("09:00", "09:30", "10:00", "10:30", "11:30", "12:00")
+    ]
+    assert answers == [200] * 5 + [429]

@@ -99,3 +99,28 @@ def test_a_move_obeys_the_days_and_slots_and_only_an_open_booking(st: State) -> 
         )
     with pytest.raises(Limit):
         _move(st, code, token, WEDNESDAY, "10:00")
+
+
+def test_moving_again_and_again_never_holds_the_slots_it_left(st: State, now: ManualClock) -> None:
+    """One manage link moving every few minutes must not keep every slot it has touched."""
+    made = make_booking(st, "registration", WEDNESDAY, "09:00", iin_number(6))
+    code, token = made.booking.code, made.token
+    _move(st, code, token, WEDNESDAY, "10:00")
+    for hh_mm in ("10:30", "11:00", "11:30"):
+        now.advance(minutes=4)
+        _move(st, code, token, WEDNESDAY, hh_mm)
+    # 09:00 was left 12 minutes ago, 10:00 8 minutes ago: the delay counts from leaving them.
+    free = _free(st, WEDNESDAY)
+    assert (free["09:00"], free["10:00"], free["11:30"]) == (1, 0, 0)
+    now.advance(minutes=2)
+    free = _free(st, WEDNESDAY)
+    assert (free["09:00"], free["10:00"], free["10:30"]) == (1, 1, 0)
+    make_booking(st, "registration", WEDNESDAY, "10:00", iin_number(7))
+
+
+def test_a_booking_may_move_back_to_the_slot_it_just_left(st: State) -> None:
+    made = make_booking(st, "registration", WEDNESDAY, "09:00", iin_number(8))
+    _move(st, made.booking.code, made.token, WEDNESDAY, "10:00")
+    _move(st, made.booking.code, made.token, WEDNESDAY, "09:00")  # its own released seat
+    assert st.clock.local(_row(st, made.booking.code).start).strftime("%H:%M") == "09:00"
+    assert _free(st, WEDNESDAY)["10:00"] == 0  # the delay holds there now

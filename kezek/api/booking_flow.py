@@ -105,7 +105,8 @@ def book_for(
 
 def move_for(request: Request, code: str, token: str, day: date, start: str) -> Booking:
     """Move the booking ``code`` held by ``token`` to ``start`` on ``day`` (one transaction:
-    refused, it stays where it was). NotFound for a wrong code or token."""
+    refused, it stays where it was). NotFound for a wrong code or token; TooMany past the
+    limit per address, which moves count against as bookings do."""
     st = state(request)
     with db.transaction(st.engine, st.broker) as session:
         booking = owned(session, request, code, token)
@@ -113,6 +114,9 @@ def move_for(request: Request, code: str, token: str, day: date, start: str) -> 
         moment = parse_start(request, day, start)
         if service is None or moment is None:
             raise NotAllowed(N_("There is no such slot on this day."))
+        wait = challenge.admit(request)  # each move that could take a seat is counted
+        if wait:
+            raise TooMany(challenge.TOO_MANY, seconds=wait)
         return move.move(session, st.clock, st.booking_rules, booking, service, day, moment)
 
 

@@ -78,7 +78,8 @@ def _take_seats(
     session: Session, booking: Booking, point_id: int, cells: list[datetime], now: datetime
 ) -> bool:
     """Hold ``cells`` of a cabinet for ``booking``: False when another booking holds any of
-    them (a lost race). Released seats of cancelled bookings are taken over."""
+    them (a lost race). Released seats are taken over once free, and at once by the booking
+    that released them (moving back to where it was)."""
     conn = session.connection()
     rows = [
         {"office_id": booking.office_id, "point_id": point_id, "at": at, "booking_id": booking.id}
@@ -91,7 +92,7 @@ def _take_seats(
                     _SEATS.c.point_id == point_id,
                     _SEATS.c.at.in_(cells),
                     _SEATS.c.free_at.is_not(None),
-                    _SEATS.c.free_at <= now,
+                    sa.or_(_SEATS.c.free_at <= now, _SEATS.c.booking_id == booking.id),
                 )
             )
             conn.execute(_SEATS.insert(), rows)

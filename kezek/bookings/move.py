@@ -34,6 +34,7 @@ def move(
 ) -> Booking:
     """Move the open ``booking`` to ``new_start`` (UTC) on ``day``; refusals: Limit (not
     open), NotAllowed (a closed, past or too distant day, no such slot, the same time), Full."""
+    session.refresh(booking, with_for_update=True)  # two moves at once: one after the other
     if booking.status != BookingStatus.booked:
         raise Limit(N_("This booking is not open any more."))
     if service.id != booking.service_id or not rules.books(service.code):
@@ -45,13 +46,16 @@ def move(
         )
     if new_start == booking.start:
         raise NotAllowed(SAME)
-    slot = find_slot(session, clock, rules, service, day, new_start, now)
+    slot = find_slot(session, clock, rules, service, day, new_start, now, booking.id)
     if slot is None:
         raise NotAllowed(N_("There is no such slot on this day."))
     conn = session.connection()
-    old = list(
-        conn.execute(sa.select(_SEATS.c.id).where(_SEATS.c.booking_id == booking.id)).scalars()
+    # Only the seats it holds now: those an earlier move released keep their release time
+    # (moving again must not push it later, or one booking could hold a whole day).
+    held = sa.select(_SEATS.c.id).where(
+        _SEATS.c.booking_id == booking.id, _SEATS.c.free_at.is_(None)
     )
+    old = list(conn.execute(held).scalars())
     cells = granules(slot.start, slot.end)
     point_id = next(
         (p for p in slot.free_points if _take_seats(session, booking, p, cells, now)), None

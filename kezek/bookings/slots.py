@@ -60,15 +60,24 @@ def _reserved(moment: datetime, opened: datetime, offset: int, rules: Rules) -> 
 
 
 def _held(
-    session: Session, point_ids: list[int], start: datetime, end: datetime, now: datetime
+    session: Session,
+    point_ids: list[int],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    mine: int | None = None,
 ) -> set[tuple[int, datetime]]:
-    """(cabinet, moment) pairs held by a booking between ``start`` and ``end``."""
+    """(cabinet, moment) pairs held by a booking between ``start`` and ``end``; seats that
+    booking ``mine`` released are free to it (a move back to where it was)."""
     rows = session.execute(
         sa.select(_SEATS.c.point_id, _SEATS.c.at).where(
             _SEATS.c.point_id.in_(point_ids),
             _SEATS.c.at >= start,
             _SEATS.c.at < end,
-            sa.or_(_SEATS.c.free_at.is_(None), _SEATS.c.free_at > now),
+            sa.or_(
+                _SEATS.c.free_at.is_(None),
+                sa.and_(_SEATS.c.free_at > now, _SEATS.c.booking_id != (mine or 0)),
+            ),
         )
     ).all()
     return {(pid, at) for pid, at in rows}
@@ -101,10 +110,17 @@ def bookable_day(clock: Clock, rules: Rules, day: date, now: datetime) -> bool:
 
 
 def day_slots(
-    session: Session, clock: Clock, rules: Rules, service: Service, day: date, now: datetime
+    session: Session,
+    clock: Clock,
+    rules: Rules,
+    service: Service,
+    day: date,
+    now: datetime,
+    mine: int | None = None,
 ) -> list[Slot]:
-    """The day's slots of ``service`` still to come, each with its free cabinets; a closed,
-    past or too distant day, or a service not booked: none."""
+    """The day's slots of ``service`` still to come, each with its free cabinets (``mine``:
+    as the booking moving sees them); a closed, past or too distant day, or a service not
+    booked: none."""
     if not rules.books(service.code) or not bookable_day(clock, rules, day, now):
         return []
     assert service.id is not None
@@ -113,7 +129,7 @@ def day_slots(
         return []
     length = timedelta(minutes=rules.slot_of(service.code))
     intervals = clock.open_intervals(day)
-    held = _held(session, points, intervals[0][0], intervals[-1][1], now)
+    held = _held(session, points, intervals[0][0], intervals[-1][1], now, mine)
     offsets = point_offsets(session, rules, service)
     slots: list[Slot] = []
     for opened, closes in intervals:
@@ -139,7 +155,7 @@ def find_slot(
     day: date,
     start: datetime,
     now: datetime,
+    mine: int | None = None,
 ) -> Slot | None:
-    return next(
-        (s for s in day_slots(session, clock, rules, service, day, now) if s.start == start), None
-    )
+    found = day_slots(session, clock, rules, service, day, now, mine)
+    return next((s for s in found if s.start == start), None)

@@ -222,6 +222,16 @@ def test_a_clerk_books_for_a_caller_with_the_same_limits(
     assert "already has an open booking" in soup(again).select_one("#booking-error").get_text()  # type: ignore[union-attr]
     bad = post(client, "/staff/book", token, {**fields, "iin": "123"})
     assert bad.status_code == 422
+    odd = post(
+        client,
+        "/staff/book",
+        token,
+        {**fields, "iin": iin_number(9), "start": "10:00", "lang": "zz"},
+    )
+    assert odd.status_code == 201  # a language the office has not: the state language
+    odd_code = soup(odd).select_one("#booking-code").get_text(strip=True)  # type: ignore[union-attr]
+    with db.reading(engine) as session:
+        assert session.exec(select(Booking).where(Booking.code == odd_code)).one().lang == "kk"
 
 
 def test_supervisor_figures_equal_a_hand_count(

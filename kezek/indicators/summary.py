@@ -26,7 +26,7 @@ from kezek.indicators.waits import BUCKET_MINUTES, LAST_BUCKET, _line
 from kezek.queue.models import Status, Ticket, table_of
 
 OPEN = [Status.waiting, Status.called, Status.serving]
-ROUND_DAYS = 62  # days a round of ``refresh_due`` summarizes at most
+ROUND_DAYS = 7  # days a round of ``refresh_due`` summarizes at most (every 30 s)
 Key = tuple[date, int]
 
 

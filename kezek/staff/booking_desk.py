@@ -95,7 +95,7 @@ def book_for_visitor(request: Request, who: Staff) -> Response:
             day,
             who.field("start", 5),
             who.field("iin", 20),
-            who.field("lang", 2) or "kk",
+            lang if (lang := who.field("lang", 2)) in i18n.LANGUAGES else "kk",
             clerk_id=who.user_id,
         )
     except QueueError as exc:

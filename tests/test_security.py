@@ -44,6 +44,9 @@ PUBLIC = {  # route name -> why anyone may open it
     "kiosk_take_named": "taking a ticket at a named kiosk",
     "kiosk_talon_status_named": "whether a named kiosk's talon printed, by unguessable token",
     # Check-in with a booking code or IIN (issue 18): an enrolled kiosk only, the IIN POSTed
+    # "I am running late" (issue 17): by unguessable token, once, within the target
+    "api_late": "moving one's own ticket back a few places, by unguessable token",
+    "ticket_late": "the phone page's button for it: POST, by unguessable token",
     "kiosk_booking": "the booking check-in keypad",
     "kiosk_booking_check_in": "check-in: POST, from an enrolled kiosk only",
     "kiosk_booking_named": "a named kiosk's check-in keypad",

@@ -93,11 +93,14 @@ def summarize(samples: list[Sample]) -> Report:
 
 
 _Q, _T, _S, _E = (table_of(m) for m in (EstimateQuote, Ticket, Service, TicketEvent))
+# Each ticket's first call, looked up by its own events (the ticket_id index), not by
+# grouping every event of every office once per chunk of the period.
 _FIRST_CALL = (
-    sa.select(_E.c.ticket_id, sa.func.min(_E.c.at).label("at"))
-    .where(_E.c.kind == "called")
-    .group_by(_E.c.ticket_id)
-    .subquery()
+    sa.select(sa.func.min(_E.c.at))
+    .where(_E.c.ticket_id == _T.c.id, _E.c.kind == "called")
+    .correlate(_T)
+    .scalar_subquery()
+    .label("first_call")
 )
 _V1, _V2 = _Q.alias("v1"), _Q.alias("v2")
 
@@ -108,7 +111,7 @@ def _query(office_id: int, first: date, last: date) -> sa.Select[Any]:
             _T.c.business_day,
             _S.c.code,
             _T.c.issued_at,
-            _FIRST_CALL.c.at,
+            _FIRST_CALL,
             _V1.c.point_min,
             _V2.c.low_min,
             _V2.c.high_min,
@@ -117,7 +120,6 @@ def _query(office_id: int, first: date, last: date) -> sa.Select[Any]:
         .join(_S, _S.c.id == _T.c.service_id)
         .join(_V1, sa.and_(_V1.c.ticket_id == _T.c.id, _V1.c.method == "v1"))
         .join(_V2, sa.and_(_V2.c.ticket_id == _T.c.id, _V2.c.method == "v2"))
-        .outerjoin(_FIRST_CALL, _FIRST_CALL.c.ticket_id == _T.c.id)
         .where(
             _T.c.office_id == office_id,
             _T.c.business_day >= first,

@@ -168,3 +168,22 @@ def test_the_place_shown_is_the_place_the_protecting_order_calls(
     assert [c.split()[0] for c in codes[:2]] == [old["code"], priority["code"]]
     called = soup(post(client, "/staff/call-next", token, headers=HTMX))
     assert old["code"] in called.get_text()
+
+
+def test_the_quoted_range_follows_the_move(client: TestClient, now: ManualClock) -> None:
+    """The range is counted at the place shown, so moving back three places lengthens it."""
+    first = issue(client)
+    for _ in range(4):
+        now.advance(minutes=1)
+        issue(client)
+    token = first["status_url"].rsplit("/", 1)[1]
+
+    def quoted() -> tuple[int, int, int]:
+        body = client.get(f"/api/tickets/by-token/{token}").json()
+        return body["position"], body["estimate_low_min"], body["estimate_high_min"]
+
+    before = quoted()
+    press_late(client, first)
+    after = quoted()
+    assert (before[0], after[0]) == (1, 4)
+    assert after[1] + after[2] > before[1] + before[2]

@@ -19,7 +19,7 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
     point = st.point_by_id(ticket.service_point_id)
     rates = st.estimate_rates
     est = standing(session, st.clock, ticket, st.call_order, rates)
-    ranged = estimate_inputs.for_ticket(session, st.clock, ticket) if est else None
+    ranged = estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order) if est else None
     return {
         "id": ticket.id,
         "code": ticket.code,

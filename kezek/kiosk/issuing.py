@@ -160,6 +160,6 @@ def current_outlook(
             )
         ).one()
     )
-    ranged = estimate_inputs.for_ticket(session, clock, ticket)  # issue 19
+    ranged = estimate_inputs.for_ticket(session, clock, ticket, order)  # issue 19
     low, high = (ranged.low_min, ranged.high_min) if ranged else (None, None)
     return Outlook(waiting, found.position, found.minutes, low, high)

@@ -80,7 +80,7 @@ def queue_talon(
         found = standing(session, st.clock, ticket, st.call_order)  # the call order's place
         position, wait_minutes = (found.position, found.minutes) if found else (1, None)
     name = st.profile.name
-    ranged = estimate_inputs.for_ticket(session, st.clock, ticket)  # issue 19: the range
+    ranged = estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order)  # issue 19
     return QueueTalon(
         code=ticket.code,
         lang=ticket.lang,

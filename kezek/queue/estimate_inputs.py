@@ -18,6 +18,7 @@ from kezek.queue import estimate, quotes, reads
 from kezek.queue.clock import Clock
 from kezek.queue.history import _T
 from kezek.queue.models import PointService, ServicePoint, Status, Ticket, table_of
+from kezek.queue.order import PLAIN, CallOrder
 from kezek.queue.pauses import open_pauses
 from kezek.queue.wait_range import Ahead, Quote, Times, quote
 
@@ -48,8 +49,9 @@ def _cabinets(
 def _counts(
     session: Session, ticket: Ticket, services: set[int], due: datetime | None
 ) -> dict[int, int]:
-    """Waiting tickets ahead of ``ticket`` per service (plain order); with ``due``, the
-    checked-in bookings issued after it that are due by then (called ahead of walk-ins)."""
+    """Waiting tickets ahead of ``ticket`` per service (priority, then the place in the queue,
+    ``queued_at``, which "I am running late" moves); with ``due``, the checked-in bookings
+    placed after it that are due by then (called ahead of walk-ins)."""
     where = [
         _T.c.office_id == ticket.office_id,
         _T.c.business_day == ticket.business_day,
@@ -58,8 +60,8 @@ def _counts(
         _T.c.id != ticket.id,
     ]
     earlier = sa.or_(
-        _T.c.issued_at < ticket.issued_at,
-        sa.and_(_T.c.issued_at == ticket.issued_at, _T.c.id < (ticket.id or 0)),
+        _T.c.queued_at < ticket.queued_at,
+        sa.and_(_T.c.queued_at == ticket.queued_at, _T.c.id < (ticket.id or 0)),
     )
     if due is not None:
         where += [sa.not_(earlier), _T.c.booked_for.is_not(None), _T.c.booked_for <= due]
@@ -88,9 +90,12 @@ def _lunch(clock: Clock, now: datetime) -> tuple[int | None, float]:
     return clock.minutes_until_lunch(now), (intervals[1][0] - intervals[0][1]).total_seconds() / 60
 
 
-def for_ticket(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
-    """The v2 range (and the v1 number beside it) for a waiting ticket; None otherwise."""
-    position = reads.position(session, ticket)
+def for_ticket(
+    session: Session, clock: Clock, ticket: Ticket, order: CallOrder = PLAIN
+) -> Quote | None:
+    """The v2 range (and the v1 number beside it, at the place the visitor is shown: in the
+    call ``order``, at the clock's time) for a waiting ticket; None otherwise."""
+    position = reads.position(session, ticket, order, clock.now())
     if position is None:
         return None
     old = estimate.wait_minutes(session, clock, ticket.service_id, position - 1)[0]
@@ -122,9 +127,11 @@ def for_ticket(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
     return quote(ahead + booked, times[ticket.service_id], len(used), busy, old, until, lunch)
 
 
-def record_issued(session: Session, clock: Clock, ticket: Ticket) -> Quote | None:
+def record_issued(
+    session: Session, clock: Clock, ticket: Ticket, order: CallOrder = PLAIN
+) -> Quote | None:
     """Quote a ticket just issued and keep the quote (both methods) for the accuracy report."""
-    found = for_ticket(session, clock, ticket)
+    found = for_ticket(session, clock, ticket, order)
     if found is not None and ticket.id is not None:
         quotes.record(session, ticket.office_id, ticket.id, ticket.issued_at or clock.now(), found)
     return found

@@ -108,6 +108,7 @@ def paths() -> dict[str, Any]:
                     "409": _error("the slot is full, or the booking is not open any more"),
                     "413": _error("body too large"),
                     "422": _error("a bad, past or closed date, or no such slot"),
+                    "429": _error("too many moves from this address (Retry-After)"),
                 },
             }
         },

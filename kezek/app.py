@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kezek import db, errors, health, i18n, metrics, profile_sync, templating, web
+from kezek import db, errors, health, i18n, metrics, profile_sync, templating, tokens, web
 from kezek.api import routes as api
 from kezek.bookings import checkin, identity
 from kezek.bookings.rules import rules_of
@@ -39,6 +39,7 @@ from kezek.queue.events import Broker, PostgresBroker
 from kezek.queue.models import Service, ServicePoint
 from kezek.settings import Settings, load_profile
 from kezek.staff import routes as staff
+from kezek.staff import sessions
 from kezek.staff.supervisor import routes as supervisor
 from kezek.state import Printers
 
@@ -155,6 +156,9 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_engine = engine is None
+        # A service starts from what the database says: a restore may have run meanwhile.
+        tokens.RECENT.forget()
+        sessions.RECENT.forget()
         the_engine = engine or db.make_engine(
             settings.database_url, busy_timeout_ms=settings.busy_timeout_ms
         )

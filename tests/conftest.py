@@ -472,7 +472,7 @@ class Journey:
         failure = f"failed: {request.url} {request.failure}"
         if "ERR_ABORTED" not in (request.failure or ""):
             self.problems.append(failure)
-        elif not request.url.endswith("/events"):  # a live stream ends with its page
+        elif not request.url.split("?")[0].endswith("/events"):  # a stream ends with its page
             self.aborted.append(failure)
 
     def _judged(self) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.conftest import LiveServer, make_token, make_user
-from tests.test_staff_flow import login
+from tests.test_staff_flow import login, soup
 
 
 def messages(response: httpx.Response | Iterator[str]) -> Iterator[dict[str, str]]:
@@ -115,3 +115,25 @@ def test_a_console_stream_that_reconnects_with_last_event_id_gets_what_changed(
             missed = [next(stream), next(stream)]
     assert [m["data"] for m in missed] == ["issued", "issued"]
     assert int(seen) < int(missed[0]["id"]) < int(missed[1]["id"])
+
+
+def test_a_console_page_hears_what_changed_before_its_stream_opened(
+    live_server: LiveServer, engine: Engine
+) -> None:
+    """The CI run of session 6: a ticket issued between the page's render and the browser's
+    EventSource subscribing was never heard (the console waited for its 30 s poll). The page
+    carries the history id it was drawn at, and the stream starts after it."""
+    with engine.connect() as conn:
+        office_id = int(conn.exec_driver_sql("SELECT min(id) FROM offices").scalar_one())
+    with httpx.Client(base_url=live_server.url, timeout=5) as client:
+        csrf = login(client, engine, office_id, "clerk8")  # type: ignore[arg-type]
+        sat = client.post("/staff/point", data={"point": "cab1", "csrf_token": csrf})
+        assert sat.status_code == 303, sat.text
+        page = client.get("/staff/")
+        connect = soup(page).find(attrs={"sse-connect": True})["sse-connect"]  # type: ignore[index]
+        # The visitor takes a ticket before the browser has opened the stream.
+        assert client.post("/api/tickets", json={"service": "registration"}).status_code == 201
+        with client.stream("GET", str(connect)) as response:
+            stream = messages(response)
+            heard = next(stream)
+    assert heard["event"] == "changed" and heard["data"] == "issued"

@@ -67,3 +67,19 @@ def test_back_up_change_restore_and_the_saved_office_is_served(
 
 def _rest(client: TestClient) -> dict[str, int]:
     return {k: v for k, v in waiting(client).items() if k not in ("registration", "vacancies")}
+
+
+def test_a_restarted_service_forgets_the_grants_it_found_before(
+    settings: Settings, engine: Engine, clock: Clock
+) -> None:
+    """The CI run of session 6: a restore (another process) took under 3 s, and the restarted
+    service in the same process still honoured a token the restored database did not have."""
+    with TestClient(create_app(settings, engine=engine, clock=clock)) as client:
+        make_user(engine, client.app.state.kezek.office_id, "gone", "clerk")  # type: ignore[attr-defined]
+        token = {"authorization": f"Bearer {make_token(engine, 'gone')}"}
+        nobody = client.post("/api/service-points/cab1/call-next", headers=token)
+        assert nobody.status_code not in (401, 403), nobody.text  # let in: nobody is waiting
+    with engine.begin() as conn:  # what a restore does, behind the service's back
+        conn.exec_driver_sql("UPDATE api_tokens SET revoked = true")
+    with TestClient(create_app(settings, engine=engine, clock=clock)) as client:
+        assert client.post("/api/service-points/cab1/call-next", headers=token).status_code == 401

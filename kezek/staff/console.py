@@ -20,6 +20,7 @@ from kezek import db, profile_sync, web
 from kezek.i18n import N_
 from kezek.kiosk import talon_jobs
 from kezek.queue import ownership, pauses, returns, tickets
+from kezek.queue.events import newest_id
 from kezek.queue.models import ServicePoint, Ticket, User
 from kezek.queue.tickets import QueueError
 from kezek.staff import booking_desk
@@ -29,13 +30,15 @@ from kezek.staff.panel import flow_panel, my_point, panel
 
 def _render(request: Request, who: Staff, said: web.Said = web.Said()) -> Response:
     st = who.st
+    # Read before the panel: a change made while the browser opens its stream is replayed.
+    drawn_at = newest_id(st.engine) if not _fragment(request) else 0
     with db.reading(st.engine) as session:
         point = my_point(session, st, who.user_id)
         if point is None:
             return _picker(request, who, session, said)
         ctx = {**panel(session, st, point), **flow_panel(session, st, point, who.user)}
         ctx |= booking_desk.today(session, st, point)  # §10: the day's bookings
-        ctx |= {"error": said.error, "notice": said.notice}
+        ctx |= {"error": said.error, "notice": said.notice, "drawn_at": drawn_at}
     block = "panel" if _fragment(request) else None
     return web.render(request, "staff/console.html", ctx, block=block, status_code=said.status_code)
 

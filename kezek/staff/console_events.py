@@ -21,7 +21,9 @@ async def events(request: Request, who: Staff) -> Response:
     """Server-Sent Events: "changed" whenever the office's queue changes (codes only)."""
     st = who.st
 
-    last = last_event_id(request.headers.get("last-event-id"))
+    # A reconnect sends Last-Event-ID; a fresh page's URL carries the id it was drawn at.
+    header = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    last = last_event_id(header)
 
     def changed(event: Event) -> str:
         head = f"id: {event.id}\n" if event.id is not None else ""

@@ -126,6 +126,22 @@ def point_page(request: Request) -> Response:
 # --- the stream --------------------------------------------------------------------------
 
 
+def _sound_paths(request: Request, st: web.State) -> tuple[str, str, str]:
+    """The chime's path and the prefixes of the calls' and the notices' clips: paths only,
+    made once per mount (issue 20: ``url_for`` was a tenth of a reconnect storm's work)."""
+    root = str(request.scope.get("root_path", ""))
+    made = st.sound_paths.get(root)
+    if made is None:
+        voices = request.url_for("display_voice", lang="kk", point="p", code="c").path
+        made = (
+            request.url_for("display_chime").path,
+            voices[: -len("/kk/p/c")],
+            notice.voices_prefix(request),
+        )
+        st.sound_paths[root] = made
+    return made
+
+
 def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event], str | None]:
     """Event → the JSON the page queues for sound, or None when there is nothing to say.
 
@@ -133,14 +149,8 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     cabinet door only chimes for its own cabinet (the hall display speaks).
     """
     st = web.state(request)
-    chime = request.url_for("display_chime").path
+    chime, voices, notices = _sound_paths(request, st)
     speaks = point is None and sounds.voice_of(st).available
-    # Paths only, made now: the hub keeps this for every display of the group, not the request.
-    voices = request.url_for("display_voice", lang="kk", point="p", code="c").path[
-        : -len("/kk/p/c")
-    ]
-
-    notices = notice.voices_prefix(request)
 
     def announce(event: Event) -> str | None:
         if event.kind == hall.POSTED:  # issue 17: the hall's notice, said once

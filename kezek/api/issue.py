@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse, Response
 from kezek import db
 from kezek.api import guards, schemas
 from kezek.api.schemas import TicketIn, parse
-from kezek.api.shape import ticket_json
+from kezek.api.shape import count, ticket_json
 from kezek.devices import gate
 from kezek.i18n import N_
-from kezek.queue import estimate_inputs, tickets
+from kezek.queue import quotes, tickets
 from kezek.queue.models import Service
 from kezek.queue.tickets import QueueError
 from kezek.web import error_json, lang, queue_error, state
@@ -62,16 +62,20 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
                 lang=body.lang or lang(request),
                 request_id=body.request_id,
             )
-            if found is None:  # issue 19: keep the quote for the accuracy report
-                estimate_inputs.record_issued(session, st.clock, ticket)
+            # Counted once, in the transaction: the place and the range the answer shows are
+            # the quote kept for the accuracy report (issue 19).
+            counted = count(session, st, ticket)
+            if found is None and counted[1] is not None and ticket.id is not None:
+                at = ticket.issued_at or st.clock.now()
+                quotes.record(session, st.office_id, ticket.id, at, counted[1])
+            answer = schemas.view(
+                schemas.IssuedTicket, ticket_json(request, session, ticket, counted)
+            )
     except QueueError as exc:
         return queue_error(request, exc)
     if found is None:
         gate.record(st, who)
-    # The answer is read after the commit, so the write lock is held only for the write.
-    with db.reading(st.engine) as session:
-        answer = schemas.view(schemas.IssuedTicket, ticket_json(request, session, ticket))
-        return JSONResponse(answer, status_code=201)
+    return JSONResponse(answer, status_code=201)
 
 
 def _limited(request: Request, seconds: int) -> Response:

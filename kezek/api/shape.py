@@ -8,18 +8,21 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from kezek.queue import estimate_inputs
+from kezek.queue.estimate import Estimate
 from kezek.queue.models import Service, Ticket
 from kezek.queue.standing import standing
-from kezek.web import public_base, state
+from kezek.queue.wait_range import Quote
+from kezek.web import State, public_base, state
 
 
-def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str, Any]:
+def ticket_json(
+    request: Request, session: Session, ticket: Ticket, counted: Counted | None = None
+) -> dict[str, Any]:
+    """A ticket's answer; ``counted``: its place and quote, when the caller has them."""
     st = state(request)
     service = st.service_by_id(ticket.service_id) or session.get_one(Service, ticket.service_id)
     point = st.point_by_id(ticket.service_point_id)
-    rates = st.estimate_rates
-    est = standing(session, st.clock, ticket, st.call_order, rates)
-    ranged = estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order) if est else None
+    est, ranged = counted or count(session, st, ticket)
     return {
         "id": ticket.id,
         "code": ticket.code,
@@ -37,6 +40,17 @@ def ticket_json(request: Request, session: Session, ticket: Ticket) -> dict[str,
         "estimate_high_min": ranged.high_min if ranged else None,
         "status_url": status_url(request, ticket.public_token),
     }
+
+
+Counted = tuple[Estimate | None, Quote | None]
+
+
+def count(session: Session, st: State, ticket: Ticket) -> Counted:
+    """A ticket's place and wait in the office's call order, and its quoted range."""
+    est = standing(session, st.clock, ticket, st.call_order, st.estimate_rates)
+    if est is None:
+        return None, None
+    return est, estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order, est)
 
 
 def status_url(request: Request, token: str) -> str:

@@ -91,14 +91,22 @@ def _lunch(clock: Clock, now: datetime) -> tuple[int | None, float]:
 
 
 def for_ticket(
-    session: Session, clock: Clock, ticket: Ticket, order: CallOrder = PLAIN
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    order: CallOrder = PLAIN,
+    shown: estimate.Estimate | None = None,
 ) -> Quote | None:
     """The v2 range (and the v1 number beside it, at the place the visitor is shown: in the
-    call ``order``, at the clock's time) for a waiting ticket; None otherwise."""
-    position = reads.position(session, ticket, order, clock.now())
-    if position is None:
-        return None
-    old = estimate.wait_minutes(session, clock, ticket.service_id, position - 1)[0]
+    call ``order``, at the clock's time) for a waiting ticket; None otherwise. ``shown``: the
+    place and v1 wait already counted for the same answer (``standing``), not counted again."""
+    if shown is None:
+        position = reads.position(session, ticket, order, clock.now())
+        if position is None:
+            return None
+        old = estimate.wait_minutes(session, clock, ticket.service_id, position - 1)[0]
+    else:
+        old = shown.minutes
     serving, open_now = _cabinets(session, clock, ticket.office_id)
     mine = serving.get(ticket.service_id, set())
     used = (mine & open_now) or mine
@@ -128,10 +136,15 @@ def for_ticket(
 
 
 def record_issued(
-    session: Session, clock: Clock, ticket: Ticket, order: CallOrder = PLAIN
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    order: CallOrder = PLAIN,
+    shown: estimate.Estimate | None = None,
 ) -> Quote | None:
-    """Quote a ticket just issued and keep the quote (both methods) for the accuracy report."""
-    found = for_ticket(session, clock, ticket, order)
+    """Quote a ticket just issued and keep the quote (both methods) for the accuracy report:
+    the quote its answer shows, so ``order`` is the office's call order."""
+    found = for_ticket(session, clock, ticket, order, shown)
     if found is not None and ticket.id is not None:
         quotes.record(session, ticket.office_id, ticket.id, ticket.issued_at or clock.now(), found)
     return found

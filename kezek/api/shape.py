@@ -50,7 +50,8 @@ def count(session: Session, st: State, ticket: Ticket) -> Counted:
     est = standing(session, st.clock, ticket, st.call_order, st.estimate_rates)
     if est is None:
         return None, None
-    return est, estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order, est)
+    rates = st.estimate_rates
+    return est, estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order, est, rates)
 
 
 def status_url(request: Request, token: str) -> str:

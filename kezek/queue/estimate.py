@@ -14,11 +14,11 @@ Lunch and closing are not added here; the kiosk warns about them separately (§1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from kezek.queue import tickets
+from kezek.queue import reads, tickets
 from kezek.queue.clock import Clock
 from kezek.queue.models import Ticket
 
@@ -50,6 +50,7 @@ class Rates:
     def __init__(self, seconds: float = 30.0) -> None:
         self.seconds = seconds
         self._kept: dict[int, tuple[datetime, float, int]] = {}
+        self._samples: dict[tuple[int, int], tuple[datetime, list[float]]] = {}
 
     def get(self, session: Session, clock: Clock, service_id: int) -> tuple[float, int]:
         now = clock.now()
@@ -61,6 +62,20 @@ class Rates:
         points = open_count or max(1, all_count)
         self._kept[service_id] = (now, minutes_each, points)
         return minutes_each, points
+
+    def samples(
+        self, session: Session, clock: Clock, service_id: int, days: int, limit: int
+    ) -> list[float]:
+        """The service's last ``limit`` visit lengths of the last ``days`` (the wait range's
+        inputs, issue 19), kept like S and N: a quarter of a ticket's answer was this read."""
+        now = clock.now()
+        kept = self._samples.get((service_id, limit))
+        if kept is not None and 0 <= (now - kept[0]).total_seconds() < self.seconds:
+            return kept[1]
+        since = now - timedelta(days=days)
+        found = reads.recent_service_minutes(session, service_id, since, limit)
+        self._samples[(service_id, limit)] = (now, found)
+        return found
 
 
 def wait_minutes(

@@ -96,10 +96,12 @@ def for_ticket(
     ticket: Ticket,
     order: CallOrder = PLAIN,
     shown: estimate.Estimate | None = None,
+    rates: estimate.Rates | None = None,
 ) -> Quote | None:
     """The v2 range (and the v1 number beside it, at the place the visitor is shown: in the
     call ``order``, at the clock's time) for a waiting ticket; None otherwise. ``shown``: the
-    place and v1 wait already counted for the same answer (``standing``), not counted again."""
+    place and v1 wait already counted for the same answer (``standing``), not counted again;
+    ``rates``: the office's kept service times (``st.estimate_rates``), else read now."""
     if shown is None:
         position = reads.position(session, ticket, order, clock.now())
         if position is None:
@@ -111,9 +113,9 @@ def for_ticket(
     mine = serving.get(ticket.service_id, set())
     used = (mine & open_now) or mine
     pool = {sid for sid, points in serving.items() if points & used} | {ticket.service_id}
-    since = clock.now() - timedelta(days=HISTORY_DAYS)
+    kept = rates or estimate.Rates(0)
     times = {
-        sid: Times.of(reads.recent_service_minutes(session, sid, since, SAMPLES)) for sid in pool
+        sid: Times.of(kept.samples(session, clock, sid, HISTORY_DAYS, SAMPLES)) for sid in pool
     }
 
     def share(sid: int) -> float:  # the part of a service's cabinets that also take this one

@@ -22,6 +22,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SERVER_PIDS: dict[str, int] = {}  # a running server's URL -> its process (CPU, memory)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -57,6 +60,7 @@ def server(
         args.append("--factory")
     proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[url] = proc.pid
     try:
         deadline = time.monotonic() + 90  # a start on a busy shared machine took over 30 s
         while True:
@@ -69,6 +73,7 @@ def server(
                 time.sleep(0.1)
         yield url
     finally:
+        SERVER_PIDS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)

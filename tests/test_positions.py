@@ -1,0 +1,130 @@
+"""The place a waiting ticket is shown is the place the next calls take (issue 17), and the
+count that gives a fresh walk-in its place (issue 20: no rank of the whole queue for every
+ticket issued) agrees with that rank. A queue with every kind of row — priority, running
+late, a transfer, checked-in bookings before and after their slot, tickets fresh, at risk,
+late and overdue — is built through the queue's own functions; at each moment every
+waiting ticket's place is compared with its rank in the call order, under both rules, and
+then the calls are made and must take the tickets in the places shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, col, select
+from starlette.testclient import TestClient
+
+from kezek import db
+from kezek.bookings import checkin
+from kezek.bookings.models import Booking
+from kezek.queue import late, reads, tickets
+from kezek.queue.clock import ManualClock
+from kezek.queue.models import Status, Ticket
+from kezek.queue.order import CallOrder
+from kezek.queue.order import params as order_params
+from kezek.web import State
+from tests.booking_helpers import iin_number, make_booking, service
+
+TUESDAY = date(2026, 11, 24)  # the clock stands at 10:00 on it
+PROTECT = CallOrder(rule="protect_target")
+PLAIN = CallOrder(rule="priority_then_oldest")
+
+
+@pytest.fixture
+def st(client: TestClient) -> State:
+    found: State = client.app.state.kezek  # type: ignore[attr-defined]
+    return found
+
+
+def _ranked(session: Session, ticket: Ticket, order: CallOrder, st: State) -> int:
+    """The ticket's rank among its service's waiting tickets in the call order's sort."""
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    values = {
+        "id": ticket.id,
+        "office_id": ticket.office_id,
+        "service_id": ticket.service_id,
+        "business_day": ticket.business_day,
+        **order_params(order, st.clock.now(), postgres),
+    }
+    return int(conn.execute(reads._place(order, postgres), values).scalar_one())
+
+
+def _waiting(session: Session, code: str, st: State) -> list[Ticket]:
+    query = select(Ticket).where(
+        Ticket.status == Status.waiting, Ticket.service_id == service(st, code).id
+    )
+    return list(session.exec(query.order_by(col(Ticket.id))).all())
+
+
+def _places_agree(st: State, code: str) -> dict[int, int]:
+    """Every waiting ticket's place (as shown) equals its rank, under both rules; the
+    places under the shipped rule, by ticket id."""
+    shown = {}
+    with db.reading(st.engine) as session:
+        for order in (PLAIN, PROTECT):
+            for ticket in _waiting(session, code, st):
+                place = reads.position(session, ticket, order, st.clock.now())
+                assert place == _ranked(session, ticket, order, st), (order.rule, ticket.code)
+                if order is PROTECT:
+                    shown[ticket.id] = place
+    assert sorted(shown.values()) == list(range(1, len(shown) + 1))
+    return shown
+
+
+def _check_in(st: State, booking_id: int | None) -> Ticket:
+    with db.transaction(st.engine) as session:
+        row = session.get(Booking, booking_id)
+        assert row is not None
+        return checkin.check_in(
+            session, st.clock, st.booking_rules, row, service(st, "certificate")
+        )
+
+
+def test_every_place_shown_is_the_rank_in_the_call_order(st: State, now: ManualClock) -> None:
+    cert = service(st, "certificate")
+    issued: list[Ticket] = []
+    booked = [  # made at 10:00, checked in as they come
+        make_booking(st, "certificate", TUESDAY, at, iin_number(n)).booking.id
+        for n, at in ((21, "10:15"), (22, "11:15"))
+    ]
+
+    def issue(priority: bool = False) -> None:
+        with db.transaction(st.engine) as session:
+            issued.append(tickets.issue(session, st.clock, cert, priority=priority))
+
+    for minute in range(8):  # 10:00–10:35: a ticket every 5 minutes, every third priority
+        issue(priority=minute % 3 == 2)
+        if minute == 1:  # the first visitor is running late: behind the second
+            with db.transaction(st.engine) as session:
+                ticket = session.get_one(Ticket, issued[0].id)
+                late.run_late(session, st.clock, ticket, PROTECT, 1)
+        now.advance(minutes=5)
+        if minute == 1:
+            _check_in(st, booked[0])  # at 10:10, its slot (10:15) soon due
+    with db.transaction(st.engine) as session:  # a visit seen at another service comes on
+        reg = tickets.issue(session, st.clock, service(st, "registration"))
+        point = st.points["cab4"]
+        called = tickets.call_next(session, st.clock, point, None, PROTECT)
+        assert called is not None and called.id == reg.id
+        tickets.transfer(session, st.clock, called, cert, None)
+    for minute in range(4):  # 10:40–10:55: more walk-ins
+        issue(priority=minute == 1)
+        now.advance(minutes=5)
+    _check_in(st, booked[1])  # at 11:00, a quarter of an hour before its slot
+    issue(priority=True)  # fresh, while older ordinary tickets come near their target
+
+    for _ in range(6):  # 11:00–12:05: the first ones at risk, then late, then overdue
+        _places_agree(st, "certificate")
+        now.advance(minutes=13)
+    shown = _places_agree(st, "certificate")
+    # The calls take them in the places shown (cab1 serves certificates with two other
+    # services, whose queues are empty).
+    called_ids = []
+    with db.transaction(st.engine) as session:
+        for _ in shown:
+            ticket = tickets.call_next(session, st.clock, st.points["cab1"], None, PROTECT)
+            assert ticket is not None
+            called_ids.append(ticket.id)
+            tickets.finish(session, st.clock, ticket, None)
+    assert called_ids == sorted(shown, key=shown.__getitem__)

@@ -21,7 +21,6 @@ from kezek.queue import late, reads, tickets
 from kezek.queue.clock import ManualClock
 from kezek.queue.models import Status, Ticket
 from kezek.queue.order import CallOrder
-from kezek.queue.order import params as order_params
 from kezek.web import State
 from tests.booking_helpers import iin_number, make_booking, service
 
@@ -34,20 +33,6 @@ PLAIN = CallOrder(rule="priority_then_oldest")
 def st(client: TestClient) -> State:
     found: State = client.app.state.kezek  # type: ignore[attr-defined]
     return found
-
-
-def _ranked(session: Session, ticket: Ticket, order: CallOrder, st: State) -> int:
-    """The ticket's rank among its service's waiting tickets in the call order's sort."""
-    conn = session.connection()
-    postgres = conn.dialect.name == "postgresql"
-    values = {
-        "id": ticket.id,
-        "office_id": ticket.office_id,
-        "service_id": ticket.service_id,
-        "business_day": ticket.business_day,
-        **order_params(order, st.clock.now(), postgres),
-    }
-    return int(conn.execute(reads._place(order, postgres), values).scalar_one())
 
 
 def _waiting(session: Session, code: str, st: State) -> list[Ticket]:
@@ -65,7 +50,7 @@ def _places_agree(st: State, code: str) -> dict[int, int]:
         for order in (PLAIN, PROTECT):
             for ticket in _waiting(session, code, st):
                 place = reads.position(session, ticket, order, st.clock.now())
-                assert place == _ranked(session, ticket, order, st), (order.rule, ticket.code)
+                assert place == reads.rank(session, ticket, order, st.clock.now()), ticket.code
                 if order is PROTECT:
                     shown[ticket.id] = place
     assert sorted(shown.values()) == list(range(1, len(shown) + 1))

@@ -147,14 +147,21 @@ def urgent(
     """The rows that can come before the plain order: their visit has waited the early
     warning or their target. ``issued_at`` (the visit's first issue) bounds every wait, so
     the index narrows them to the tickets issued ``lookback`` ago or earlier."""
-    wait = waited(t, prior, postgres)
     return sa.and_(
         # Both values named, so the index (…, priority, issued_at) is read as two ranges of
         # ``issued_at`` rather than every waiting ticket (bench/call_next.py).
         t.c.priority.op("IN")(sa.tuple_(sa.true(), sa.false())),
         t.c.issued_at <= sa.bindparam("early"),
-        sa.or_(wait >= _n(order.warn_minutes * 60), wait >= t.c.target_wait_minutes * _n(60)),
+        near_target(order, t, prior, postgres),
     )
+
+
+def near_target(
+    order: CallOrder, t: sa.Table, prior: sa.FromClause, postgres: bool
+) -> sa.ColumnElement[bool]:
+    """The visit has waited the early warning or its target: any class but FRESH."""
+    wait = waited(t, prior, postgres)
+    return sa.or_(wait >= _n(order.warn_minutes * 60), wait >= t.c.target_wait_minutes * _n(60))
 
 
 def params(order: CallOrder, now: datetime, postgres: bool) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from kezek.queue.models import (
     Status,
     Ticket,
 )
-from kezek.queue.order import PLAIN, CallOrder, sequence, waited
+from kezek.queue.order import PLAIN, CallOrder, near_target, sequence
 from kezek.queue.order import params as order_params
 
 
@@ -45,7 +45,11 @@ def _place(order: CallOrder, postgres: bool) -> sa.Select[Any]:
 
 
 def position(
-    session: Session, ticket: Ticket, order: CallOrder = PLAIN, now: datetime | None = None
+    session: Session,
+    ticket: Ticket,
+    order: CallOrder = PLAIN,
+    now: datetime | None = None,
+    count: bool = True,
 ) -> int | None:
     """1 for the next to be called in its service's queue, in ``order`` (the profile's call
     order, so "you are next" is who the next call takes); None when not waiting. ``now``:
@@ -57,11 +61,17 @@ def position(
     at = now or datetime.now(UTC)
     values = {name: getattr(ticket, name) for name in ("id", "office_id", "service_id")}
     values |= {"business_day": ticket.business_day, **order_params(order, at, postgres)}
-    if _fresh_walk_in(ticket, order, at):
+    if count and _fresh_walk_in(ticket, order, at):
         values |= {"queued_at": ticket.queued_at}
         return 1 + int(conn.execute(_ahead(order, postgres, ticket.priority), values).scalar_one())
     place = conn.execute(_place(order, postgres), values).scalar()
     return int(place) if place is not None else None
+
+
+def rank(session: Session, ticket: Ticket, order: CallOrder, now: datetime) -> int | None:
+    """The waiting ticket's rank in the whole call order's sort, without ``position``'s
+    count for a fresh walk-in (what that count must equal: tests/test_positions.py)."""
+    return position(session, ticket, order, now, count=False)
 
 
 def _fresh_walk_in(ticket: Ticket, order: CallOrder, now: datetime) -> bool:
@@ -100,11 +110,7 @@ def _ahead(order: CallOrder, postgres: bool, priority: bool) -> sa.Select[Any]:
     source: sa.FromClause = t
     if order.protects:
         prior = _T.alias("prior")
-        wait = waited(t, prior, postgres)
-        target = t.c.target_wait_minutes * sa.literal_column("60")
-        before.append(
-            sa.or_(wait >= sa.literal_column(repr(order.warn_minutes * 60)), wait >= target)
-        )
+        before.append(near_target(order, t, prior, postgres))
         source = t.outerjoin(prior, prior.c.id == t.c.parent_id)
     return (
         sa.select(sa.func.count())

@@ -113,3 +113,30 @@ def test_every_place_shown_is_the_rank_in_the_call_order(st: State, now: ManualC
             called_ids.append(ticket.id)
             tickets.finish(session, st.clock, ticket, None)
     assert called_ids == sorted(shown, key=shown.__getitem__)
+
+
+def test_the_kiosk_shows_and_keeps_the_place_the_calls_take(
+    client: TestClient, st: State, now: ManualClock, office_id: int
+) -> None:
+    """A priority visitor at the kiosk behind a checked-in booking that is due: the talon's
+    place is the one the next call takes (2, the booking first), as the phone page says,
+    and the quote kept for the accuracy report is the one the kiosk showed."""
+    from kezek.queue.quotes import EstimateQuote
+    from tests.conftest import enrol_device
+    from tests.test_kiosk_pages import soup, take, text
+
+    booking = make_booking(st, "certificate", TUESDAY, "10:15", iin_number(31)).booking
+    now.advance(minutes=15)
+    _check_in(st, booking.id)
+    enrol_device(st.engine, office_id, "kiosk", client)
+    page = soup(take(client, "certificate", lang="en", priority="1"))
+    shown = text(page, "dl")
+    with db.reading(st.engine) as session:
+        ticket = _waiting(session, "certificate", st)[-1]
+        assert ticket.priority and ticket.booked_for is None
+        kept = session.exec(select(EstimateQuote).where(EstimateQuote.ticket_id == ticket.id)).all()
+        place = reads.position(session, ticket, PROTECT, st.clock.now())
+    phone = client.get(f"/api/tickets/by-token/{ticket.public_token}").json()
+    assert place == phone["position"] == 2
+    assert "Your place in the queue 2" in shown, shown
+    assert {row.method: row.high_min for row in kept}["v2"] == phone["estimate_high_min"]

@@ -15,7 +15,7 @@ from kezek.api.schemas import TicketIn, parse
 from kezek.api.shape import count, ticket_json
 from kezek.devices import gate
 from kezek.i18n import N_
-from kezek.queue import quotes, tickets
+from kezek.queue import estimate_inputs, tickets
 from kezek.queue.models import Service
 from kezek.queue.tickets import QueueError
 from kezek.web import error_json, lang, queue_error, state
@@ -64,10 +64,12 @@ def _issue(request: Request, service: Service, body: TicketIn) -> Response:
             )
             # Counted once, in the transaction: the place and the range the answer shows are
             # the quote kept for the accuracy report (issue 19).
-            counted = count(session, st, ticket)
-            if found is None and counted[1] is not None and ticket.id is not None:
-                at = ticket.issued_at or st.clock.now()
-                quotes.record(session, st.office_id, ticket.id, at, counted[1])
+            if found is None:
+                counted = estimate_inputs.record_issued(
+                    session, st.clock, ticket, st.call_order, st.estimate_rates
+                )
+            else:
+                counted = count(session, st, ticket)
             answer = schemas.view(
                 schemas.IssuedTicket, ticket_json(request, session, ticket, counted)
             )

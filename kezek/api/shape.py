@@ -8,10 +8,8 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from kezek.queue import estimate_inputs
-from kezek.queue.estimate import Estimate
+from kezek.queue.estimate_inputs import Counted
 from kezek.queue.models import Service, Ticket
-from kezek.queue.standing import standing
-from kezek.queue.wait_range import Quote
 from kezek.web import State, public_base, state
 
 
@@ -42,16 +40,9 @@ def ticket_json(
     }
 
 
-Counted = tuple[Estimate | None, Quote | None]
-
-
 def count(session: Session, st: State, ticket: Ticket) -> Counted:
     """A ticket's place and wait in the office's call order, and its quoted range."""
-    est = standing(session, st.clock, ticket, st.call_order, st.estimate_rates)
-    if est is None:
-        return None, None
-    rates = st.estimate_rates
-    return est, estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order, est, rates)
+    return estimate_inputs.counted(session, st.clock, ticket, st.call_order, st.estimate_rates)
 
 
 def status_url(request: Request, token: str) -> str:

@@ -17,7 +17,6 @@ from kezek.queue import estimate, estimate_inputs, tickets
 from kezek.queue.clock import Clock
 from kezek.queue.models import Service, Status, Ticket
 from kezek.queue.order import PLAIN, CallOrder
-from kezek.queue.standing import standing
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,15 @@ def take(
     confirmed: bool,
     issue_past_closing: bool,
     limited: bool = False,
+    order: CallOrder = PLAIN,
+    rates: estimate.Rates | None = None,
 ) -> Taken:
     """Issue a kiosk ticket, unless the office hours or the rate limit say otherwise.
 
     A request id seen before answers with its ticket first, whatever else holds now: a
     retried request after a network drop must find the ticket it already made.
+    ``order``: the office's call order, in which the new ticket's place is counted;
+    ``rates``: its kept service times (``st.estimate_rates``).
     Raises ``tickets.OfficeClosed`` outside office hours (§10).
     """
     if request_id is not None:
@@ -129,7 +132,11 @@ def take(
     ticket = tickets.issue(
         session, clock, service, priority=priority, lang=lang, request_id=request_id
     )
-    quoted = estimate_inputs.record_issued(session, clock, ticket)  # issue 19
+    # The talon's place and wait are where the call order puts the new ticket (a due
+    # booking, or a visit near its target, comes first), and its quote is kept (issue 19).
+    shown, quoted = estimate_inputs.record_issued(session, clock, ticket, order, rates)
+    if shown is not None:
+        ahead = replace(ahead, position=shown.position, minutes=shown.minutes)
     if quoted is not None:
         ahead = replace(ahead, low=quoted.low_min, high=quoted.high_min)
     return Taken(ticket=ticket, created=True, outlook=ahead, notice=notice)
@@ -141,11 +148,15 @@ def cabinets(session: Session, service_id: int, lang: str) -> list[str]:
 
 
 def current_outlook(
-    session: Session, clock: Clock, ticket: Ticket, order: CallOrder = PLAIN
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    order: CallOrder = PLAIN,
+    rates: estimate.Rates | None = None,
 ) -> Outlook | None:
     """Position (in the call order) and wait of an existing ticket; None once it no longer
     waits."""
-    found = standing(session, clock, ticket, order)
+    found, ranged = estimate_inputs.counted(session, clock, ticket, order, rates)  # issue 19
     if found is None:
         return None
     waiting = int(
@@ -160,6 +171,5 @@ def current_outlook(
             )
         ).one()
     )
-    ranged = estimate_inputs.for_ticket(session, clock, ticket, order)  # issue 19
     low, high = (ranged.low_min, ranged.high_min) if ranged else (None, None)
     return Outlook(waiting, found.position, found.minutes, low, high)

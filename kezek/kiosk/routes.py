@@ -189,6 +189,8 @@ def _take(
                 confirmed=confirmed,
                 issue_past_closing=st.profile.issue_past_closing,
                 limited=refusal is not None,
+                order=st.call_order,
+                rates=st.estimate_rates,
             )
             if taken.ticket is not None:
                 # A new ticket's place and wait were just computed for the §10 check.
@@ -272,7 +274,9 @@ def _ticket_context(
     ahead: issuing.Outlook | None = None,
 ) -> dict[str, Any]:
     service = session.get_one(Service, ticket.service_id)
-    ahead = ahead or issuing.current_outlook(session, st.clock, ticket, st.call_order)
+    ahead = ahead or issuing.current_outlook(
+        session, st.clock, ticket, st.call_order, st.estimate_rates
+    )
     return {
         **_base(request, st, language, IDLE_TICKET),
         "ticket": ticket,

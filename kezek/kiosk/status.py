@@ -73,7 +73,7 @@ def _context(request: Request, session: Session, token: str) -> dict[str, Any] |
     language = _language(request, ticket)
     service = session.get_one(Service, ticket.service_id)
     point = session.get(ServicePoint, ticket.service_point_id) if ticket.service_point_id else None
-    outlook = issuing.current_outlook(session, st.clock, ticket, st.call_order)
+    outlook = issuing.current_outlook(session, st.clock, ticket, st.call_order, st.estimate_rates)
     return {
         "ticket": ticket,
         "token": token,

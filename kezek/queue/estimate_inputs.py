@@ -20,6 +20,7 @@ from kezek.queue.history import _T
 from kezek.queue.models import PointService, ServicePoint, Status, Ticket, table_of
 from kezek.queue.order import PLAIN, CallOrder
 from kezek.queue.pauses import open_pauses
+from kezek.queue.standing import standing
 from kezek.queue.wait_range import Ahead, Quote, Times, quote
 
 HISTORY_DAYS, SAMPLES = 14, 100
@@ -137,16 +138,35 @@ def for_ticket(
     return quote(ahead + booked, times[ticket.service_id], len(used), busy, old, until, lunch)
 
 
+Counted = tuple[estimate.Estimate | None, Quote | None]
+
+
+def counted(
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    order: CallOrder = PLAIN,
+    rates: estimate.Rates | None = None,
+) -> Counted:
+    """A ticket's place and wait in the call ``order`` and its quoted range, counted once
+    (what the kiosk, the API and the phone page show); (None, None) once it no longer waits."""
+    shown = standing(session, clock, ticket, order, rates)
+    if shown is None:
+        return None, None
+    return shown, for_ticket(session, clock, ticket, order, shown, rates)
+
+
 def record_issued(
     session: Session,
     clock: Clock,
     ticket: Ticket,
     order: CallOrder = PLAIN,
-    shown: estimate.Estimate | None = None,
-) -> Quote | None:
-    """Quote a ticket just issued and keep the quote (both methods) for the accuracy report:
-    the quote its answer shows, so ``order`` is the office's call order."""
-    found = for_ticket(session, clock, ticket, order, shown)
-    if found is not None and ticket.id is not None:
-        quotes.record(session, ticket.office_id, ticket.id, ticket.issued_at or clock.now(), found)
+    rates: estimate.Rates | None = None,
+) -> Counted:
+    """Count a ticket just issued and keep its quote (both methods) for the accuracy report:
+    the quote its answer shows, in the office's call ``order``."""
+    found = counted(session, clock, ticket, order, rates)
+    if found[1] is not None and ticket.id is not None:
+        at = ticket.issued_at or clock.now()
+        quotes.record(session, ticket.office_id, ticket.id, at, found[1])
     return found

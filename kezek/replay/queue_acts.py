@@ -33,6 +33,7 @@ def issue(run: Replay, session: Session, line: lines.Issue, actor: int | None) -
         request_id=None,
         confirmed=True,  # the visitor agrees to wait through lunch
         issue_past_closing=run.profile.issue_past_closing,
+        order=call_order(run.profile),
     )
     if taken.ticket is None:
         raise ReplayError("the kiosk refuses: the wait would run past closing (§10)")

@@ -17,8 +17,9 @@
   var FLASH_MS = 8000;       // how long a new call flashes
   var CLIP_LIMIT_MS = 15000; // a clip that neither ends nor fails cannot block the queue
   var POLL_MS = 4000;        // fallback polling while the stream is down (± a quarter)
-  var RETRY_BASE_MS = 1000;  // reconnect n waits a random time in [base / 2, base · 2^n],
-  var RETRY_CAP_MS = 30000;  // never more than this
+  var RETRY_BASE_MS = 1000;  // reconnect n waits a random time in [base / 2, spread · 2^n],
+  var RETRY_SPREAD_MS = 5000; // so the first one after a restart is spread over 5 s: the
+  var RETRY_CAP_MS = 30000;  // server takes 200 a second, not 1,000 at once; at most the cap
 
   var root = document.getElementById("display");
   if (!root) { return; }
@@ -222,7 +223,7 @@
         boardChanged();
         // The server answers again: reconnect soon, not after a long back-off.
         if (reopenTimer !== null) { clearTimeout(reopenTimer); reopenTimer = null; }
-        attempt = Math.min(attempt, 1);
+        attempt = 0;
         scheduleReopen();
       })
       .catch(function () { /* the server is still away: the next poll tries again */ });
@@ -240,7 +241,7 @@
 
   // How long reconnect ``n`` waits: "full jitter" between half the base and the bound.
   function backoff(n) {
-    var ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * Math.pow(2, n));
+    var ceiling = Math.min(RETRY_CAP_MS, RETRY_SPREAD_MS * Math.pow(2, n));
     return RETRY_BASE_MS / 2 + Math.random() * (ceiling - RETRY_BASE_MS / 2);
   }
 
@@ -273,7 +274,9 @@
     reopenTimer = setTimeout(connect, backoff(attempt));
     attempt = Math.min(attempt + 1, 16);
   }
-  window.kezekDisplay = { backoff: backoff, base: RETRY_BASE_MS, cap: RETRY_CAP_MS };
+  window.kezekDisplay = {
+    backoff: backoff, base: RETRY_BASE_MS, spread: RETRY_SPREAD_MS, cap: RETRY_CAP_MS
+  };
 
   document.body.addEventListener("htmx:sseOpen", function (e) {
     source = e.detail.source;

@@ -20,14 +20,15 @@ def test_the_reconnect_delays_are_random_and_bounded(live_server: LiveServer, pa
           for (let n = 0; n < 8; n++) { const xs = [];
             for (let i = 0; i < 200; i++) { xs.push(d.backoff(n)); }
             out.push({n, min: Math.min(...xs), max: Math.max(...xs),
-                      distinct: new Set(xs).size, base: d.base, cap: d.cap}); }
+                      distinct: new Set(xs).size, base: d.base, spread: d.spread, cap: d.cap}); }
           return out; }"""
     )
     for step in found:
-        bound = min(step["cap"], step["base"] * 2 ** step["n"])
+        bound = min(step["cap"], step["spread"] * 2 ** step["n"])
         assert step["base"] / 2 <= step["min"] <= step["max"] <= bound
         assert step["distinct"] > 150  # jitter: no two displays wait the same
     assert found[-1]["max"] > 4 * found[0]["max"]  # it backs off
+    assert found[0]["max"] > 4000  # the first reconnects after a restart are spread over 5 s
 
 
 def test_after_the_stream_drops_the_display_reconnects_and_shows_the_next_call(

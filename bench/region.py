@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,7 +55,7 @@ from kezek.simulation import MEAN_MINUTES, busy_day
 KIOSKS, DISPLAYS = 4, 10  # per office
 POINTS = ("cab1", "cab4")  # the demo's cabinets: a clerk each
 PEAK = (10 * 60, 11 * 60)  # the demo model's busiest hour (HOUR_WEIGHTS)
-IDLE_POLL_S = 20.0  # a clerk with nobody waiting looks again after this (office time)
+IDLE_POLL_S = 20.0  # a clerk with nobody waiting looks again after about this (office time)
 TRANSFER_SHARE = 0.03
 TARGET_MS = 200.0  # issue 20 at 3×: every action's p99, 0 errors
 LAG_TARGET_MS = 500.0
@@ -243,15 +244,21 @@ async def clerk(
         tally.called_at.setdefault((slug, str(ticket["code"])), time.perf_counter())
         return ticket
 
+    def pause(seconds: float) -> Awaitable[None]:
+        return asyncio.sleep(min(seconds, max(0.0, stop - time.perf_counter())))
+
+    # Clerks open their cabinets at moments of their own and look again at their own pace:
+    # not a hundred call-next requests in the same millisecond every IDLE_POLL_S.
+    await pause(rng.uniform(0, IDLE_POLL_S / speed))
     while time.perf_counter() < stop:
         if in_hand is None:
             in_hand = called(*await act("call-next", f"{base}/service-points/{point}/call-next"))
             if in_hand is None:
-                await asyncio.sleep(min(IDLE_POLL_S / speed, max(0.0, stop - time.perf_counter())))
+                await pause(rng.uniform(0.5, 1.5) * IDLE_POLL_S / speed)
             continue
         service = str(in_hand["service"])
         visit = rng.lognormvariate(math.log(MEAN_MINUTES.get(service, 8.0)), 0.45)
-        await asyncio.sleep(min(visit * 60 / speed, max(0.0, stop - time.perf_counter())))
+        await pause(visit * 60 / speed)
         if time.perf_counter() >= stop:
             break
         if rng.random() < TRANSFER_SHARE:
@@ -260,7 +267,8 @@ async def clerk(
             in_hand = None
             continue
         in_hand = called(*await act("next", f"{base}/service-points/{point}/next"))
-    if in_hand is not None:
+    if in_hand is not None:  # the hour is over: each finishes the visit in hand in turn
+        await asyncio.sleep(rng.uniform(0, IDLE_POLL_S / speed))
         await act("finish", f"{base}/tickets/{in_hand['id']}/finish")
 
 
@@ -338,6 +346,14 @@ def usage(pid: int) -> tuple[float, float]:
     return cpu, rss
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU ticks of the whole machine so far (``/proc/stat``): what the server,
+    PostgreSQL and this load client took together."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
 def integrity(url: str, tally: Tally) -> tuple[int, int]:
     """(tickets answered but not in the database, codes given twice) of the run."""
     query = (
@@ -360,9 +376,14 @@ def integrity(url: str, tally: Tally) -> tuple[int, int]:
 
 
 def _rows(
-    where: str, speed: float, tally: Tally, window: float, used: tuple[float, float], base: float
+    where: str,
+    speed: float,
+    tally: Tally,
+    window: float,
+    used: tuple[float, float, float],
+    base: float,
 ) -> list[dict[str, object]]:
-    cpu, rss = used
+    cpu, rss, busy = used
     extra: dict[str, object] = {"speed": speed, "window_s": round(window, 1)}
     out = []
     for action in ("issue", "call-next", "next", "transfer", "finish"):
@@ -399,7 +420,8 @@ def _rows(
     )
     out.append(
         row(
-            f"region {where} {speed:g}×: server CPU share ({rss:.0f} MiB peak)",
+            f"region {where} {speed:g}×: server CPU share ({rss:.0f} MiB peak;"
+            f" the machine {100 * busy:.0f} % busy)",
             100 * cpu / window,
             "%",
             "one core",
@@ -432,15 +454,18 @@ def run_one(
         with server("kezek.app:create_app", env=env, workers=workers) as base:
             pid = SERVER_PIDS[base]
             before = usage(pid)[0]
+            ticks = machine_busy()
             tally, window = asyncio.run(replay(base, slugs, tokens, speed, seconds))
             cpu, rss = usage(pid)
+            after = machine_busy()
+            busy = (after[0] - ticks[0]) / max(1, after[1] - ticks[1])
         lost, doubled = integrity(url, tally)
         print(
             f"   {where} {speed:g}×: {len(tally.issued)} tickets, {lost} lost, {doubled} codes "
             f"twice, {sum(tally.errors.values())} errors",
             flush=True,
         )
-        rows += _rows(where, speed, tally, window, (cpu - before, rss), base_ms)
+        rows += _rows(where, speed, tally, window, (cpu - before, rss, busy), base_ms)
         rows[-1]["lost"], rows[-1]["duplicated"] = lost, doubled
     return rows
 
@@ -450,14 +475,17 @@ def run(
     speeds: tuple[float, ...] = (1.0, 3.0, 10.0),
     seconds: float = 60.0,
     postgres: str | None = None,
+    sqlite_offices: int = 1,
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     postgres = postgres or os.environ.get("KEZEK_BENCH_POSTGRES")
     if postgres:
         url = scratch_postgres(postgres, "kezek_region")
         rows += run_one(f"PG {offices} offices, 2 workers", url, offices, 2, list(speeds), seconds)
-    sqlite = f"sqlite:///{temp_dir() / 'kezek.sqlite3'}"
-    rows += run_one("SQLite 1 office", sqlite, 1, 1, list(speeds), seconds)
+    if sqlite_offices:
+        sqlite = f"sqlite:///{temp_dir() / 'kezek.sqlite3'}"
+        where = f"SQLite {sqlite_offices} office{'s' if sqlite_offices > 1 else ''}"
+        rows += run_one(where, sqlite, sqlite_offices, 1, list(speeds), seconds)
     return rows
 
 
@@ -467,20 +495,12 @@ def main() -> None:
     parser.add_argument("--speeds", default="1,3,10")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--postgres", default=None)
-    parser.add_argument("--sqlite-offices", type=int, default=0, help="also SQLite with N offices")
+    parser.add_argument(
+        "--sqlite-offices", type=int, default=1, help="the SQLite comparison's offices (0: none)"
+    )
     args = parser.parse_args()
-    speeds = [float(s) for s in args.speeds.split(",")]
-    rows = run(args.offices, tuple(speeds), args.seconds, args.postgres)
-    if args.sqlite_offices:
-        sqlite = f"sqlite:///{temp_dir() / 'kezek.sqlite3'}"
-        rows += run_one(
-            f"SQLite {args.sqlite_offices} offices",
-            sqlite,
-            args.sqlite_offices,
-            1,
-            speeds,
-            args.seconds,
-        )
+    speeds = tuple(float(s) for s in args.speeds.split(","))
+    rows = run(args.offices, speeds, args.seconds, args.postgres, args.sqlite_offices)
     print_table(rows)
 
 

@@ -52,7 +52,13 @@ class Taken:
     limited: bool = False
 
 
-def outlook(session: Session, clock: Clock, service: Service, priority: bool = False) -> Outlook:
+def outlook(
+    session: Session,
+    clock: Clock,
+    service: Service,
+    priority: bool = False,
+    rates: estimate.Rates | None = None,
+) -> Outlook:
     """Position and estimated wait of a ticket taken now (same formula as queue.estimate).
 
     A priority ticket (§11) only waits behind the other priority tickets.
@@ -69,7 +75,7 @@ def outlook(session: Session, clock: Clock, service: Service, priority: bool = F
     ahead = waiting
     if priority:
         ahead = int(session.exec(count.where(*conditions, Ticket.priority.is_(True))).one())  # type: ignore[attr-defined]
-    minutes = estimate.wait_minutes(session, clock, service.id, ahead)[0]
+    minutes = estimate.wait_minutes(session, clock, service.id, ahead, rates)[0]
     return Outlook(waiting=waiting, position=ahead + 1, minutes=minutes)
 
 
@@ -125,7 +131,7 @@ def take(
         raise tickets.OfficeClosed(clock.next_opening(now))
     if limited:
         return Taken(limited=True)
-    ahead = outlook(session, clock, service, priority)
+    ahead = outlook(session, clock, service, priority, rates)
     notice = hours_notice(clock, now, ahead.minutes, issue_past_closing)
     if notice is not None and (notice.refuse or not confirmed):
         return Taken(outlook=ahead, notice=notice)

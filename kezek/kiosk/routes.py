@@ -103,7 +103,7 @@ def _start(
         return _closed(request, language, status_code)
     with db.reading(st.engine) as session:
         board = [
-            (service, issuing.outlook(session, st.clock, service))
+            (service, issuing.outlook(session, st.clock, service, rates=st.estimate_rates))
             for service in st.services.values()
         ]
     idle = IDLE_START if language == i18n.DEFAULT_LANGUAGE else IDLE_OTHER * 3
@@ -202,8 +202,7 @@ def _take(
                         st,
                         taken.ticket,
                         url,
-                        position=ahead.position,
-                        wait_minutes=ahead.minutes,
+                        shown=ahead,
                         kiosk=kiosk_name(request),
                     )
                 ctx = _ticket_context(request, st, session, taken.ticket, language, url, ahead)

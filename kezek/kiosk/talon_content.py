@@ -9,10 +9,10 @@ from typing import Any
 from sqlmodel import Session
 
 from kezek import i18n
+from kezek.kiosk.issuing import Outlook
 from kezek.printing.talons import LocalizedText, QueueTalon, languages
 from kezek.queue import estimate_inputs, tickets
 from kezek.queue.models import Service, ServicePoint, Ticket
-from kezek.queue.standing import standing
 from kezek.settings import WEEKDAYS, Profile
 from kezek.state import State
 from kezek.web import WEEKDAY_NAMES
@@ -65,22 +65,26 @@ def queue_talon(
     st: State,
     ticket: Ticket,
     status_url: str,
-    *,
-    position: int | None = None,
-    wait_minutes: int | None = None,
+    shown: Outlook | None = None,
 ) -> QueueTalon:
     """The plain values of a ticket's talon: office, service, code, time, place, wait, QR.
 
-    ``position`` and ``wait_minutes``: when the caller has just computed them (the kiosk
-    has, for its screen), they are not asked of the database again.
+    ``shown``: the place, wait and range the kiosk has just counted for its screen (issue
+    20: not counted again for the talon); otherwise they are counted now, in the call order.
     """
     service = session.get_one(Service, ticket.service_id)
     points = tickets.serving_points(session, ticket.service_id)
-    if position is None:
-        found = standing(session, st.clock, ticket, st.call_order)  # the call order's place
+    if shown is None:
+        found, ranged = estimate_inputs.counted(
+            session, st.clock, ticket, st.call_order, st.estimate_rates
+        )
         position, wait_minutes = (found.position, found.minutes) if found else (1, None)
+        wait_range = (ranged.low_min, ranged.high_min) if ranged else None
+    else:
+        position, wait_minutes = shown.position, shown.minutes
+        low, high = shown.low, shown.high
+        wait_range = (low, high) if low is not None and high is not None else None
     name = st.profile.name
-    ranged = estimate_inputs.for_ticket(session, st.clock, ticket, st.call_order)  # issue 19
     return QueueTalon(
         code=ticket.code,
         lang=ticket.lang,
@@ -94,5 +98,5 @@ def queue_talon(
         status_url=status_url,
         priority=ticket.priority,
         booked_at=st.clock.local(ticket.booked_for).strftime("%H:%M") if ticket.booked_for else "",
-        wait_range=(ranged.low_min, ranged.high_min) if ranged else None,
+        wait_range=wait_range,
     )

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from kezek import db
 from kezek.i18n import N_
+from kezek.kiosk.issuing import Outlook
 from kezek.kiosk.talon_content import queue_talon
 from kezek.printing.send import PrintOutcome
 from kezek.printing.talons import QueueTalon, render_queue_talon
@@ -130,12 +131,11 @@ def prepare(
     ticket: Ticket,
     status_url: str,
     *,
-    position: int | None = None,
-    wait_minutes: int | None = None,
+    shown: Outlook | None = None,
     kiosk: str | None = None,
 ) -> TalonJob | None:
     """Inside the issuing transaction: mark the ticket *pending* and build its talon, for
-    the printer of the kiosk named ``kiosk``.
+    the printer of the kiosk named ``kiosk``; ``shown``: the place and wait on its screen.
 
     None when the office has no kiosk printer (the ticket stays ``print_status="none"``).
     """
@@ -151,7 +151,7 @@ def prepare(
     return TalonJob(
         ticket.id,
         url,
-        queue_talon(session, st, ticket, status_url, position=position, wait_minutes=wait_minutes),
+        queue_talon(session, st, ticket, status_url, shown),
     )
 
 

@@ -98,7 +98,9 @@ def test_the_accuracy_page_from_the_tabs_in_the_language(
     assert overall.th.text == "Всего" and new < old  # the range's middle beats the number
     assert doc.find("svg", attrs={"role": "img"})
     bad = client.get(f"{link}?from=2026-11-20&to=2026-11-01")
-    assert bad.status_code == 422 and "не раньше" in bad.text
+    assert bad.status_code == 422 and "Период заканчивается раньше" in bad.text
+    long = client.get(f"{link}?from=2016-11-01&to=2026-11-01")  # ten years: not on a request
+    assert long.status_code == 422 and "не больше трёх лет" in long.text
 
 
 def test_kezek_estimates_prints_the_report(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from kezek import db, profile_sync
 from kezek.queue import estimate, tickets
 from kezek.queue.clock import Clock, ManualClock
 from kezek.queue.models import DayCounter, Service, ServicePoint, Status, Ticket, TicketEvent
+from kezek.queue.standing import standing
 from kezek.settings import load_profile
 
 
@@ -236,7 +237,7 @@ def test_estimate_uses_position_open_points_and_service_times(
         act(engine, clock, tickets.finish, called, None)
     waiting = [issue(engine, clock) for _ in range(5)]
     with db.reading(engine) as session:
-        last = estimate.estimate(session, clock, waiting[-1])
+        last = standing(session, clock, waiting[-1])  # what the phone page and API show
     assert last is not None
     # 4 ahead × 12 min / 2 points (none opened yet: both cabinets serve registration)
     assert (last.position, last.service_minutes, last.points, last.minutes) == (5, 12.0, 2, 24)

@@ -20,7 +20,6 @@ from sqlmodel import Session
 
 from kezek.queue import reads, tickets
 from kezek.queue.clock import Clock
-from kezek.queue.models import Ticket
 
 DEFAULT_SERVICE_MINUTES = 10.0
 
@@ -84,15 +83,3 @@ def wait_minutes(
     """(minutes, S, N) for a ticket with ``ahead`` tickets before it: the formula above."""
     minutes_each, points = (rates or Rates(0)).get(session, clock, service_id)
     return round(ahead * minutes_each / points), minutes_each, points
-
-
-def estimate(
-    session: Session, clock: Clock, ticket: Ticket, rates: Rates | None = None
-) -> Estimate | None:
-    position = tickets.position(session, ticket)
-    if position is None:
-        return None
-    minutes, minutes_each, points = wait_minutes(
-        session, clock, ticket.service_id, position - 1, rates
-    )
-    return Estimate(position=position, minutes=minutes, service_minutes=minutes_each, points=points)

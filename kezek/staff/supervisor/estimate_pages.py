@@ -16,7 +16,7 @@ from kezek.queue.errors import InvalidInput, QueueError
 from kezek.queue.models import Role
 from kezek.staff.access import Staff, staff
 
-MAX_DAYS = 3660  # ten years
+MAX_DAYS = 3 * 366  # as the reports' periods (indicators.period)
 
 
 def _day(request: Request, name: str, default: date) -> date:
@@ -33,8 +33,10 @@ def period(request: Request, today: date) -> tuple[date, date]:
     """``?from=&to=``, else the year up to yesterday."""
     last = _day(request, "to", today - timedelta(days=1))
     first = _day(request, "from", last - timedelta(days=364))
-    if last < first or (last - first).days > MAX_DAYS:
-        raise InvalidInput(N_("The period must end on or after its start, within ten years."))
+    if last < first:
+        raise InvalidInput(N_("The period ends before it starts."))
+    if (last - first).days > MAX_DAYS:  # answered on the request: `kezek estimates` reads more
+        raise InvalidInput(N_("A period is at most three years."))
     return first, last
 
 

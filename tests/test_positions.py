@@ -140,3 +140,32 @@ def test_the_kiosk_shows_and_keeps_the_place_the_calls_take(
     assert place == phone["position"] == 2
     assert "Your place in the queue 2" in shown, shown
     assert {row.method: row.high_min for row in kept}["v2"] == phone["estimate_high_min"]
+
+
+def test_a_booking_due_before_a_walk_ins_turn_lengthens_its_quoted_range(
+    st: State, now: ManualClock
+) -> None:
+    """A checked-in booking placed after a walk-in but due before its wait ends is called
+    first (§10), so the walk-in's range grows (issue 19; counted in the same pass as the
+    tickets ahead since issue 20)."""
+    from kezek.queue import estimate_inputs
+
+    cert = service(st, "certificate")
+    with db.transaction(st.engine) as session:
+        for _ in range(4):
+            tickets.issue(session, st.clock, cert)
+        walk_in = tickets.issue(session, st.clock, cert)
+
+    def quoted() -> tuple[int, int]:
+        with db.reading(st.engine) as session:
+            ticket = session.get_one(Ticket, walk_in.id)
+            found = estimate_inputs.for_ticket(session, st.clock, ticket, PROTECT)
+        assert found is not None
+        return found.point_min, found.high_min
+
+    alone = quoted()
+    soon = make_booking(st, "certificate", TUESDAY, "10:15", iin_number(42)).booking
+    now.advance(minutes=5)
+    _check_in(st, soon.id)
+    with_soon = quoted()
+    assert with_soon[0] > alone[0] and with_soon[1] > alone[1]

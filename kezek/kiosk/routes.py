@@ -30,12 +30,7 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 IDLE_TICKET, IDLE_START, IDLE_OTHER = 25, 90, 20
 
 
-async def startup(st: web.State) -> None:
-    await talon_jobs.startup(st)
-
-
-async def shutdown(st: web.State) -> None:
-    await talon_jobs.shutdown(st)
+startup, shutdown = talon_jobs.startup, talon_jobs.shutdown  # the app's lifespan: the printers
 
 
 # --- helpers ------------------------------------------------------------------------------

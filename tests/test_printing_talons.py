@@ -261,12 +261,12 @@ def test_fonts_are_loaded_once() -> None:
 
 
 FINDER = [
-    tuple(r in (0, 6) or c in (0, 6) or (2 <= r <= 4 and 2 <= c <= 4) for c in range(7))
+    bytes(r in (0, 6) or c in (0, 6) or (2 <= r <= 4 and 2 <= c <= 4) for c in range(7))
     for r in range(7)
 ]
 
 
-def read_qr(image: Image.Image, modules: int) -> tuple[tuple[bool, ...], ...] | None:
+def read_qr(image: Image.Image, modules: int) -> tuple[bytes, ...] | None:
     """The QR code printed on a talon, read back module by module from its pixels.
 
     Its top-left corner is the first run of dark pixels seven modules long, as tall as it is
@@ -292,7 +292,7 @@ def read_qr(image: Image.Image, modules: int) -> tuple[tuple[bool, ...], ...] | 
             box = run // 7
             if run >= 14 and run % 7 == 0 and all(dark(start, y + d) for d in range(run)):
                 matrix = tuple(
-                    tuple(
+                    bytes(
                         dark(start + col * box + box // 2, y + row * box + box // 2)
                         for col in range(modules)
                     )

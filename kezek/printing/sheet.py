@@ -255,9 +255,14 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=64)
-def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR modules of ``data`` (True = dark), without the quiet zone."""
+@lru_cache(maxsize=1024)
+def qr_matrix(data: str) -> tuple[bytes, ...]:
+    """The QR modules of ``data`` (1 = dark), a row of bytes each, without the quiet zone.
+
+    The kiosk's screen and its talon show the same URL, and the talon is rendered when its
+    printer comes to it: behind a burst of a few hundred taps (issue 20's bench) a cache of
+    64 had forgotten the code again. Rows of bytes keep a code at ~2 KB.
+    """
     # Level M survives a smudge or a fold in the paper; a status URL fits version 3-4 at M.
     # A fixed mask: choosing the best of eight costs ~8 ms a code on the kiosk path, and any
     # mask scans (the choice only evens out dark areas).
@@ -266,10 +271,11 @@ def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     )
     code.add_data(data)
     code.make(fit=True)
-    return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+    return tuple(bytes(map(bool, row)) for row in code.get_matrix())
 
 
-def _matrix_image(matrix: Sequence[Sequence[bool]]) -> Image.Image:
+def _matrix_image(matrix: Sequence[bytes]) -> Image.Image:
     size = len(matrix)
-    raw = bytes(0 if dark else 255 for row in matrix for dark in row)
+    # 1 (dark) becomes black: 255 - 255·1 = 0; 0 becomes white.
+    raw = bytes(255 - 255 * dark for row in matrix for dark in row)
     return Image.frombytes("L", (size, size), raw).convert("1", dither=Image.Dither.NONE)

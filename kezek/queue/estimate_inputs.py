@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -19,24 +20,61 @@ from kezek.queue.clock import Clock
 from kezek.queue.history import _T
 from kezek.queue.models import PointService, ServicePoint, Status, Ticket, table_of
 from kezek.queue.order import PLAIN, CallOrder
-from kezek.queue.pauses import open_pauses
+from kezek.queue.pauses import paused_points
 from kezek.queue.standing import standing
 from kezek.queue.wait_range import Ahead, Quote, Times, quote
 
 HISTORY_DAYS, SAMPLES = 14, 100
 
 
+# Built once, run with their values (issue 20): making a statement and its cache key anew on
+# every ticket was about half of these counts' time, more than SQLite's own work.
+_LINKS, _POINT = table_of(PointService), table_of(ServicePoint)
+_POINTS = (
+    sa.select(_LINKS.c.service_id, _POINT.c.id, _POINT.c.clerk_id, _POINT.c.opened_at)
+    .join(_POINT, _POINT.c.id == _LINKS.c.point_id)
+    .where(_POINT.c.office_id == sa.bindparam("office_id"), _POINT.c.active.is_(True))
+)
+_EARLIER = sa.or_(
+    _T.c.queued_at < sa.bindparam("queued_at"),
+    sa.and_(_T.c.queued_at == sa.bindparam("queued_at"), _T.c.id < sa.bindparam("id")),
+)
+
+
+def _per_service(*ahead: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    return (
+        sa.select(_T.c.service_id, sa.func.count())
+        .where(
+            _T.c.office_id == sa.bindparam("office_id"),
+            _T.c.business_day == sa.bindparam("business_day"),
+            _T.c.status == Status.waiting.value,
+            _T.c.service_id.in_(sa.bindparam("services", expanding=True)),
+            _T.c.id != sa.bindparam("id"),
+            *ahead,
+        )
+        .group_by(_T.c.service_id)
+    )
+
+
+_AHEAD = _per_service(sa.or_(_T.c.priority.is_(True), _EARLIER))
+_AHEAD_OF_PRIORITY = _per_service(_T.c.priority.is_(True), _EARLIER)
+_BOOKED_AFTER = _per_service(
+    sa.not_(_EARLIER), _T.c.booked_for.is_not(None), _T.c.booked_for <= sa.bindparam("due")
+)
+_BUSY = sa.select(sa.func.count(sa.distinct(_T.c.service_point_id))).where(
+    _T.c.office_id == sa.bindparam("office_id"),
+    _T.c.business_day == sa.bindparam("business_day"),
+    _T.c.status.in_((Status.called.value, Status.serving.value)),
+    _T.c.service_point_id.in_(sa.bindparam("points", expanding=True)),
+)
+
+
 def _cabinets(
     session: Session, clock: Clock, office_id: int
 ) -> tuple[dict[int, set[int]], set[int]]:
     """(points serving each service, the points open now: taken today, not paused)."""
-    links, points = table_of(PointService), table_of(ServicePoint)
-    rows = session.connection().execute(
-        sa.select(links.c.service_id, points.c.id, points.c.clerk_id, points.c.opened_at)
-        .join(points, points.c.id == links.c.point_id)
-        .where(points.c.office_id == office_id, points.c.active.is_(True))
-    )
-    paused = set(open_pauses(session, office_id))
+    rows = session.connection().execute(_POINTS, {"office_id": office_id})
+    paused = paused_points(session.connection(), office_id)
     start = clock.day_start()
     serving: dict[int, set[int]] = defaultdict(set)
     open_now: set[int] = set()
@@ -53,35 +91,27 @@ def _counts(
     """Waiting tickets ahead of ``ticket`` per service (priority, then the place in the queue,
     ``queued_at``, which "I am running late" moves); with ``due``, the checked-in bookings
     placed after it that are due by then (called ahead of walk-ins)."""
-    where = [
-        _T.c.office_id == ticket.office_id,
-        _T.c.business_day == ticket.business_day,
-        _T.c.status == Status.waiting.value,
-        _T.c.service_id.in_(services),
-        _T.c.id != ticket.id,
-    ]
-    earlier = sa.or_(
-        _T.c.queued_at < ticket.queued_at,
-        sa.and_(_T.c.queued_at == ticket.queued_at, _T.c.id < (ticket.id or 0)),
-    )
+    values = {
+        "office_id": ticket.office_id,
+        "business_day": ticket.business_day,
+        "services": sorted(services),
+        "id": ticket.id or 0,  # a ticket not yet saved: no row is it
+        "queued_at": ticket.queued_at,
+    }
     if due is not None:
-        where += [sa.not_(earlier), _T.c.booked_for.is_not(None), _T.c.booked_for <= due]
-    elif ticket.priority:
-        where += [_T.c.priority.is_(True), earlier]
+        query, values["due"] = _BOOKED_AFTER, due
     else:
-        where.append(sa.or_(_T.c.priority.is_(True), earlier))
-    query = sa.select(_T.c.service_id, sa.func.count()).where(*where).group_by(_T.c.service_id)
-    return {sid: int(n) for sid, n in session.connection().execute(query)}
+        query = _AHEAD_OF_PRIORITY if ticket.priority else _AHEAD
+    return {sid: int(n) for sid, n in session.connection().execute(query, values)}
 
 
 def _busy(session: Session, ticket: Ticket, points: set[int]) -> int:
-    query = sa.select(sa.func.count(sa.distinct(_T.c.service_point_id))).where(
-        _T.c.office_id == ticket.office_id,
-        _T.c.business_day == ticket.business_day,
-        _T.c.status.in_((Status.called.value, Status.serving.value)),
-        _T.c.service_point_id.in_(points),
-    )
-    return int(session.connection().execute(query).scalar_one())
+    values = {
+        "office_id": ticket.office_id,
+        "business_day": ticket.business_day,
+        "points": sorted(points),
+    }
+    return int(session.connection().execute(_BUSY, values).scalar_one())
 
 
 def _lunch(clock: Clock, now: datetime) -> tuple[int | None, float]:

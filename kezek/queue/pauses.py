@@ -71,6 +71,16 @@ def open_pause(session: Session, point_id: int | None) -> PointPause | None:
     ).first()
 
 
+_PAUSED = sa.select(_P.c.point_id).where(
+    _P.c.office_id == sa.bindparam("office_id"), _P.c.ended_at.is_(None)
+)
+
+
+def paused_points(conn: sa.Connection, office_id: int) -> set[int]:
+    """The ids of the office's points paused now (the wait range's open cabinets)."""
+    return set(conn.execute(_PAUSED, {"office_id": office_id}).scalars())
+
+
 def open_pauses(session: Session, office_id: int) -> dict[int, PointPause]:
     """The office's points paused now, by point id (the dashboard, the displays)."""
     rows = session.exec(

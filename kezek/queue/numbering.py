@@ -124,7 +124,11 @@ def issue(
     return ticket
 
 
+_BY_REQUEST = select(Ticket).where(
+    Ticket.office_id == sa.bindparam("office_id"), Ticket.request_id == sa.bindparam("request_id")
+)  # built once (issue 20): every kiosk tap and API retry asks it
+
+
 def find_by_request(session: Session, office_id: int, request_id: str) -> Ticket | None:
-    return session.exec(
-        select(Ticket).where(Ticket.office_id == office_id, Ticket.request_id == request_id)
-    ).first()
+    found = session.exec(_BY_REQUEST, params={"office_id": office_id, "request_id": request_id})
+    return found.first()

@@ -4,6 +4,7 @@ late changes to past days, and after ``kezek db rebuild-summary`` counts it all 
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,38 @@ def test_rebuild_summary_gives_the_summary_kept_on_write(
     assert f"{len(days)}/{len(days)}" in done.stderr  # the progress bar
     assert f"{len(days)} closed days summarized from {min(days)} to 2026-06-01" in done.stdout
     assert _rows(engine) == kept and summarized(engine, office_id) == days
+
+
+def test_a_correction_made_while_the_summary_is_written_is_not_lost(
+    month: tuple[Engine, Any, int],
+) -> None:
+    """The closer summarizes a day while a supervisor's correction to one of its tickets
+    commits: the day must not be left marked current with the figures from before it. On
+    PostgreSQL the correction's trigger found no summary row to clear (the closer's was not
+    committed yet), and the closer then committed figures without it."""
+    engine, _profile, office_id = month
+    day = date(2026, 5, 5)
+    before = assert_agree(engine, office_id)
+    t = table_of(Ticket)
+    corrected = threading.Event()
+
+    def correct() -> None:
+        with db.transaction(engine) as session:
+            session.execute(
+                sa.update(t)
+                .where(t.c.office_id == office_id, t.c.business_day == day)
+                .where(t.c.within_target.is_(True), t.c.parent_id.is_(None))
+                .values(within_target=False)
+            )
+        corrected.set()
+
+    with db.transaction(engine) as session:  # the closer's round, its figures counted
+        assert summary.refresh(session, office_id, [day], TODAY) == 1
+        supervisor = threading.Thread(target=correct)
+        supervisor.start()
+        corrected.wait(1.5)  # it commits now, or waits for the round
+    supervisor.join(15)
+    assert corrected.is_set()
+    after = assert_agree(engine, office_id)  # the summary, where it is kept, is the tickets'
+    assert after["1.2"][0] is not None and before["1.2"][0] is not None
+    assert after["1.2"][0] < before["1.2"][0]  # and the correction counts

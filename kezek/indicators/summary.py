@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from kezek.indicators.summary_tables import (
     BAND_COLUMNS,
+    DAY_LOCK,
     FIGURES,
     HOUR_COLUMNS,
     day_summaries,
@@ -174,7 +175,12 @@ def closed_days(session: Session, office_id: int, days: list[date], today: date)
 
 def refresh(session: Session, office_id: int, days: list[date], today: date) -> int:
     """Summarize ``days`` (those closed) afresh from their tickets; returns how many."""
-    days = closed_days(session, office_id, sorted(set(days)), today)
+    days = sorted(set(days))
+    if session.get_bind().dialect.name == "postgresql":
+        for day in (d for d in days if d < today):  # in order: two rounds never cross
+            # A write to the day's tickets in flight commits first; one after waits for this.
+            session.execute(sa.text(DAY_LOCK), {"office_id": office_id, "day": day})
+    days = closed_days(session, office_id, days, today)
     if not days:
         return 0
     for table in (day_summaries, summary_days):

@@ -140,6 +140,20 @@ def render(
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
+def cross_site(request: Request) -> bool:
+    """The browser says another site sent this POST: Fetch Metadata where it is sent, else
+    the Origin, which is "null" on a page's own form under ``Referrer-Policy: no-referrer``
+    in a browser without Fetch Metadata (Safari before 16.4). The visitor's and the
+    booking's pages are reached by a secret in their address, which another site cannot
+    know; this refuses what a browser tells us came from elsewhere."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    here = f"{request.url.scheme}://{request.url.netloc}"
+    return origin is not None and origin not in ("null", here)
+
+
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: None}
 
 

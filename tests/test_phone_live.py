@@ -130,6 +130,21 @@ def test_without_a_token_there_is_no_bot(client: TestClient) -> None:
 # --- "Cancel my ticket" ----------------------------------------------------------------------
 
 
+def test_a_phone_without_fetch_metadata_can_cancel_its_ticket(
+    client: TestClient, engine: Engine
+) -> None:
+    """A browser that sends no ``Sec-Fetch-Site`` (Safari before 16.4, still on many phones)
+    posts its own form with ``Origin: null`` under our ``Referrer-Policy: no-referrer``: it is
+    the visitor's own page, not another site (the booking pages already took it so)."""
+    mine = client.post("/api/tickets", json={"service": "registration", "lang": "en"}).json()
+    token = mine["status_url"].rsplit("/", 1)[1]
+    form = soup(client.get(f"/t/{token}/cancel").text).select_one("form")
+    assert form is not None
+    done = client.post(form["action"], headers={"origin": "null"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert _status(engine, mine["id"]) == Status.cancelled
+
+
 def test_cancel_my_ticket_asks_first_and_works_once(
     client: TestClient, engine: Engine, clerk_token: str
 ) -> None:

@@ -40,14 +40,6 @@ def _ticket(request: Request, session: Session) -> Ticket | None:
     return ticket if ticket is not None and ticket.office_id == st.office_id else None
 
 
-def _cross_site(request: Request) -> bool:
-    """The browser says another site sent this POST (Fetch Metadata, or the Origin)."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return True
-    origin = request.headers.get("origin")
-    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
-
-
 def _refused(
     request: Request, status_code: int, message: str, exc: QueueError | None = None
 ) -> Response:
@@ -80,7 +72,7 @@ def cancel_page(request: Request) -> Response:
 
 
 def cancel(request: Request) -> Response:
-    if _cross_site(request):
+    if web.cross_site(request):
         return _refused(request, 403, i18n.N_("This request came from another site."))
     st = web.state(request)
     try:
@@ -96,7 +88,7 @@ def cancel(request: Request) -> Response:
 
 def run_late(request: Request) -> Response:
     """The visitor's "I am running late"; back to the phone page, which says the new place."""
-    if _cross_site(request):
+    if web.cross_site(request):
         return _refused(request, 403, i18n.N_("This request came from another site."))
     st = web.state(request)
     try:

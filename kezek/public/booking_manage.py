@@ -88,7 +88,7 @@ def _cancel(request: Request, token: str) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    if views.cross_site(request):
+    if web.cross_site(request):
         return forbidden(request)
     token, _ = await _token(request)
     return await run_in_threadpool(_cancel, request, token)
@@ -152,7 +152,7 @@ def _move(request: Request, fields: dict[str, str]) -> Response:
 
 
 async def move(request: Request) -> Response:
-    if views.cross_site(request):
+    if web.cross_site(request):
         return forbidden(request)
     _, fields = await _token(request)
     return await run_in_threadpool(_move, request, fields)

@@ -93,7 +93,7 @@ def _field_errors(values: dict[str, str]) -> dict[str, str]:
 async def submit(request: Request) -> Response:
     """POST /book: the IIN and the solved check; the result page, or the form again with
     what was typed and the reason."""
-    if views.cross_site(request):
+    if web.cross_site(request):
         return booking_manage.forbidden(request)
     values = _typed(await request.form())
     if values.get("lang") in i18n.LANGUAGES:

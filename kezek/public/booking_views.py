@@ -75,17 +75,6 @@ def lang_links(request: Request) -> dict[str, str]:
     return {code: f"{url.path}?{url.query}" for code, url in links.items()}
 
 
-def cross_site(request: Request) -> bool:
-    """The browser says another site sent this POST: Fetch Metadata where it is sent, else
-    the Origin (which is "null" on a same-site form under ``Referrer-Policy: no-referrer``)."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None:
-        return site not in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    here = f"{request.url.scheme}://{request.url.netloc}"
-    return origin is not None and origin not in ("null", here)
-
-
 def owned(request: Request, code: str, token: str) -> Booking | None:
     """The booking whose manage token is ``token``, or None (a wrong code and a wrong token
     look the same)."""

@@ -21,6 +21,7 @@ from kezek.queue.clock import utcnow
 from kezek.queue.models import Ticket
 from kezek.settings import PROFILES_DIR, load_profile
 from tests.conftest import wait_until
+from tests.test_staff_flow import login
 from tests.test_talons import FakePrinter
 
 BURST = 120
@@ -108,6 +109,29 @@ def test_two_kiosks_print_on_their_own_printers(
     assert len(hall.jobs) == 1 and len(lobby.jobs) == 1
     assert at_lobby.encode() not in hall.jobs[0]  # talons are images: nothing to confuse
     assert client.get("/kiosk/nowhere/").status_code == 404
+
+
+def test_the_clerk_reprints_a_talon_at_the_kiosk_it_came_from(
+    client: TestClient, engine: Engine, office_id: int, lobby: FakePrinter, hall: FakePrinter
+) -> None:
+    """The hall kiosk's printer ran out of paper: once it is loaded, "reprint at the kiosk"
+    prints where the visitor is standing, not on the lobby's printer."""
+    hall.mode = "paper_out"
+    code = tap(client, "hall/")
+    assert wait_until(lambda: statuses(engine).get(code) == "failed")
+    hall.mode = "ok"
+    printed_before = len(hall.jobs)
+    token = login(client, engine, office_id, "desk1", "clerk")
+    client.post("/staff/point", data={"csrf_token": token, "point": "cab1"})
+    assert code in client.get("/staff/").text  # listed for reprint
+    with db.reading(engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.code == code)).one()
+    done = client.post(
+        f"/staff/tickets/{ticket.id}/reprint", data={"csrf_token": token, "where": "kiosk"}
+    )
+    assert done.status_code == 200
+    assert wait_until(lambda: statuses(engine).get(code) == "printed")
+    assert len(hall.jobs) == printed_before + 1 and not lobby.jobs
 
 
 def test_a_printer_that_is_down_is_shown_on_its_own_kiosk_only(

@@ -146,6 +146,7 @@ def prepare(
     # Remember how the phone page is reached, for reprints that come without a request.
     st.status_url = status_url.split("?")[0].replace(ticket.public_token, TOKEN)
     ticket.print_status, ticket.print_error = "pending", None
+    ticket.printer = printer_name(st, url)
     session.add(ticket)
     session.flush()
     return TalonJob(
@@ -229,17 +230,21 @@ def reprint(
     """Print a ticket's talon again (staff, after a failure). Returns once it is queued;
     the outcome lands on the ticket like the first print's.
 
-    ``printer_url``: another printer (a clerk's desk) instead of the kiosk's.
+    ``printer_url``: another printer (a clerk's desk) instead of the printer of the kiosk
+    that issued it.
     Raises ``tickets.NotFound`` for a ticket of another office, ``tickets.IllegalTransition``
     for a finished one, ``tickets.InvalidInput`` when there is no printer.
     """
-    url = printer_url or kiosk_printer_url(st)
-    if url is None:
+    if printer_url is None and kiosk_printer_url(st) is None:
         raise tickets.InvalidInput(N_("No talon printer is configured."))
     with db.transaction(st.engine) as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.office_id != st.office_id:
             raise tickets.NotFound(N_("No such ticket."))
+        # At the kiosk: the one that printed it first (still in the profile), else the first.
+        kiosk = (ticket.printer or "").partition("kiosk/")[2] or None
+        url = printer_url or kiosk_printer_url(st, kiosk)
+        assert url is not None
         if ticket.status in FINAL:
             raise tickets.IllegalTransition(
                 N_("Ticket %(code)s is finished: no talon to reprint."), code=ticket.code

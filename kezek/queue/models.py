@@ -262,6 +262,9 @@ class Ticket(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=64)
     print_status: str = Field(default="none", max_length=16)  # none, pending, printed, failed
     print_error: str | None = Field(default=None, max_length=200)
+    # The profile's name of the printer its first talon went to ("kiosk/hall"): a reprint "at
+    # the kiosk" prints where the visitor took it (issue 20: every kiosk has its own).
+    printer: str | None = Field(default=None, max_length=80)
     # A booking's ticket (§10 pre-registration): its slot's start. From then on it is called
     # ahead of walk-ins, and its wait runs from the later of this and its check-in.
     booked_for: datetime | None = utc_field()

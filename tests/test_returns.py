@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 from starlette.testclient import TestClient
 
 from kezek import db
 from kezek.queue import returns, tickets
 from kezek.queue.clock import Clock, ManualClock
-from kezek.queue.models import Status, Ticket
+from kezek.queue.models import ServicePoint, Status, Ticket
 from tests.conftest import make_token, make_user
 from tests.test_staff_flow import issue, login, post, soup
 from tests.test_visit_waits import call, figures
@@ -158,3 +159,44 @@ def test_the_console_bounds_recalls_and_brings_a_no_show_back(
     assert panel.select_one(".returnable") is None
     codes = [c.get_text(" ", strip=True) for c in panel.select("table.queue .code-cell")]
     assert codes == [first["code"]]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect, not fixed yet: call-next finds the rows that can be urgent by their "
+    "issue time (kezek/queue/order.urgent), and a returned no-show is issued at its return; "
+    "order.waited also counts its time away from the no-show, where visits.current_period "
+    "counts from the return",
+)
+def test_a_returned_visit_near_its_target_is_called_first_and_told_so(
+    engine: Engine, clock: Clock, now: ManualClock, office_id: int
+) -> None:
+    """Under the protecting order (§ appendix 1.2) a no-show that comes back has the wait of
+    its visit: A waited 33 minutes before its call, so 2 minutes after its return it is at
+    risk (the profile warns at 30) and is called before B, who came 20 minutes ago and has
+    time; its phone page says so. The call took B: the rows that can be urgent were found by
+    their issue time, and a returned row is issued at its return."""
+    from kezek.profile_sync import call_order
+    from kezek.queue import reads
+    from kezek.settings import load_profile
+
+    order = call_order(load_profile("kyzylzhar"))
+    a = issue_at(engine, clock)  # 10:00
+    now.advance(minutes=33)
+    with db.transaction(engine) as session:
+        point = session.exec(select(ServicePoint).where(ServicePoint.code == "cab1")).one()
+        assert tickets.call_next(session, clock, point, None, order).id == a.id  # type: ignore[union-attr]
+    now.advance(minutes=2)
+    _move(engine, clock, tickets.no_show, a)  # 10:35
+    b = issue_at(engine, clock)  # 10:35
+    now.advance(minutes=10)
+    back = _move(engine, clock, returns.return_to_queue, a, 30)  # 10:45, behind B
+    now.advance(minutes=2)  # the visit has waited 33 + 2 minutes: at risk; B 12, fresh
+    with db.reading(engine) as session:
+        assert reads.position(session, session.get_one(Ticket, back.id), order, now()) == 1
+        assert reads.position(session, session.get_one(Ticket, b.id), order, now()) == 2
+    with db.transaction(engine) as session:
+        point = session.exec(select(ServicePoint).where(ServicePoint.code == "cab1")).one()
+        assert tickets.call_next(session, clock, point, None, order).id == back.id  # type: ignore[union-attr]
+    with db.reading(engine) as session:
+        assert session.get_one(Ticket, a.id).wait_seconds == 35 * 60  # what 1.2 counts

@@ -161,13 +161,6 @@ def test_the_console_bounds_recalls_and_brings_a_no_show_back(
     assert codes == [first["code"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect, not fixed yet: call-next finds the rows that can be urgent by their "
-    "issue time (kezek/queue/order.urgent), and a returned no-show is issued at its return; "
-    "order.waited also counts its time away from the no-show, where visits.current_period "
-    "counts from the return",
-)
 def test_a_returned_visit_near_its_target_is_called_first_and_told_so(
     engine: Engine, clock: Clock, now: ManualClock, office_id: int
 ) -> None:

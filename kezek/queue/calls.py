@@ -116,12 +116,14 @@ def _candidates(postgres: bool, order: CallOrder = PLAIN) -> sa.Select[Any]:
 
 def _old_ones() -> sa.ColumnElement[bool]:
     """Whether a waiting ticket of the point's services was issued ``lookback`` ago or
-    earlier: only then can a protecting order differ from the plain one."""
-    t = _T.alias("old")
+    earlier, or a row with a parent waits (a returned no-show is issued at its return with
+    the wait of its visit before: ``order.urgent``): only then can a protecting order differ
+    from the plain one."""
+    t, c = _T.alias("old"), _T.alias("child")
     served = sa.select(table_of(PointService).c.service_id).where(
         table_of(PointService).c.point_id == sa.bindparam("point_id")
     )
-    return sa.exists().where(
+    old = sa.exists().where(
         t.c.office_id == sa.bindparam("office_id"),
         t.c.status == Status.waiting.value,
         t.c.business_day == sa.bindparam("day"),
@@ -129,6 +131,13 @@ def _old_ones() -> sa.ColumnElement[bool]:
         t.c.issued_at <= sa.bindparam("early"),
         t.c.service_id.in_(served),
     )
+    child = sa.exists().where(  # ix_tickets_waiting_children: the few rows with a parent
+        c.c.parent_id.is_not(None),
+        c.c.office_id == sa.bindparam("office_id"),
+        c.c.business_day == sa.bindparam("day"),
+        c.c.status == Status.waiting.value,
+    )
+    return sa.or_(old, child)
 
 
 @functools.cache

@@ -216,6 +216,16 @@ class Ticket(SQLModel, table=True):
             sqlite_where=sa.text("parent_id IS NOT NULL"),
             postgresql_where=sa.text("parent_id IS NOT NULL"),
         ),
+        # The protecting order's look for a waiting row with a parent (a returned no-show
+        # may be near its target: kezek/queue/calls._old_ones), without reading the others.
+        sa.Index(
+            "ix_tickets_waiting_children",
+            "office_id",
+            "business_day",
+            "status",
+            sqlite_where=sa.text("parent_id IS NOT NULL"),
+            postgresql_where=sa.text("parent_id IS NOT NULL"),
+        ),
         # The report's pictures and the appendix table read visits by day from this index
         # alone (a root row per visit; bench/indicators_bench.py).
         sa.Index(

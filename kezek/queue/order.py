@@ -97,8 +97,13 @@ def waited(t: sa.Table, prior: sa.FromClause, postgres: bool) -> sa.ColumnElemen
     them: a first row from its issue; a transfer's row from its parent's finish, plus what
     the visit waited before (the root's call − issue, or a middle row's running sum)."""
     root = t.c.parent_id.is_(None)
+    # A transfer's row keeps the first issue: its period begins as its parent ends. A
+    # returned no-show's row is issued at its return: its period begins then (the time away
+    # is not waiting). The later of the two, as ``visits.current_period`` takes it.
+    later = sa.func.greatest if postgres else sa.func.max
     began = sa.case(
-        (root, t.c.issued_at), else_=sa.func.coalesce(prior.c.finished_at, t.c.issued_at)
+        (root, t.c.issued_at),
+        else_=later(sa.func.coalesce(prior.c.finished_at, t.c.issued_at), t.c.issued_at),
     )
     first_period = _seconds(
         sa.func.coalesce(prior.c.called_at, prior.c.issued_at), postgres
@@ -145,13 +150,15 @@ def urgent(
     order: CallOrder, t: sa.Table, prior: sa.FromClause, postgres: bool
 ) -> sa.ColumnElement[bool]:
     """The rows that can come before the plain order: their visit has waited the early
-    warning or their target. ``issued_at`` (the visit's first issue) bounds every wait, so
-    the index narrows them to the tickets issued ``lookback`` ago or earlier."""
+    warning or their target. A first row's or a transfer's ``issued_at`` (the visit's first
+    issue) bounds its wait, so those are the tickets issued ``lookback`` ago or earlier; a
+    returned no-show's row is issued at its return and has the visit's earlier wait too, so
+    every row with a parent is looked at (a few a day)."""
     return sa.and_(
         # Both values named, so the index (…, priority, issued_at) is read as two ranges of
         # ``issued_at`` rather than every waiting ticket (bench/call_next.py).
         t.c.priority.op("IN")(sa.tuple_(sa.true(), sa.false())),
-        t.c.issued_at <= sa.bindparam("early"),
+        sa.or_(t.c.issued_at <= sa.bindparam("early"), t.c.parent_id.is_not(None)),
         near_target(order, t, prior, postgres),
     )
 

@@ -143,9 +143,10 @@ def render(
 def cross_site(request: Request) -> bool:
     """The browser says another site sent this POST: Fetch Metadata where it is sent, else
     the Origin, which is "null" on a page's own form under ``Referrer-Policy: no-referrer``
-    in a browser without Fetch Metadata (Safari before 16.4). The visitor's and the
-    booking's pages are reached by a secret in their address, which another site cannot
-    know; this refuses what a browser tells us came from elsewhere."""
+    in a browser without Fetch Metadata (Safari before 16.4): that visitor must still be
+    able to cancel a ticket or a booking from their phone. What a browser says came from
+    another site is refused (the phone and booking-manage pages also need the secret in
+    their address, which another site does not know)."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site not in ("same-origin", "none")

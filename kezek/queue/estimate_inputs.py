@@ -35,10 +35,6 @@ _POINTS = (
     .join(_POINT, _POINT.c.id == _LINKS.c.point_id)
     .where(_POINT.c.office_id == sa.bindparam("office_id"), _POINT.c.active.is_(True))
 )
-_EARLIER = sa.or_(
-    _T.c.queued_at < sa.bindparam("queued_at"),
-    sa.and_(_T.c.queued_at == sa.bindparam("queued_at"), _T.c.id < sa.bindparam("id")),
-)
 
 
 def _per_service(*ahead: sa.ColumnElement[bool]) -> sa.Select[Any]:
@@ -56,10 +52,10 @@ def _per_service(*ahead: sa.ColumnElement[bool]) -> sa.Select[Any]:
     )
 
 
-_AHEAD = _per_service(sa.or_(_T.c.priority.is_(True), _EARLIER))
-_AHEAD_OF_PRIORITY = _per_service(_T.c.priority.is_(True), _EARLIER)
+_AHEAD = _per_service(sa.or_(_T.c.priority.is_(True), reads.EARLIER))
+_AHEAD_OF_PRIORITY = _per_service(_T.c.priority.is_(True), reads.EARLIER)
 _BOOKED_AFTER = _per_service(
-    sa.not_(_EARLIER), _T.c.booked_for.is_not(None), _T.c.booked_for <= sa.bindparam("due")
+    sa.not_(reads.EARLIER), _T.c.booked_for.is_not(None), _T.c.booked_for <= sa.bindparam("due")
 )
 _BUSY = sa.select(sa.func.count(sa.distinct(_T.c.service_point_id))).where(
     _T.c.office_id == sa.bindparam("office_id"),

@@ -90,6 +90,15 @@ def _fresh_walk_in(ticket: Ticket, order: CallOrder, now: datetime) -> bool:
     return (now - issued).total_seconds() < edge - 1
 
 
+# Before the ticket of bind parameters ``queued_at`` and ``id`` in its queue (§11: the place in
+# the queue, the id settling equal times): the count of a fresh walk-in's place and of the
+# tickets ahead in the wait range (``estimate_inputs``).
+EARLIER = sa.or_(
+    _T.c.queued_at < sa.bindparam("queued_at"),
+    sa.and_(_T.c.queued_at == sa.bindparam("queued_at"), _T.c.id < sa.bindparam("id")),
+)
+
+
 @functools.cache
 def _ahead(order: CallOrder, postgres: bool, priority: bool) -> sa.Select[Any]:
     """How many are called before a fresh walk-in (``_fresh_walk_in``): the due bookings and
@@ -99,14 +108,10 @@ def _ahead(order: CallOrder, postgres: bool, priority: bool) -> sa.Select[Any]:
     at a fraction of the cost: no sort of the whole queue, no wait counted for the rows
     plainly ahead."""
     t = _T
-    earlier = sa.or_(
-        t.c.queued_at < sa.bindparam("queued_at"),
-        sa.and_(t.c.queued_at == sa.bindparam("queued_at"), t.c.id < sa.bindparam("id")),
-    )
     due = sa.and_(t.c.booked_for.is_not(None), t.c.booked_for <= sa.bindparam("now"))
-    before = [due, sa.and_(t.c.priority.is_(True), earlier) if priority else t.c.priority]
+    before = [due, sa.and_(t.c.priority.is_(True), EARLIER) if priority else t.c.priority]
     if not priority:
-        before.append(earlier)
+        before.append(EARLIER)
     source: sa.FromClause = t
     if order.protects:
         prior = _T.alias("prior")

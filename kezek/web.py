@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -113,9 +114,6 @@ def render(
     st = state(request)
     language = lang(request)
 
-    def link(route: str, /, **params: Any) -> URL:
-        return url_for(request, route, **params)
-
     def local(dt: datetime | None, fmt: str = "%H:%M") -> str:
         return st.clock.local(dt).strftime(fmt) if dt else ""
 
@@ -124,7 +122,7 @@ def render(
         "_": i18n.Translator(language),
         "ngettext": i18n.Translator(language).ngettext,  # ngettext("%(num)s day", "… days", n)
         "lang": language,
-        "url_for": link,
+        "url_for": partial(url_for, request),
         "static": lambda path: url_for(request, "static", path=path),
         "profile": st.profile,
         "office_name": st.profile.name.get(language),

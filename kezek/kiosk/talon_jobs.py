@@ -48,6 +48,7 @@ class TalonJob:
     ticket_id: int
     url: str
     talon: QueueTalon
+    printer: str  # the profile's name of ``url`` ("kiosk/hall"), for the status and the logs
 
 
 # --- the app's lifespan ----------------------------------------------------------------------
@@ -150,9 +151,7 @@ def prepare(
     session.add(ticket)
     session.flush()
     return TalonJob(
-        ticket.id,
-        url,
-        queue_talon(session, st, ticket, status_url, shown),
+        ticket.id, url, queue_talon(session, st, ticket, status_url, shown), ticket.printer
     )
 
 
@@ -160,12 +159,11 @@ def submit(st: State, job: TalonJob) -> None:
     """After the commit: queue the talon. Returns at once: the printer's worker thread
     renders it (issue 20: not the request thread, which holds the GIL for other requests)."""
     queue = st.print_queue
-    kiosk = job.url in kiosk_printers(st).values()
+    kiosk = job.printer.startswith("kiosk/")
     record = partial(record_outcome, st, job.ticket_id, kiosk=kiosk, url=job.url)
-    printer = printer_name(st, job.url)
 
     def on_done(outcome: PrintOutcome) -> None:
-        st.note_print(printer, outcome.ok, outcome.paper)
+        st.note_print(job.printer, outcome.ok, outcome.paper)
         record(outcome)
 
     if queue is None:  # the app is shutting down
@@ -263,10 +261,9 @@ def reprint(
             )
         )
         session.flush()
+        url = resolve_spool(url, st.settings.spool_dir)
         job = TalonJob(
-            ticket_id,
-            resolve_spool(url, st.settings.spool_dir),
-            queue_talon(session, st, ticket, link),
+            ticket_id, url, queue_talon(session, st, ticket, link), printer_name(st, url)
         )
     submit(st, job)
 

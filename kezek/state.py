@@ -66,8 +66,6 @@ class State:
     public_limiter: RateLimiter = field(default_factory=RateLimiter)
     # The displays (display/routes.py).
     live: Live | None = None
-    # root path -> the display's sound paths (chime, voices, notices): made once, not per stream
-    sound_paths: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     phones: PhoneHub | None = None  # the phone pages' live stream (kiosk/phone_stream.py)
     # The Telegram bot's username and the follow tokens' key, while the bot runs (kezek/notify).
     follow_bot: str | None = None

@@ -24,7 +24,8 @@ from kezek.queue.events import Event
 
 def voices_prefix(request: Request) -> str:
     """The path before ``/{id}/{lang}`` of the notice's clips (made once per stream)."""
-    return request.url_for("display_notice_voice", notice_id=1, lang="kk").path[: -len("/1/kk")]
+    path = web.url_for(request, "display_notice_voice", notice_id=1, lang="kk").path
+    return path[: -len("/1/kk")]
 
 
 def announcement(event: Event, chime: str, voices: str, speaks: bool) -> str | None:

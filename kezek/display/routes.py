@@ -99,17 +99,19 @@ def _page(request: Request, point: ServicePoint | None) -> Response:
             request, _template(point), ctx, block="board", headers={"cache-control": "no-store"}
         )
     events = (
-        request.url_for("display_point_events", code=point.code)
+        web.url_for(request, "display_point_events", code=point.code)
         if point
-        else request.url_for("display_events")
+        else web.url_for(request, "display_events")
     )
     page_url = (
-        request.url_for("display_point", code=point.code) if point else request.url_for("display")
+        web.url_for(request, "display_point", code=point.code)
+        if point
+        else web.url_for(request, "display")
     )
     ctx.update(
         events_url=events.path,
         poll_url=page_url.path,
-        silence_url=request.url_for("display_silence").path,
+        silence_url=web.url_for(request, "display_silence").path,
         heartbeat_ms=int(_live(st).heartbeat * 1000),
     )
     return web.render(request, _template(point), ctx)
@@ -126,20 +128,15 @@ def point_page(request: Request) -> Response:
 # --- the stream --------------------------------------------------------------------------
 
 
-def _sound_paths(request: Request, st: web.State) -> tuple[str, str, str]:
-    """The chime's path and the prefixes of the calls' and the notices' clips: paths only,
-    made once per mount (issue 20: ``url_for`` was a tenth of a reconnect storm's work)."""
-    root = str(request.scope.get("root_path", ""))
-    made = st.sound_paths.get(root)
-    if made is None:
-        voices = request.url_for("display_voice", lang="kk", point="p", code="c").path
-        made = (
-            request.url_for("display_chime").path,
-            voices[: -len("/kk/p/c")],
-            notice.voices_prefix(request),
-        )
-        st.sound_paths[root] = made
-    return made
+def _sound_paths(request: Request) -> tuple[str, str, str]:
+    """The chime's path and the prefixes of the calls' and the notices' clips (paths only;
+    ``web.url_for`` remembers them: issue 20, a tenth of a reconnect storm's work)."""
+    voices = web.url_for(request, "display_voice", lang="kk", point="p", code="c").path
+    return (
+        web.url_for(request, "display_chime").path,
+        voices[: -len("/kk/p/c")],
+        notice.voices_prefix(request),
+    )
 
 
 def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event], str | None]:
@@ -149,7 +146,7 @@ def _announcer(request: Request, point: ServicePoint | None) -> Callable[[Event]
     cabinet door only chimes for its own cabinet (the hall display speaks).
     """
     st = web.state(request)
-    chime, voices, notices = _sound_paths(request, st)
+    chime, voices, notices = _sound_paths(request)
     speaks = point is None and sounds.voice_of(st).available
 
     def announce(event: Event) -> str | None:

@@ -23,8 +23,8 @@ def kiosk_base(request: Request) -> str:
     """The kiosk's own address, ending in "/": its forms and links stay on it."""
     named = request.path_params.get("kiosk")
     if named is None:
-        return str(request.url_for("kiosk"))
-    return str(request.url_for("kiosk_named", kiosk=named))
+        return str(web.url_for(request, "kiosk"))
+    return str(web.url_for(request, "kiosk_named", kiosk=named))
 
 
 def known_kiosk(request: Request) -> None:

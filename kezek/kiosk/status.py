@@ -88,8 +88,8 @@ def _context(request: Request, session: Session, token: str) -> dict[str, Any] |
         "final": ticket.status in FINAL,
         "Status": Status,
         "updated": st.clock.local().strftime("%H:%M"),
-        "poll_url": f"{request.url_for('ticket_status', token=token)}?lang={language}",
-        "events_url": f"{request.url_for('ticket_events', token=token)}?lang={language}",
+        "poll_url": f"{web.url_for(request, 'ticket_status', token=token)}?lang={language}",
+        "events_url": f"{web.url_for(request, 'ticket_events', token=token)}?lang={language}",
         **visitor_actions.offers(st, session, ticket, language),
         "follow_url": _follow_url(st, first.id),
     }

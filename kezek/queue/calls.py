@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from kezek.i18n import N_
-from kezek.queue import pauses, visits
+from kezek.queue import loaded, pauses, visits
 from kezek.queue.clock import Clock
 from kezek.queue.errors import IllegalTransition
 from kezek.queue.history import _SERVICE_CODE, _T, _event
@@ -171,13 +169,6 @@ _CLAIM = (
 )
 
 
-def _attach(session: Session, ticket: Ticket) -> Ticket:
-    """Keep a ticket whose row is written in the session, as if it had been read."""
-    make_transient_to_detached(ticket)
-    session.add(ticket)
-    return ticket
-
-
 def _insert(session: Session, ticket: Ticket) -> Ticket:
     """Write a new ticket with one core ``INSERT`` (its id comes back). The caller attaches
     it, after any savepoint around the write is released (a rolled-back savepoint would
@@ -188,19 +179,6 @@ def _insert(session: Session, ticket: Ticket) -> Ticket:
     values = {c.key: getattr(ticket, c.key) for c in _T.c if c.key != "id"}
     ticket.id = session.connection().execute(_INSERT, values).scalar_one()
     return ticket
-
-
-def _adopt(session: Session, values: Mapping[str, Any]) -> Ticket:
-    """The session's ``Ticket`` for a row just updated with core SQL, without reading it again."""
-    known = session.identity_map.get(session.identity_key(Ticket, values["id"]))
-    if known is None:  # made as the ORM makes what it loads (a third of ``Ticket(...)``'s cost)
-        sa.orm.configure_mappers()
-        ticket = cast(Ticket, sa.inspect(Ticket).class_manager.new_instance())
-    else:
-        ticket = cast(Ticket, known)
-    for name, value in values.items():
-        set_committed_value(ticket, name, value)
-    return ticket if known is not None else _attach(session, ticket)
 
 
 def call_next(
@@ -258,7 +236,8 @@ def call_next(
         ).first()
         if row is not None:
             *columns, service_code = row
-            ticket = _adopt(session, {c.key: v for c, v in zip(_T.c, columns, strict=True)})
+            values = {c.key: v for c, v in zip(_T.c, columns, strict=True)}
+            ticket = loaded.adopt(session, Ticket, values)
             _event(session, ticket, "called", now, clerk_id, (service_code, point.code))
             if parent_id is not None:
                 visits.settle(

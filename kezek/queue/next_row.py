@@ -9,7 +9,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from kezek.queue.calls import _attach, _insert
+from kezek.queue import loaded
+from kezek.queue.calls import _insert
 from kezek.queue.history import _event
 from kezek.queue.models import Service, Status, Ticket
 
@@ -41,6 +42,6 @@ def next_row(
         public_token=secrets.token_urlsafe(24),
         print_status=ticket.print_status,
     )
-    _attach(session, _insert(session, child))
+    loaded.attach(session, _insert(session, child))
     _event(session, child, "issued", at, actor_id, (service.code, None), detail)
     return child

@@ -10,10 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kezek.i18n import N_
-from kezek.queue.calls import (
-    _attach,
-    _insert,
-)
+from kezek.queue import loaded
+from kezek.queue.calls import _insert
 from kezek.queue.clock import Clock
 from kezek.queue.errors import InvalidInput, OfficeClosed
 from kezek.queue.history import _event
@@ -119,7 +117,7 @@ def issue(
             if again := find_by_request(session, service.office_id, request_id):
                 return again
             raise
-    _attach(session, ticket)
+    loaded.attach(session, ticket)
     _event(session, ticket, "issued", now, None, (service.code, None))
     return ticket
 

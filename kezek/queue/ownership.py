@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from kezek.i18n import N_
+from kezek.queue import loaded
 from kezek.queue.clock import Clock
 from kezek.queue.errors import QueueError
-from kezek.queue.models import ServicePoint, Ticket, User
+from kezek.queue.models import ServicePoint, Ticket, User, table_of
 
 
 class NotYours(QueueError):
@@ -30,15 +32,23 @@ def holder(clock: Clock, point: ServicePoint) -> int | None:
     return point.clerk_id if clock.business_day(point.opened_at) == clock.business_day() else None
 
 
+_HELD = (
+    sa.select(table_of(ServicePoint))
+    .where(
+        table_of(ServicePoint).c.office_id == sa.bindparam("office_id"),
+        table_of(ServicePoint).c.clerk_id == sa.bindparam("user_id"),
+        table_of(ServicePoint).c.active.is_(True),
+    )
+    .order_by(table_of(ServicePoint).c.id)
+)
+
+
 def held(session: Session, clock: Clock, office_id: int, user_id: int) -> ServicePoint | None:
-    """The active service point this user holds today, if any."""
-    for point in session.exec(
-        select(ServicePoint).where(
-            ServicePoint.office_id == office_id,
-            ServicePoint.clerk_id == user_id,
-            col(ServicePoint.active).is_(True),
-        )
-    ):
+    """The active service point this user holds today, if any (one core read: issue 20)."""
+    session.flush()  # core SQL does not autoflush: a point given up just now counts
+    rows = session.connection().execute(_HELD, {"office_id": office_id, "user_id": user_id})
+    for row in rows.mappings().all():
+        point = loaded.adopt(session, ServicePoint, row)
         if holder(clock, point) == user_id:
             return point
     return None
@@ -58,7 +68,7 @@ def claim(
 ) -> ServicePoint:
     """Sit ``user_id`` at the point for the day, or refuse: someone else holds it today, or
     it is outside the token's scope. The user's other points are given up."""
-    point = session.get(ServicePoint, point_id, with_for_update=True)
+    point = loaded.get(session, ServicePoint, point_id, for_update=True)
     if point is None or not point.active:
         raise NotYours(N_("No such service point."))
     _in_scope(point, scope)

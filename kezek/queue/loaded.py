@@ -1,0 +1,63 @@
+"""Rows read or written with core SQL, kept in the session as the ORM keeps what it loads.
+
+``Session.get`` builds and runs the ORM's whole loading path for one row by its key: a
+quarter of a clerk's call-next or finish over HTTP went there (issue 20, a yappi profile of
+``bench/foundation.py``'s server). ``get`` reads the same row with one core ``SELECT`` made
+once per model, and ``adopt`` makes the object as the ORM makes what it loads; the session
+then holds it as if it had been read, so later ORM changes to it are flushed as usual.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, SQLModel
+
+from kezek.queue.models import table_of
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def attach(session: Session, row: M) -> M:
+    """Keep an object whose row is written in the session, as if it had been read."""
+    sa.orm.make_transient_to_detached(row)
+    session.add(row)
+    return row
+
+
+def adopt(session: Session, model: type[M], values: Mapping[Any, Any]) -> M:
+    """The session's ``model`` object for a row read or just written with core SQL (its
+    values, the key among them), without reading it again."""
+    known = session.identity_map.get(session.identity_key(model, values["id"]))
+    if known is None:  # made as the ORM makes what it loads (a third of ``Model(...)``'s cost)
+        sa.orm.configure_mappers()
+        found = cast(M, sa.inspect(model).class_manager.new_instance())
+    else:
+        found = cast(M, known)
+    for name, value in values.items():
+        set_committed_value(found, name, value)
+    return found if known is not None else attach(session, found)
+
+
+@functools.cache
+def _by_id(model: type[SQLModel], for_update: bool) -> sa.Select[Any]:
+    table = table_of(model)
+    query = sa.select(table).where(table.c.id == sa.bindparam("id"))
+    return query.with_for_update() if for_update else query
+
+
+def get(session: Session, model: type[M], key: int, for_update: bool = False) -> M | None:
+    """``session.get(model, key)`` (``with_for_update`` on PostgreSQL) by one core
+    ``SELECT``; an object the session already holds is returned as it is, unread."""
+    known = session.identity_map.get(session.identity_key(model, key))
+    if known is not None and not for_update:
+        return cast(M, known)
+    session.flush()  # core SQL does not autoflush: pending ORM changes go first
+    conn = session.connection()
+    row = conn.execute(_by_id(model, for_update and conn.dialect.name != "sqlite"), {"id": key})
+    found = row.mappings().first()
+    return None if found is None else adopt(session, model, found)

@@ -13,10 +13,13 @@ import os
 import sqlite3
 import threading
 
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
+
+from kezek import db
 
 PATH = os.environ.get("BARE_DB", "/tmp/kezek-bare.sqlite3")
 BUSY_MS = 10_000
@@ -53,10 +56,31 @@ def insert(request: Request) -> JSONResponse:
     return JSONResponse({"id": cur.lastrowid}, status_code=201)
 
 
+_ROWS = sa.table("rows", sa.column("id"), sa.column("service"), sa.column("at"))
+_INSERT = (
+    _ROWS.insert().values(service="registration", at=sa.func.datetime("now")).returning(_ROWS.c.id)
+)
+_engines: list[sa.Engine] = []
+
+
+def insert_through_sqlalchemy(request: Request) -> JSONResponse:
+    """The same insert through Kezek's ``db.transaction`` (an ORM session, its write lock and
+    ``BEGIN IMMEDIATE``, one core statement): the floor of any Kezek write (issue 20)."""
+    with db.transaction(_engines[0]) as session:
+        inserted = session.connection().execute(_INSERT).scalar_one()
+    return JSONResponse({"id": inserted}, status_code=201)
+
+
 def home(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
 def create_app() -> Starlette:
     prepare()
-    return Starlette(routes=[Route("/", home), Route("/insert", insert, methods=["POST"])])
+    _engines[:] = [db.make_engine(f"sqlite:///{PATH}")]
+    routes = [
+        Route("/", home),
+        Route("/insert", insert, methods=["POST"]),
+        Route("/insert-sa", insert_through_sqlalchemy, methods=["POST"]),
+    ]
+    return Starlette(routes=routes)

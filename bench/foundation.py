@@ -7,7 +7,10 @@ into SQLite, measured in the same run. The target: issue, call-next and finish e
 the baseline, counted per HTTP request (a call-next and its finish are two). The load comes
 from bench/light_client.py (raw keep-alive sockets); the bare endpoint is also measured with
 the httpx client, to show that the lighter client raises the baseline (httpx was the
-bottleneck). ``--also DIR`` measures another checkout's Kezek (e.g. main) in the same run.
+bottleneck). Two floors are measured beside them: the same insert through Kezek's
+``db.transaction`` (SQLAlchemy's session, the process's write lock: what any Kezek write
+costs before its own statements) and Kezek's ``/healthz`` through all its middleware.
+``--also DIR`` measures another checkout's Kezek (e.g. main) in the same run.
 """
 
 from __future__ import annotations
@@ -106,6 +109,14 @@ async def _bare_insert(conn: Connection, _: int) -> bool:
     return (await conn.request("POST", "/insert"))[0] == 201
 
 
+async def _bare_insert_sa(conn: Connection, _: int) -> bool:
+    return (await conn.request("POST", "/insert-sa"))[0] == 201
+
+
+async def _healthz(conn: Connection, _: int) -> bool:
+    return (await conn.request("GET", "/healthz"))[0] == 200
+
+
 async def _issue(conn: Connection, _: int) -> bool:
     status, _ = await conn.request("POST", "/api/tickets", json_body={"service": "registration"})
     return status == 201
@@ -125,22 +136,30 @@ def _call_and_finish(auths: list[dict[str, str]]) -> Any:
     return one
 
 
-def measure_kezek(seconds: float, root: Path = ROOT) -> tuple[Load, Load, Path]:
-    """Issue, then call-next + finish, on the Kezek of ``root`` (its own scratch database)."""
+def measure_kezek(seconds: float, root: Path = ROOT) -> tuple[Load, Load, Load, Path]:
+    """On the Kezek of ``root`` (its own scratch database): ``/healthz`` (the framework and
+    the middleware alone), issue, then call-next + finish."""
     directory = temp_dir()
     env = kezek_env(directory)
     cli(env, "db", "upgrade", cwd=root)
     auths = _clerks(env, root)
     with server("kezek.app:create_app", env=env, cwd=root) as base:
+        health = asyncio.run(light_client.load(base, _healthz, clients=CLERKS, seconds=seconds))
         issued = asyncio.run(light_client.load(base, _issue, clients=CLERKS, seconds=seconds))
         calls = asyncio.run(
             light_client.load(base, _call_and_finish(auths), clients=CLERKS, seconds=seconds)
         )
-    return issued, calls, directory
+    return health, issued, calls, directory
 
 
 def measure_bare(seconds: float) -> tuple[Load, Load]:
     """The bare insert endpoint driven by the light client, then by httpx."""
+    light, heavy, _ = measure_bare_all(seconds)
+    return light, heavy
+
+
+def measure_bare_all(seconds: float) -> tuple[Load, Load, Load]:
+    """The bare insert by the light client and by httpx, then through SQLAlchemy."""
     directory = temp_dir()
 
     async def httpx_insert(client: httpx.AsyncClient, _: int) -> bool:
@@ -151,7 +170,10 @@ def measure_bare(seconds: float) -> tuple[Load, Load]:
     ) as base:
         light = asyncio.run(light_client.load(base, _bare_insert, clients=CLERKS, seconds=seconds))
         heavy = asyncio.run(load(httpx_insert, clients=CLERKS, seconds=seconds))
-    return light, heavy
+        through = asyncio.run(
+            light_client.load(base, _bare_insert_sa, clients=CLERKS, seconds=seconds)
+        )
+    return light, heavy, through
 
 
 def _integrity(directory: Path) -> tuple[int, int, int]:
@@ -168,7 +190,7 @@ def _integrity(directory: Path) -> tuple[int, int, int]:
 
 
 def run(seconds: float = 5.0, also: Path | None = None) -> list[dict[str, object]]:
-    bare, bare_httpx = measure_bare(seconds)
+    bare, bare_httpx, bare_sa = measure_bare_all(seconds)
     rows = [
         row(
             "bare insert, light client, 16 conns",
@@ -180,11 +202,31 @@ def run(seconds: float = 5.0, also: Path | None = None) -> list[dict[str, object
             p99_ms=bare.pct(99) * 1000,
         )
     ]
+    rows.append(
+        row(
+            "the same insert through db.transaction (SQLAlchemy)",
+            bare_sa.rate,
+            "req/s",
+            "bare insert",
+            bare.rate,
+            target="— (the floor of a Kezek write)",
+            p99_ms=bare_sa.pct(99) * 1000,
+        )
+    )
     checkouts = [("", ROOT)] + ([(f" [{also.name}]", also)] if also else [])
     for label, root in checkouts:
-        issued, calls, directory = measure_kezek(seconds, root)
+        health, issued, calls, directory = measure_kezek(seconds, root)
         doubles, called, numbers = _integrity(directory)
         rows += [
+            row(
+                f"Kezek /healthz, all middleware{label}",
+                health.rate,
+                "req/s",
+                "bare insert",
+                bare.rate,
+                target="— (the framework's floor)",
+                p99_ms=health.pct(99) * 1000,
+            ),
             row(
                 f"ticket issue, HTTP, 16 clients{label}",
                 issued.rate,

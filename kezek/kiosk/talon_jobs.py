@@ -219,8 +219,9 @@ def record_outcome(
         )
 
 
-# The printed mark in two core statements (issue 20: the ORM's load and unit of work were
-# 1.7 ms of the one worker's 21 per kiosk ticket, bench/kiosk_bench.py).
+# The printed mark in two core statements (issue 20: with the ORM's load and unit of work
+# it was 0.59 ms in process, now 0.22 ms; 1.7 ms of the one worker per kiosk ticket in the
+# GIL profile of bench/kiosk_bench.py).
 _T = table_of(Ticket)
 _EVENTS = table_of(TicketEvent)
 _MARK = (

@@ -185,8 +185,8 @@ def fill(path: Path, tickets: int, seed: int = 6) -> tuple[int, date, date]:
             "INSERT INTO tickets (id, office_id, service_id, business_day, number, code, priority,"
             " lang, issued_at, target_wait_minutes, service_point_id, recall_count, print_status,"
             " status, called_at, started_at, finished_at, wait_seconds, within_target, parent_id,"
-            " public_token) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
+            " public_token, queued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(*r, r[8]) for r in rows],  # queued at its issue (issue 17's column)
         )
         con.executemany(
             "INSERT INTO feedback (office_id, business_day, lang, process_ok, info_ok,"

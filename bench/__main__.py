@@ -38,13 +38,19 @@ def main() -> None:
             continue
         began = time.monotonic()
         print(f"== {name} …", flush=True)
-        rows.extend(module.run())
+        found = module.run()
+        rows.extend(found)
+        print_table(found)  # each module's figures as they come: a later crash keeps them
         print(f"   {time.monotonic() - began:.0f} s", flush=True)
+        _save(rows)
     print(
         f"\nmachine: {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}, {Path('/proc/cpuinfo').read_text().count('processor')} cores"
     )
     print_table(rows)
+
+
+def _save(rows: list[dict[str, object]]) -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(rows, indent=1, default=str))

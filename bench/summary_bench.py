@@ -89,6 +89,7 @@ def _tickets(
             "priority": 0,
             "lang": "kk",
             "issued_at": issued,
+            "queued_at": issued,  # its place in the call order: its issue (issue 17)
             "target_wait_minutes": 40,
             "recall_count": 0,
             "print_status": "printed",

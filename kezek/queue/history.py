@@ -67,3 +67,33 @@ def _event(
             id=int(inserted.inserted_primary_key[0]),  # type: ignore[index]
         ),
     )
+
+
+# A talon's print outcome in two core statements (issue 20: with the ORM's load and unit of
+# work it was 0.59 ms in process, now 0.22 ms).
+_MARK = (
+    sa.update(_T)
+    .where(_T.c.id == sa.bindparam("ticket_id"))
+    .values(print_status=sa.bindparam("v_status"), print_error=sa.bindparam("v_error"))
+    .returning(_T.c.office_id)
+)
+
+
+def mark_printed(session: Session, ticket_id: int, at: datetime, error: str | None) -> None:
+    """Record what became of a ticket's talon: printed (``error`` None) or failed, on the
+    ticket and in its history (announced to nobody: the screens do not show it)."""
+    conn = session.connection()
+    status = "printed" if error is None else "failed"
+    mark = {"ticket_id": ticket_id, "v_status": status, "v_error": error}
+    office_id = conn.execute(_MARK, mark).scalar()
+    if office_id is not None:
+        conn.execute(
+            _EVENTS.insert(),
+            {
+                "office_id": office_id,
+                "ticket_id": ticket_id,
+                "kind": "printed" if error is None else "print_failed",
+                "at": at,
+                "detail": error,
+            },
+        )

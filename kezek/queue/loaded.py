@@ -52,10 +52,7 @@ def _by_id(model: type[SQLModel], for_update: bool) -> sa.Select[Any]:
 
 def get(session: Session, model: type[M], key: int, for_update: bool = False) -> M | None:
     """``session.get(model, key)`` (``with_for_update`` on PostgreSQL) by one core
-    ``SELECT``; an object the session already holds is returned as it is, unread."""
-    known = session.identity_map.get(session.identity_key(model, key))
-    if known is not None and not for_update:
-        return cast(M, known)
+    ``SELECT``; always read, so an object the session holds gets the row's values."""
     session.flush()  # core SQL does not autoflush: pending ORM changes go first
     conn = session.connection()
     row = conn.execute(_by_id(model, for_update and conn.dialect.name != "sqlite"), {"id": key})

@@ -447,7 +447,7 @@ def run_one(
     cli(env, "db", "upgrade")
     tokens = clerk_tokens(env)
     slugs = [p.stem for p in paths]
-    bare, _ = measure_bare(3.0)
+    bare = measure_bare(3.0)[0]
     base_ms = bare.pct(50) * 1000
     rows: list[dict[str, object]] = []
     for speed in speeds:
